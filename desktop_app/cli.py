@@ -1,0 +1,193 @@
+"""Command line: `python -m desktop_app` (console script `zhicheng`). No arguments → the GUI.
+
+The subcommands, their keys and exit codes are a public contract (users script them):
+0 ok, 1 not ready / damaged, 2 bad usage or bad value (nothing written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
+
+from desktop_app.errors import UsageError, UserError
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[argparse.Namespace, Any], int]
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    """argparse that reports usage errors as one Chinese line and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"命令用法有误：{message}", f"运行 {self.prog} --help 查看用法")
+
+
+def _print(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+
+
+def cmd_list(args: argparse.Namespace, services: Any) -> int:
+    for item in services.list_applications():
+        s = item.summary
+        _print(f"{s.id}\t{s.person_name}\t{s.year}\t{s.title_sought or '-'}\t{item.percent}%")
+    return 0
+
+
+def cmd_new(args: argparse.Namespace, services: Any) -> int:
+    _print(str(services.new_application(args.name, args.year)))
+    return 0
+
+
+def cmd_set(args: argparse.Namespace, services: Any) -> int:
+    services.load(args.app)
+    services.set_answer(args.app, args.key, args.value)
+    return 0
+
+
+def cmd_get(args: argparse.Namespace, services: Any) -> int:
+    if args.key is None:
+        services.load(args.app)
+        _print(json.dumps(services.export_answers(args.app), ensure_ascii=False, indent=2))
+        return 0
+    value = services.get_answer(args.app, args.key)
+    if value is None:
+        _print("")
+    elif isinstance(value, str):
+        _print(value)
+    else:
+        _print(json.dumps(value, ensure_ascii=False))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace, services: Any) -> int:
+    report = services.check(args.app)
+    if args.json:
+        payload = {
+            "ready": report.is_ready,
+            "percent": report.percent,
+            "findings": [
+                {
+                    "section": f.section,
+                    "section_title": f.section_title,
+                    "entry": f.entry,
+                    "field": f.field,
+                    "field_label": f.field_label,
+                    "severity": f.severity,
+                    "message": f.message,
+                }
+                for f in report.findings
+            ],
+        }
+        _print(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        for f in report.findings:
+            mark = "缺" if f.is_error else "提示"
+            key = f.section + (f"[{f.entry}]" if f.entry else "") + (f".{f.field}" if f.field else "")
+            _print(f"[{mark}] {f.location()}：{f.message}  ({key})")
+        errors = len(report.errors)
+        _print(f"还有 {errors} 项需要完善" if errors else "可以提交")
+    return 0 if report.is_ready else 1
+
+
+def cmd_demo(args: argparse.Namespace, services: Any) -> int:
+    from desktop_app.demo import create_demo
+
+    app_id = create_demo(services, year=args.year)
+    _print(str(app_id))
+    return 0
+
+
+def _app_id(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"申报编号应为数字：{text}") from None
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full command-line parser, including feature modules' subcommands."""
+    parser = ChineseArgumentParser(
+        prog="zhicheng",
+        description="职称申报材料助手：不带参数运行时打开图形界面。",
+    )
+    sub = parser.add_subparsers(dest="command", parser_class=ChineseArgumentParser)
+
+    p = sub.add_parser("list", help="列出所有申报：编号、姓名、年度、申报职称、完成度")
+    p.set_defaults(handler=cmd_list)
+
+    p = sub.add_parser("new", help="新建申报，输出新申报的编号")
+    p.add_argument("--name", required=True, help="申报人姓名")
+    p.add_argument("--year", required=True, type=int, help="申报年度")
+    p.set_defaults(handler=cmd_new)
+
+    p = sub.add_parser("set", help="填写一项：分节.字段 或 分节[序号].字段；值为空字符串时清除")
+    p.add_argument("app", type=_app_id)
+    p.add_argument("key")
+    p.add_argument("value")
+    p.set_defaults(handler=cmd_set)
+
+    p = sub.add_parser("get", help="读取一项；不给键时以 JSON 输出全部填写内容")
+    p.add_argument("app", type=_app_id)
+    p.add_argument("key", nargs="?")
+    p.set_defaults(handler=cmd_get)
+
+    p = sub.add_parser("check", help="完整性检查：完整时退出码 0，有缺项或错误时 1")
+    p.add_argument("app", type=_app_id)
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.set_defaults(handler=cmd_check)
+
+    p = sub.add_parser("demo", help="创建一份完整的示例申报，最后一行输出其编号")
+    p.add_argument("--year", type=int, default=None, help="申报年度（默认今年）")
+    p.set_defaults(handler=cmd_demo)
+
+    from desktop_app.commands import MODULES
+
+    for name in MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit code."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list or args_list[0].startswith("--smoke-test") or args_list[0] in ("--gui",):
+        from desktop_app.app import run_gui
+
+        return run_gui(args_list)
+    from desktop_app.logging_setup import setup_logging
+
+    setup_logging()
+    services = None
+    try:
+        args = build_parser().parse_args(args_list)
+        if getattr(args, "handler", None) is None:
+            build_parser().print_help()
+            return 2
+        from desktop_app.services import Services
+
+        services = Services()
+        return int(args.handler(args, services))
+    except UserError as exc:
+        sys.stderr.write(f"{exc}\n")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("已取消\n")
+        return 130
+    except SystemExit as exc:  # argparse --help
+        return int(exc.code or 0)
+    except Exception as exc:  # the last line of defence: one Chinese line, details in the log
+        log.exception("unexpected error in command %s", args_list[:1])
+        from desktop_app.logging_setup import current_log_file
+
+        sys.stderr.write(f"程序内部错误（{type(exc).__name__}），操作未完成；详细信息已写入日志 {current_log_file()}\n")
+        return 1
+    finally:
+        if services is not None:
+            services.close()

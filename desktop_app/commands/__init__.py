@@ -1,0 +1,7 @@
+"""CLI subcommands beyond the foundation's, one module per feature.
+
+Each module defines `register(subparsers)`; every parser it adds sets `handler=fn(args, services) -> int`.
+"""
+
+# Feature modules add themselves here (order = order in --help).
+MODULES: tuple[str, ...] = ()

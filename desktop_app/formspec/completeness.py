@@ -1,0 +1,274 @@
+"""The one completeness check: every missing or invalid item, by section, entry and field.
+
+The wizard's Next button, the review page, the CLI `check` and export all call `find_problems`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from desktop_app.domain import ApplicationData, Entry
+from desktop_app.formspec.dynamic import dynamic_choices, suggested_committees
+from desktop_app.formspec.model import Condition, FieldSpec, FormSet, SectionSpec
+from desktop_app.formspec.types import check_value
+from desktop_app.reference import Reference, annual_review_years, eligibility_findings
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing to complete or fix; `entry` is 1-based, `field` a field key (both None for the section)."""
+
+    section: str
+    section_title: str
+    entry: int | None
+    entry_id: int | None
+    field: str | None
+    field_label: str
+    message: str
+    severity: str = ERROR
+
+    @property
+    def is_error(self) -> bool:
+        """Errors block submission; warnings are advice."""
+        return self.severity == ERROR
+
+    def location(self) -> str:
+        """Where, in the guide's words: 撰写论文情况 第2条 期刊名称."""
+        parts = [self.section_title]
+        if self.entry is not None:
+            parts.append(f"第{self.entry}条")
+        if self.field_label:
+            parts.append(self.field_label)
+        return " ".join(parts)
+
+
+# Common short forms people type instead of the full official name (the guide: 不得使用简称).
+_KNOWN_SHORT_FORMS = {
+    "云大": "云南大学",
+    "昆工": "昆明理工大学",
+    "昆理工": "昆明理工大学",
+    "云师大": "云南师范大学",
+    "昆医": "昆明医科大学",
+    "昆医大": "昆明医科大学",
+    "云财": "云南财经大学",
+    "云农大": "云南农业大学",
+    "云民大": "云南民族大学",
+    "西南林": "西南林业大学",
+    "北大": "北京大学",
+    "清华": "清华大学",
+    "复旦": "复旦大学",
+    "中科院": "中国科学院",
+    "社科院": "中国社会科学院",
+    "人社局": "人力资源和社会保障局",
+    "住建局": "住房和城乡建设局",
+    "市一院": "昆明市第一人民医院",
+}
+_ABBREVIATED_ENDINGS = re.compile(r"(?<!大)大$|师大$|理工$|工大$|医大$|农大$|财大$|科大$")
+
+
+def abbreviation_hint(text: str) -> str:
+    """A Chinese hint when a school, unit or journal name looks abbreviated, else ""."""
+    name = text.strip()
+    if not name:
+        return ""
+    for short, full in _KNOWN_SHORT_FORMS.items():
+        if name == short or (short in name and full not in name and len(short) >= 3):
+            return f"“{name}”像是简称（{short} → {full}）：请填写全称，申报系统要求不得使用简称"
+    if len(name) <= 3 or _ABBREVIATED_ENDINGS.search(name):
+        return f"“{name}”像是简称：请填写全称，申报系统要求不得使用简称"
+    return ""
+
+
+def condition_holds(cond: Condition, entry: Mapping[str, Any], app: ApplicationData) -> bool:
+    """Whether a required_if condition is met for this entry."""
+    if "." in cond.field:
+        section, _, key = cond.field.partition(".")
+        value = app.value(section, key)
+    else:
+        value = entry.get(cond.field)
+    return value is not None and str(value) in cond.values
+
+
+def is_required(spec: FieldSpec, entry: Mapping[str, Any], app: ApplicationData) -> bool:
+    """Whether a field must be filled in this entry."""
+    if spec.derived:
+        return False
+    if spec.required:
+        return True
+    return spec.required_if is not None and condition_holds(spec.required_if, entry, app)
+
+
+def find_problems(
+    app: ApplicationData, forms: FormSet, reference: Reference, *, today: date | None = None
+) -> list[Finding]:
+    """Every missing or invalid item, in menu order; errors and warnings."""
+    findings: list[Finding] = []
+    cover = app.single("cover")
+    for section in forms:
+        data = app.section(section.key)
+        findings.extend(_section_problems(section, data.entries, data.not_applicable, app, cover, reference, today))
+    findings.extend(_eligibility(app, forms))
+    findings.extend(_cover_consistency(app, forms, reference))
+    findings.extend(_annual_reviews(app, forms))
+    return findings
+
+
+def errors_only(findings: list[Finding]) -> list[Finding]:
+    """The findings that block submission."""
+    return [f for f in findings if f.is_error]
+
+
+def _finding(section: SectionSpec, entry: int | None, entry_id: int | None, spec: FieldSpec | None,
+             message: str, severity: str = ERROR) -> Finding:
+    return Finding(
+        section=section.key,
+        section_title=section.title,
+        entry=entry,
+        entry_id=entry_id,
+        field=spec.key if spec else None,
+        field_label=spec.label if spec else "",
+        message=message,
+        severity=severity,
+    )
+
+
+def _section_problems(
+    section: SectionSpec,
+    entries: tuple[Entry, ...],
+    not_applicable: bool,
+    app: ApplicationData,
+    cover: Mapping[str, Any],
+    reference: Reference,
+    today: date | None,
+) -> list[Finding]:
+    out: list[Finding] = []
+    if section.repeatable:
+        if not_applicable and not section.allow_not_applicable:
+            out.append(_finding(section, None, None, None, "本项必须填写，不能标记为“无此项”"))
+        if not_applicable and entries:
+            out.append(_finding(section, None, None, None,
+                                "已标记为“无此项”，但仍有已填写的条目：请删除这些条目或取消“无此项”", WARNING))
+        if not not_applicable:
+            if not entries and section.allow_not_applicable:
+                out.append(_finding(section, None, None, None, "尚未填写：如有相应材料请点击“新增”，如没有请标记为“无此项”"))
+            elif len(entries) < section.min_entries:
+                out.append(_finding(section, None, None, None,
+                                    f"至少需要填写 {section.min_entries} 条，目前只有 {len(entries)} 条"))
+    if not_applicable and section.allow_not_applicable:
+        return out
+    rows = entries if section.repeatable else (entries[:1] or (Entry(id=0, position=0, answers={}),))
+    for entry in rows:
+        number = entry.position + 1 if section.repeatable else None
+        entry_id = entry.id or None
+        if entry.review_note:
+            out.append(_finding(section, number, entry_id, None, entry.review_note, WARNING))
+        for spec in section.fields:
+            out.extend(_field_problems(section, spec, entry, number, entry_id, app, cover, reference, today))
+    return out
+
+
+def _field_problems(
+    section: SectionSpec,
+    spec: FieldSpec,
+    entry: Entry,
+    number: int | None,
+    entry_id: int | None,
+    app: ApplicationData,
+    cover: Mapping[str, Any],
+    reference: Reference,
+    today: date | None,
+) -> list[Finding]:
+    value = entry.answers.get(spec.key)
+    if value is None or value == "":
+        if is_required(spec, entry.answers, app):
+            return [_finding(section, number, entry_id, spec, "必填项，尚未填写")]
+        return []
+    if spec.derived:
+        return []
+    checked = check_value(spec, value, today)
+    if not checked.ok:
+        return [_finding(section, number, entry_id, spec, checked.error)]
+    out = [_finding(section, number, entry_id, spec, w, WARNING) for w in checked.warnings]
+    if spec.choices_from:
+        allowed = dynamic_choices(spec, entry.answers, cover if section.key != "cover" else entry.answers, reference)
+        if allowed is not None and str(value) not in allowed and not spec.choices_editable:
+            out.append(_finding(section, number, entry_id, spec, f"“{value}”不在《昆明市职称评审申报指南》的可选范围内：请重新选择"))
+    if spec.full_name:
+        hint = abbreviation_hint(str(value))
+        if hint:
+            out.append(_finding(section, number, entry_id, spec, hint, WARNING))
+    return out
+
+
+def _eligibility(app: ApplicationData, forms: FormSet) -> list[Finding]:
+    basic = app.single("basic")
+    section = forms.section("basic")
+    freelance_years: float | None = None
+    started = basic.get("freelance_started_on")
+    if basic.get("is_freelancer") == "是" and isinstance(started, str) and len(started) >= 7:
+        year, month = int(started[:4]), int(started[5:7])
+        cutoff = date.today()
+        freelance_years = (cutoff.year - year) + (cutoff.month - month) / 12
+    messages = eligibility_findings(
+        is_civil_servant=basic.get("is_civil_servant") == "是",
+        is_retired=basic.get("is_retired") == "是",
+        is_freelancer=basic.get("is_freelancer") == "是",
+        freelance_years=freelance_years,
+        has_recommending_agency=bool(basic.get("recommending_agency")),
+    )
+    return [_finding(section, None, None, None, m) for m in messages]
+
+
+def _cover_consistency(app: ApplicationData, forms: FormSet, reference: Reference) -> list[Finding]:
+    cover = app.single("cover")
+    section = forms.section("cover")
+    out: list[Finding] = []
+    series, title = cover.get("series"), cover.get("title_name")
+    if series and title:
+        tier = reference.tier_of(series, title)
+        if tier and cover.get("tier") and cover.get("tier") != tier:
+            out.append(_finding(section, None, None, section.field("tier"),
+                                f"申报职称“{title}”属于{tier}，与所选申报级别“{cover.get('tier')}”不一致"))
+    committee = cover.get("committee")
+    if committee and cover.get("committee_level") == "市级" and series:
+        fitting = suggested_committees(cover, reference)
+        if fitting and committee not in fitting:
+            out.append(_finding(section, None, None, section.field("committee"),
+                                f"评审委员会“{committee}”的评审范围与所选系列和级别不符，可选：{'、'.join(fitting)}",
+                                WARNING))
+    return out
+
+
+def _annual_reviews(app: ApplicationData, forms: FormSet) -> list[Finding]:
+    year = app.value("cover", "year")
+    if not isinstance(year, int):
+        return []
+    section = forms.section("annual_review")
+    data = app.section("annual_review")
+    if data.not_applicable:
+        return []
+    expected = annual_review_years(year)
+    seen: dict[int, int] = {}
+    out: list[Finding] = []
+    for entry in data.entries:
+        value = entry.answers.get("year")
+        if isinstance(value, int):
+            if value in seen:
+                out.append(_finding(section, entry.position + 1, entry.id, section.field("year"),
+                                    f"{value} 年度的考核填写了两次"))
+            seen[value] = entry.position
+            if value not in expected:
+                out.append(_finding(section, entry.position + 1, entry.id, section.field("year"),
+                                    f"{value} 年度不在近五年（{expected[0]}—{expected[-1]} 年）之内", WARNING))
+    missing = [y for y in expected if y not in seen]
+    if missing:
+        years = "、".join(str(y) for y in missing)
+        out.append(_finding(section, None, None, None, f"缺少 {years} 年度的考核情况：近五年每年一条，不得缺少"))
+    return out

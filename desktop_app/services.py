@@ -1,0 +1,262 @@
+"""Use cases shared by the GUI and the CLI. No Qt here; storage, rules and forms are joined here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from desktop_app.domain import ApplicationData, ApplicationSummary
+from desktop_app.errors import InvalidValueError, NotFoundError, UsageError
+from desktop_app.formspec.completeness import Finding, errors_only, find_problems, is_required
+from desktop_app.formspec.dynamic import dynamic_choices
+from desktop_app.formspec.keys import AnswerKey, parse_key
+from desktop_app.formspec.loader import load_forms
+from desktop_app.formspec.model import FieldSpec, FormSet, SectionSpec
+from desktop_app.formspec.types import check_value
+from desktop_app.formspec.validators import parse_id_number
+from desktop_app.paths import data_home
+from desktop_app.reference import Reference, load_reference
+from desktop_app.storage import DB_NAME, BlobStore, Repository, open_engine
+
+
+@dataclass(frozen=True)
+class ListedApplication:
+    """An application with its completeness, for the start screen and `list`."""
+
+    summary: ApplicationSummary
+    percent: int
+
+
+@dataclass(frozen=True)
+class Report:
+    """The completeness report of one application."""
+
+    findings: tuple[Finding, ...]
+    percent: int
+
+    @property
+    def errors(self) -> list[Finding]:
+        """Findings that block submission."""
+        return errors_only(list(self.findings))
+
+    @property
+    def is_ready(self) -> bool:
+        """Nothing missing or invalid."""
+        return not self.errors
+
+
+class Services:
+    """Everything the UI and CLI may do with the user's data."""
+
+    def __init__(
+        self,
+        home: Path | None = None,
+        forms: FormSet | None = None,
+        reference: Reference | None = None,
+        today: date | None = None,
+    ) -> None:
+        self.home = home or data_home()
+        self.forms = forms or load_forms()
+        self.reference = reference or load_reference()
+        self._today = today
+        self.engine = open_engine(self.home / DB_NAME)
+        self.repo = Repository(self.engine)
+        self.blobs = BlobStore(self.home / "blobs")
+
+    @property
+    def today(self) -> date:
+        """Today's date (fixed in tests)."""
+        return self._today or date.today()
+
+    def close(self) -> None:
+        """Release the database."""
+        self.engine.dispose()
+
+    # Applications ---------------------------------------------------------------------------------
+
+    def list_applications(self) -> list[ListedApplication]:
+        """Every application with its completeness percentage."""
+        return [
+            ListedApplication(summary, self.check(summary.id).percent) for summary in self.repo.list_applications()
+        ]
+
+    def new_application(self, name: str, year: int) -> int:
+        """Create an application for a person and declaration year."""
+        name = name.strip()
+        if not name:
+            raise UsageError("姓名不能为空", "请用 --name 填写申报人姓名")
+        if not 2000 <= year <= 2100:
+            raise UsageError(f"申报年度 {year} 不合理", "请填写四位年份，例如 2026")
+        app_id = self.repo.create_application(name, year)
+        self.repo.set_values(self.repo.single_entry_id(app_id, "basic"), {"name": name})
+        self.repo.set_values(self.repo.single_entry_id(app_id, "cover"), {"year": year})
+        return app_id
+
+    def load(self, app_id: int) -> ApplicationData:
+        """Everything one application holds."""
+        return self.repo.load(app_id)
+
+    def delete_application(self, app_id: int) -> None:
+        """Delete an application (scans stay in the blob store until cleaned up)."""
+        self.repo.delete_application(app_id)
+
+    # Answers --------------------------------------------------------------------------------------
+
+    def _section(self, key: str) -> SectionSpec:
+        if not self.forms.has_section(key):
+            raise UsageError(f"没有名为“{key}”的分节", "可用的分节：" + "、".join(self.forms.keys))
+        return self.forms.section(key)
+
+    def _field(self, section: SectionSpec, key: AnswerKey) -> FieldSpec:
+        if key.field is None:
+            raise UsageError(f"键“{key}”缺少字段名", f"例如 {section.key}.{section.fields[0].key}")
+        if not section.has_field(key.field):
+            names = "、".join(f"{f.key}（{f.label}）" for f in section.fields)
+            raise UsageError(f"{section.title}没有字段“{key.field}”", f"可用的字段：{names}")
+        return section.field(key.field)
+
+    def resolve(self, text: str) -> tuple[SectionSpec, FieldSpec, AnswerKey]:
+        """Parse and check a `section[N].field` key against the forms."""
+        try:
+            key = parse_key(text)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from exc
+        section = self._section(key.section)
+        spec = self._field(section, key)
+        if not section.repeatable and key.index not in (None, 1):
+            raise UsageError(f"{section.title}只有一项，不需要序号", f"请写成 {section.key}.{spec.key}")
+        if section.repeatable and key.index is None:
+            raise UsageError(f"{section.title}可以有多条，请写明第几条", f"例如 {section.key}[1].{spec.key}")
+        return section, spec, key
+
+    def validate(self, app: ApplicationData, section: SectionSpec, spec: FieldSpec, entry: Mapping[str, Any],
+                 raw: object) -> Any:
+        """The normalised value to store, or InvalidValueError with the validator's Chinese message."""
+        if spec.derived:
+            raise InvalidValueError(f"{spec.label}由程序自动得出，不能直接填写", spec.help)
+        checked = check_value(spec, raw, self.today)
+        if not checked.ok:
+            raise InvalidValueError(f"{section.title} {spec.label}：{checked.error}")
+        if checked.value is not None and spec.choices_from and not spec.choices_editable:
+            cover = app.single("cover") if section.key != "cover" else entry
+            allowed = dynamic_choices(spec, entry, cover, self.reference)
+            if allowed is not None and str(checked.value) not in allowed:
+                shown = "、".join(allowed[:12]) + ("……" if len(allowed) > 12 else "")
+                raise InvalidValueError(f"{section.title} {spec.label}：“{checked.value}”不是可选项", f"可选：{shown}")
+        return checked.value
+
+    def set_answer(self, app_id: int, key_text: str, raw: object) -> Any:
+        """Validate and store one answer by key; an empty value clears it. Returns the stored value."""
+        section, spec, key = self.resolve(key_text)
+        app = self.load(app_id)
+        entries = app.section(section.key).entries
+        index = (key.index or 1) - 1
+        if section.repeatable and index > len(entries):
+            raise UsageError(
+                f"{section.title}目前有 {len(entries)} 条，不能直接写第 {index + 1} 条",
+                f"新增一条请用序号 {len(entries) + 1}",
+            )
+        current = dict(entries[index].answers) if index < len(entries) else {}
+        current_view = dict(current)
+        value = self.validate(app, section, spec, current_view, raw)
+        values: dict[str, Any] = {spec.key: value}
+        values.update(self._derived(section, spec, value))
+        if index < len(entries):
+            self.repo.set_values(entries[index].id, values)
+        else:
+            self.repo.add_entry(app_id, section.key, values)
+        return value
+
+    def _derived(self, section: SectionSpec, spec: FieldSpec, value: Any) -> dict[str, Any]:
+        """Fields the app computes from this one (sex and birth date from the ID number)."""
+        if spec.type != "id_number":
+            return {}
+        targets = {f.key for f in section.fields if f.derived}
+        if value is None:
+            return {k: None for k in targets & {"sex", "birth_date"}}
+        info = parse_id_number(str(value), today=self.today)
+        derived = {"sex": info.sex, "birth_date": info.birth_date.isoformat()}
+        return {k: v for k, v in derived.items() if k in targets}
+
+    def set_entry(self, app_id: int, section_key: str, entry_id: int | None, raw: Mapping[str, object]) -> int:
+        """Validate and store several fields of one entry (a new entry when entry_id is None)."""
+        section = self._section(section_key)
+        app = self.load(app_id)
+        values: dict[str, Any] = {}
+        view: dict[str, Any] = {}
+        if entry_id is not None:
+            for entry in app.section(section_key).entries:
+                if entry.id == entry_id:
+                    view = dict(entry.answers)
+        view.update({k: v for k, v in raw.items()})
+        for field_key, field_raw in raw.items():
+            spec = self._field(section, AnswerKey(section_key, None, field_key))
+            value = self.validate(app, section, spec, view, field_raw)
+            values[field_key] = value
+            values.update(self._derived(section, spec, value))
+        if entry_id is None:
+            return self.repo.add_entry(app_id, section_key, values)
+        self.repo.set_values(entry_id, values)
+        return entry_id
+
+    def get_answer(self, app_id: int, key_text: str) -> Any:
+        """One stored answer by key (None when empty)."""
+        section, spec, key = self.resolve(key_text)
+        entries = self.load(app_id).section(section.key).entries
+        index = (key.index or 1) - 1
+        if index >= len(entries):
+            if section.repeatable:
+                raise NotFoundError(f"{section.title}没有第 {index + 1} 条", f"目前有 {len(entries)} 条")
+            return None
+        return entries[index].answers.get(spec.key)
+
+    def export_answers(self, app_id: int) -> dict[str, Any]:
+        """All answers keyed by section and field keys, in menu order; answers only."""
+        app = self.load(app_id)
+        out: dict[str, Any] = {}
+        for section in self.forms:
+            data = app.section(section.key)
+            known = [f.key for f in section.fields]
+            rows = [{k: e.answers[k] for k in known if k in e.answers} for e in data.entries]
+            if section.repeatable:
+                out[section.key] = rows
+            else:
+                out[section.key] = rows[0] if rows else {}
+        return out
+
+    def set_not_applicable(self, app_id: int, section_key: str, flag: bool) -> None:
+        """Mark a section 无此项 (only where the guide allows leaving it empty)."""
+        section = self._section(section_key)
+        if flag and (not section.repeatable or not section.allow_not_applicable):
+            raise UsageError(f"{section.title}必须填写，不能标记为“无此项”")
+        self.repo.set_not_applicable(app_id, section_key, flag)
+
+    # Completeness ---------------------------------------------------------------------------------
+
+    def check(self, app_id: int) -> Report:
+        """The completeness report (same function as the wizard's Next button and the review page)."""
+        app = self.load(app_id)
+        findings = find_problems(app, self.forms, self.reference, today=self.today)
+        return Report(tuple(findings), self._percent(app, findings))
+
+    def _percent(self, app: ApplicationData, findings: list[Finding]) -> int:
+        """Share of required items that are present and valid."""
+        errors = len(errors_only(findings))
+        if errors == 0:
+            return 100
+        total = 0
+        for section in self.forms:
+            data = app.section(section.key)
+            if section.repeatable:
+                total += 1
+                if data.not_applicable:
+                    continue
+            entries = data.entries or ()
+            answers = [e.answers for e in entries] or [{}]
+            for entry in answers:
+                total += sum(1 for spec in section.fields if is_required(spec, entry, app))
+        total = max(total, errors)
+        return max(0, min(99, round(100 * (total - errors) / total)))

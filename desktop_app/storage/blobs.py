@@ -1,0 +1,83 @@
+"""Content-addressed store of scans: files named by the SHA-256 of their exact bytes, never modified."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from desktop_app.storage.db import restrict_to_owner
+
+CHUNK = 1 << 20
+
+
+class BlobStore:
+    """Store bytes under blobs/ab/abcdef…; writing the same bytes twice stores them once."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)
+
+    def path(self, sha256: str) -> Path:
+        """Where a blob lives (it may not exist)."""
+        return self.root / sha256[:2] / sha256
+
+    def exists(self, sha256: str) -> bool:
+        """Whether the blob is stored."""
+        return self.path(sha256).is_file()
+
+    def put_file(self, source: Path) -> tuple[str, int, bool]:
+        """Copy a file in by streaming; returns (sha256, size, newly_stored). The source is only read."""
+        digest = hashlib.sha256()
+        size = 0
+        fd, tmp_name = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
+        try:
+            with open(source, "rb") as src, os.fdopen(fd, "wb") as dst:
+                while chunk := src.read(CHUNK):
+                    digest.update(chunk)
+                    size += len(chunk)
+                    dst.write(chunk)
+                dst.flush()
+                os.fsync(dst.fileno())
+            return self._commit(Path(tmp_name), digest.hexdigest(), size)
+        finally:
+            if os.path.exists(tmp_name):
+                os.unlink(tmp_name)
+
+    def put_bytes(self, data: bytes) -> tuple[str, int, bool]:
+        """Store bytes; returns (sha256, size, newly_stored)."""
+        sha = hashlib.sha256(data).hexdigest()
+        if self.exists(sha):
+            return sha, len(data), False
+        fd, tmp_name = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
+        try:
+            with os.fdopen(fd, "wb") as dst:
+                dst.write(data)
+                dst.flush()
+                os.fsync(dst.fileno())
+            return self._commit(Path(tmp_name), sha, len(data))
+        finally:
+            if os.path.exists(tmp_name):
+                os.unlink(tmp_name)
+
+    def _commit(self, tmp: Path, sha: str, size: int) -> tuple[str, int, bool]:
+        target = self.path(sha)
+        if target.is_file():
+            return sha, size, False
+        target.parent.mkdir(parents=True, exist_ok=True)
+        restrict_to_owner(tmp)
+        os.replace(tmp, target)
+        return sha, size, True
+
+    def read(self, sha256: str) -> bytes:
+        """The blob's bytes."""
+        return self.path(sha256).read_bytes()
+
+    def verify(self, sha256: str) -> bool:
+        """Whether the stored bytes still hash to their name."""
+        digest = hashlib.sha256()
+        with open(self.path(sha256), "rb") as fh:
+            while chunk := fh.read(CHUNK):
+                digest.update(chunk)
+        return digest.hexdigest() == sha256

@@ -1,0 +1,110 @@
+"""Open the drafts database: WAL, foreign keys, schema version and migrations (a copy is kept first)."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, create_engine, event, text
+
+from desktop_app.errors import DataError
+from desktop_app.storage.schema import metadata
+
+# Version 1 is the first schema (tests/storage/data/schema_v1.sql is a database saved by it).
+# A migration to version N is MIGRATIONS[N]; it runs inside one transaction.
+SCHEMA_VERSION = 1
+Migration = Callable[[Connection], None]
+MIGRATIONS: dict[int, Migration] = {}
+
+DB_NAME = "drafts.sqlite"
+
+
+def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    # NORMAL in WAL mode survives a killed process; only a power cut may lose the last commits.
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def _user_version(path: Path) -> int:
+    con = sqlite3.connect(path)
+    try:
+        return int(con.execute("PRAGMA user_version").fetchone()[0])
+    except sqlite3.DatabaseError as exc:
+        raise DataError(f"数据库文件 {path} 已损坏，无法打开", "请从备份恢复") from exc
+    finally:
+        con.close()
+
+
+def keep_copy(path: Path, label: str) -> Path:
+    """Write a consistent copy of the database beside it (SQLite backup API) and return its path."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.stem}.{label}.{stamp}.sqlite")
+    src = sqlite3.connect(path)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    restrict_to_owner(target)
+    return target
+
+
+def restrict_to_owner(path: Path) -> None:
+    """Make a file readable by its owner only, where the OS supports it."""
+    if os.name == "posix":
+        try:
+            os.chmod(path, 0o600)
+        except OSError:
+            pass
+
+
+def migrate(engine: Engine, path: Path, found: int) -> None:
+    """Bring a database from version `found` to SCHEMA_VERSION, keeping a copy first."""
+    if found > SCHEMA_VERSION:
+        raise DataError(
+            f"数据库由更新版本的程序创建（结构版本 {found}），当前程序只支持到 {SCHEMA_VERSION}",
+            "请安装最新版本的职称申报材料助手",
+        )
+    if found == SCHEMA_VERSION:
+        return
+    keep_copy(path, f"before-v{SCHEMA_VERSION}")
+    for version in range(found + 1, SCHEMA_VERSION + 1):
+        step = MIGRATIONS.get(version)
+        if step is None:
+            raise DataError(f"缺少从结构版本 {version - 1} 升级到 {version} 的迁移步骤", "请联系开发者")
+        with engine.begin() as con:
+            step(con)
+            con.exec_driver_sql(f"PRAGMA user_version={version}")
+
+
+def open_engine(path: Path) -> Engine:
+    """Open (creating or migrating) the drafts database at `path`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    is_new = not path.exists() or path.stat().st_size == 0
+    found = 0 if is_new else _user_version(path)
+    engine = create_engine(f"sqlite:///{path}", future=True)
+    event.listen(engine, "connect", _on_connect)
+    if is_new:
+        with engine.begin() as con:
+            metadata.create_all(con)
+            con.exec_driver_sql(f"PRAGMA user_version={SCHEMA_VERSION}")
+        restrict_to_owner(path)
+    else:
+        migrate(engine, path, found)
+    with engine.connect() as con:
+        con.execute(text("SELECT 1"))
+    return engine
+
+
+def integrity_ok(engine: Engine) -> bool:
+    """Whether PRAGMA integrity_check reports ok."""
+    with engine.connect() as con:
+        return con.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
