@@ -114,7 +114,7 @@ def find_problems(
     for section in forms:
         data = app.section(section.key)
         findings.extend(_section_problems(section, data.entries, data.not_applicable, app, cover, reference, today))
-    findings.extend(_eligibility(app, forms))
+    findings.extend(_eligibility(app, forms, today or date.today()))
     findings.extend(_cover_consistency(app, forms, reference))
     findings.extend(_annual_reviews(app, forms))
     return findings
@@ -207,14 +207,14 @@ def _field_problems(
     return out
 
 
-def _eligibility(app: ApplicationData, forms: FormSet) -> list[Finding]:
+def _eligibility(app: ApplicationData, forms: FormSet, today: date) -> list[Finding]:
     basic = app.single("basic")
     section = forms.section("basic")
     freelance_years: float | None = None
     started = basic.get("freelance_started_on")
     if basic.get("is_freelancer") == "是" and isinstance(started, str) and len(started) >= 7:
         year, month = int(started[:4]), int(started[5:7])
-        cutoff = date.today()
+        cutoff = today
         freelance_years = (cutoff.year - year) + (cutoff.month - month) / 12
     messages = eligibility_findings(
         is_civil_servant=basic.get("is_civil_servant") == "是",

@@ -98,6 +98,16 @@ def _check_text(raw: str, spec: FieldSpec, today: date | None) -> v.Check:
     )
 
 
+def _check_year(raw: str, spec: FieldSpec, today: date | None) -> v.Check:
+    checked = v.check_year(raw, allow_future=spec.allow_future, today=today)
+    if checked.ok and isinstance(checked.value, int):
+        if spec.minimum is not None and checked.value < spec.minimum:
+            return v.Check(None, f"年份不能早于 {int(spec.minimum)} 年：请核对")
+        if spec.maximum is not None and checked.value > spec.maximum:
+            return v.Check(None, f"年份不能晚于 {int(spec.maximum)} 年：请核对")
+    return checked
+
+
 def _check_choice(raw: str, spec: FieldSpec, today: date | None) -> v.Check:
     # Dynamic choices are checked against the reference data by the completeness check;
     # fixed choices are checked here.
@@ -143,12 +153,7 @@ FIELD_TYPES: dict[str, FieldType] = {
             lambda raw, s, t: v.check_year_month(raw, allow_future=s.allow_future, today=t),
             _format_year_month,
         ),
-        FieldType(
-            "year",
-            "year",
-            lambda raw, s, t: v.check_year(raw, allow_future=s.allow_future, today=t),
-            _format_year,
-        ),
+        FieldType("year", "year", _check_year, _format_year),
         FieldType(
             "date_range",
             "date_range",

@@ -40,3 +40,10 @@ def test_formatters_print_dates_the_official_way() -> None:
     work = forms.section("work_history")
     assert format_value(work.field("period"), "2012-01~至今") == "2012年01月至今"
     assert format_value(work.field("period"), "2004-07~2011-12") == "2004年07月至2011年12月"
+
+
+def test_year_fields_honour_their_bounds() -> None:
+    cover = load_forms().section("cover")
+    assert check_value(cover.field("year"), "2026").value == 2026
+    low = check_value(cover.field("year"), "1999")
+    assert not low.ok and "2000" in low.error
