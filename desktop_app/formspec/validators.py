@@ -253,17 +253,13 @@ def parse_id_number(raw: str, *, today: date | None = None) -> IdInfo:
 
     province = _PROVINCES.get(number[:2])
     if province is None:
-        raise ValueError(
-            f"身份证号码前两位“{number[:2]}”不是有效的省份代码：请对照身份证核对前6位地区代码"
-        )
+        raise ValueError(f"身份证号码前两位“{number[:2]}”不是有效的省份代码：请对照身份证核对前6位地区代码")
 
     year, month, day = int(number[6:10]), int(number[10:12]), int(number[12:14])
     try:
         birth = date(year, month, day)
     except ValueError:
-        raise ValueError(
-            f"身份证号码中的出生日期“{number[6:14]}”不存在：请对照身份证核对第7至14位"
-        ) from None
+        raise ValueError(f"身份证号码中的出生日期“{number[6:14]}”不存在：请对照身份证核对第7至14位") from None
     if year < 1900:
         raise ValueError(f"身份证号码中的出生年份{year}早于1900年：请对照身份证核对第7至10位")
     if birth > today:
@@ -543,7 +539,8 @@ def _split_range(text: str, need_day: bool) -> tuple[str, str] | None:
     if len(parts) > 2:
         return None
     # A hyphen both separates dates ("2019-06") and ranges ("2019.06-2020.07"). Split at a hyphen
-    # only where both sides are complete values, and only when exactly one hyphen does that.
+    # only where both sides are complete values, and only when exactly one hyphen does that (with
+    # four-digit years two such hyphens cannot occur; the guard keeps a future format honest).
     folded = text.replace("－", "-")
     splits: list[tuple[str, str]] = []
     for i, char in enumerate(folded):
@@ -752,7 +749,9 @@ def check_issn(raw: str) -> Check:
         return Check(None)
     digits = re.sub(r"[-—–]", "", _strip_label(text, "ISSN"))
     if not re.fullmatch(r"[0-9]{7}[0-9X]", digits):
-        return _fail("ISSN 应为8位（前7位是数字，最后一位是数字或X），如 ISSN 0253-9772：请对照刊物版权页核对")
+        return _fail(
+            "ISSN 应为8位（前7位是数字，最后一位是数字或X），如 ISSN 0253-9772：请对照刊物版权页核对"
+        )
     if _issn_check_char(digits[:7]) != digits[7]:
         return _fail("ISSN 校验位不正确：请对照刊物版权页或封面逐位核对后重新输入")
     return Check(f"{digits[:4]}-{digits[4:]}")

@@ -139,6 +139,7 @@ def test_normalise_text_folds_full_width_alnum_but_keeps_chinese_punctuation() -
     assert v.normalise_text("\u3000ＡＢｃ１２３\u00a0") == "ABc123"
     assert v.normalise_text("（昆明）：第１期，") == "（昆明）：第1期，"
     assert v.normalise_text("\ufeff昆\u200b明") == "昆明"
+    assert v.normalise_text("昆\u3000明") == "昆 明"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -208,9 +209,7 @@ def test_full_width_spaces_hyphens_and_lower_case_x_are_normalised() -> None:
     assert messy != number
     assert v.check_id_number(messy, today=TODAY).value == number
 
-    with_x = next(
-        n for n in (make_id("530111", date(1988, 1, 2), s) for s in range(1000)) if n.endswith("X")
-    )
+    with_x = next(n for n in (make_id("530111", date(1988, 1, 2), s) for s in range(1000)) if n.endswith("X"))
     assert v.check_id_number(with_x.lower(), today=TODAY).value == with_x
     assert v.check_id_number(with_x[:-1] + "ｘ", today=TODAY).value == with_x
 
@@ -267,7 +266,14 @@ def test_parse_id_number_raises_value_error() -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    ["13800138000", "138 0013 8000", "138-0013-8000", "+86 138 0013 8000", "8613800138000", "１３８００１３８０００"],
+    [
+        "13800138000",
+        "138 0013 8000",
+        "138-0013-8000",
+        "+86 138 0013 8000",
+        "8613800138000",
+        "１３８００１３８０００",
+    ],
 )
 def test_mobile_shapes(raw: str) -> None:
     assert v.check_mobile(raw) == v.Check("13800138000")
@@ -277,6 +283,12 @@ def test_mobile_shapes(raw: str) -> None:
 def test_bad_mobiles(raw: str) -> None:
     result = v.check_mobile(raw)
     assert not result.ok and result.value is None
+
+
+def test_mobile_messages_name_the_problem() -> None:
+    assert "数字" in v.check_mobile("1380013800a").error
+    assert "11位" in v.check_mobile("1380013800").error
+    assert "开头" in v.check_mobile("12800138000").error
 
 
 @pytest.mark.parametrize(
@@ -326,7 +338,17 @@ def test_email_shapes(raw: str, stored: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "raw", ["zhang", "zhang@qq", "zhang@@qq.com", "a@b@qq.com", "张三@qq.com", "zhang@.com", "zhang.@qq.com", "@qq.com"]
+    "raw",
+    [
+        "zhang",
+        "zhang@qq",
+        "zhang@@qq.com",
+        "a@b@qq.com",
+        "张三@qq.com",
+        "zhang@.com",
+        "zhang.@qq.com",
+        "@qq.com",
+    ],
 )
 def test_bad_emails(raw: str) -> None:
     result = v.check_email(raw)
@@ -344,13 +366,24 @@ def test_email_com_typo_warns() -> None:
 
 
 @pytest.mark.parametrize(
-    "raw", ["2019-06-01", "2019/6/1", "2019.6.1", "2019年6月1日", "2019 年 6 月 1 日", "20190601", "２０１９．６．１"]
+    "raw",
+    [
+        "2019-06-01",
+        "2019/6/1",
+        "2019.6.1",
+        "2019年6月1日",
+        "2019 年 6 月 1 日",
+        "20190601",
+        "２０１９．６．１",
+    ],
 )
 def test_date_shapes(raw: str) -> None:
     assert v.check_date(raw, today=TODAY) == v.Check("2019-06-01")
 
 
-@pytest.mark.parametrize("raw", ["2019-02-30", "2019-04-31", "2019-13-01", "2019-06", "2019", "1899-12-31", "明天"])
+@pytest.mark.parametrize(
+    "raw", ["2019-02-30", "2019-04-31", "2019-13-01", "2019-06", "2019", "1899-12-31", "明天"]
+)
 def test_bad_dates(raw: str) -> None:
     result = v.check_date(raw, today=TODAY)
     assert not result.ok and result.value is None
@@ -420,7 +453,8 @@ def test_open_end(raw: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "raw", ["2019-06-01~2020-06-30", "2019-06-01-2020-06-30", "2019/6/1至2020/6/30", "2019年6月1日到2020年6月30日"]
+    "raw",
+    ["2019-06-01~2020-06-30", "2019-06-01-2020-06-30", "2019/6/1至2020/6/30", "2019年6月1日到2020年6月30日"],
 )
 def test_day_range_shapes(raw: str) -> None:
     result = v.check_date_range(raw, today=TODAY)
@@ -450,7 +484,15 @@ def test_range_future_and_malformed() -> None:
     assert not future_end.ok and TODAY.isoformat() in future_end.error
     assert v.check_date_range("2020.01~2025.07", precision="month", allow_future=True, today=TODAY).ok
     assert not v.check_date_range("2025.07~至今", precision="month", today=TODAY).ok
-    for raw in ("2015.09", "2015.09~", "~2019.07", "至今", "2015.09~2016.01~2017.01", "2015.13~2016.01", "去年~今年"):
+    for raw in (
+        "2015.09",
+        "2015.09~",
+        "~2019.07",
+        "至今",
+        "2015.09~2016.01~2017.01",
+        "2015.13~2016.01",
+        "去年~今年",
+    ):
         result = v.check_date_range(raw, precision="month", today=TODAY)
         assert not result.ok and result.value is None, raw
     with pytest.raises(ValueError):
@@ -510,7 +552,14 @@ def test_text() -> None:
 
 
 @pytest.mark.parametrize(
-    "raw", ["978-7-111-54742-6", "9787111547426", "ISBN 978-7-111-54742-6", "ISBN-13: 978 7 111 54742 6", "ISBN：９７８７１１１５４７４２６"]
+    "raw",
+    [
+        "978-7-111-54742-6",
+        "9787111547426",
+        "ISBN 978-7-111-54742-6",
+        "ISBN-13: 978 7 111 54742 6",
+        "ISBN：９７８７１１１５４７４２６",
+    ],
 )
 def test_isbn13_shapes(raw: str) -> None:
     assert v.check_isbn(raw) == v.Check("9787111547426")
@@ -584,7 +633,17 @@ def test_cn_serial_shapes(raw: str, stored: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "raw", ["CN53-104/R", "CN 5-1040/R", "CN 99-1040/R", "CN 53-1040", "CN 53-1040/L", "CN(HK)1040/R", "CN 53-10400/R", "53"]
+    "raw",
+    [
+        "CN53-104/R",
+        "CN 5-1040/R",
+        "CN 99-1040/R",
+        "CN 53-1040",
+        "CN 53-1040/L",
+        "CN(HK)1040/R",
+        "CN 53-10400/R",
+        "53",
+    ],
 )
 def test_bad_cn_serials(raw: str) -> None:
     result = v.check_cn_serial(raw)
@@ -651,9 +710,6 @@ def test_old_scheme_patent_built_from_check() -> None:
         "ZL201210442457.8",  # one wrong check char of a real number
         "ZL201210442457",  # check char missing
         "CN116455754B",  # a publication number, not a patent number
-        "ZL201240442457.9",  # type digit 4 does not exist
-        "ZL200210442457.1",  # 12-digit scheme started in 2003
-        "ZL50113861.1",  # 8-digit scheme years are 85-03
         "ZL2012104424.9",
         "专利",
     ],
@@ -661,6 +717,25 @@ def test_old_scheme_patent_built_from_check() -> None:
 def test_bad_patent_numbers(raw: str) -> None:
     result = v.check_patent_number(raw)
     assert not result.ok and result.value is None
+
+
+@pytest.mark.parametrize(
+    ("digits", "reason"),
+    [
+        ("201240442457", "类型"),  # type digit 4 does not exist
+        ("200210442457", "2003"),  # the 12-digit scheme started in 2003
+        ("209910442457", "年份"),  # application year in the future
+        ("50113861", "位数"),  # 8-digit scheme years are 85-03
+    ],
+)
+def test_patent_numbers_with_right_check_but_impossible_content(digits: str, reason: str) -> None:
+    result = v.check_patent_number(f"ZL{digits}.{patent_check(digits)}")
+    assert not result.ok and reason in result.error
+
+
+def test_old_scheme_patent_with_x_is_not_taken_for_a_publication_number() -> None:
+    digits = next(d for d in (f"9910{n:04d}" for n in range(10000)) if patent_check(d) == "X")
+    assert v.check_patent_number(f"CN{digits}X") == v.Check(f"ZL{digits}.X")
 
 
 def test_publication_number_message_points_to_patent_number() -> None:
