@@ -21,9 +21,8 @@ def dynamic_choices(
     if source == "series":
         return tuple(s.name for s in reference.series)
     if source == "track":
-        if not series or reference.series_by_name(series) is None:
-            return None
-        return tuple(t.name for t in reference.series_by_name(series).tracks)
+        found = reference.series_by_name(series) if series else None
+        return None if found is None else tuple(t.name for t in found.tracks)
     if source == "title":
         if not series or reference.series_by_name(series) is None:
             return None

@@ -43,7 +43,7 @@ def test_id_number_sets_derived_birth_date_and_sex(capsys: pytest.CaptureFixture
     # Full-width digits and a lower-case x are normalised (GB 11643 body with its MOD 11-2 check char).
     body = "53011119900101002"
     weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    check = "10X98765432"[sum(int(d) * w for d, w in zip(body, weights)) % 11]
+    check = "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
     typed = body.translate(str.maketrans("0123456789", "０１２３４５６７８９")) + check.lower()
     assert run(capsys, "set", app, "basic.id_number", typed)[0] == 0
     assert run(capsys, "get", app, "basic.id_number")[1].strip() == body + check
