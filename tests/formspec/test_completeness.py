@@ -55,7 +55,10 @@ def test_title_and_tier_must_agree(services, demo_app: int) -> None:
 
 def test_dispatched_requires_the_company(services, demo_app: int) -> None:
     services.set_answer(demo_app, "cover.dispatched", "是")
-    assert [f.field for f in errors_at(services, demo_app, "cover")] == ["dispatch_company"]
+    errors = errors_at(services, demo_app, "cover")
+    assert [f.field for f in errors if f.field] == ["dispatch_company"]
+    # 二、18: the dispatch agreement must be uploaded too.
+    assert any(f.field_label == "劳务派遣协议" for f in errors)
 
 
 def test_abbreviated_school_name_is_a_warning_not_an_error(services, demo_app: int) -> None:
