@@ -8,9 +8,14 @@ from collections.abc import Sequence
 
 def run_gui(argv: Sequence[str] = ()) -> int:
     """Start the desktop application; returns the exit code."""
-    from desktop_app.logging_setup import setup_logging
+    if argv and str(argv[0]).startswith("--smoke-test"):
+        from desktop_app.smoke import run_smoke_test
+
+        return run_smoke_test(argv)
+    from desktop_app.logging_setup import install_qt_message_handler, setup_logging
 
     setup_logging()
+    install_qt_message_handler()  # before QApplication: its start-up warnings go to the log too
     from desktop_app.errors import UserError
     from desktop_app.paths import data_home
     from desktop_app.storage import InstanceLock
@@ -19,6 +24,14 @@ def run_gui(argv: Sequence[str] = ()) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     qt_app = QApplication.instance() or QApplication([sys.argv[0], *argv])
+    from desktop_app.ui.qt_setup import guard_refcount_bug, install_chinese
+
+    guard_refcount_bug()
+    install_chinese(qt_app)
+    from desktop_app.ui.crash_dialog import CrashHandler
+
+    # Unexpected exceptions (GUI slots and worker threads) become a Chinese dialog, not a vanished window.
+    crash_handler = CrashHandler().install()  # noqa: F841 - kept alive for the event loop
     try:
         lock.acquire()
     except UserError as exc:
@@ -30,6 +43,9 @@ def run_gui(argv: Sequence[str] = ()) -> int:
 
         services = Services()
         window = MainWindow(services)
+        from desktop_app.ui.help_menu import install_help_menu
+
+        install_help_menu(window, services)
         window.show()
         return int(qt_app.exec())
     finally:

@@ -283,4 +283,21 @@ def create_demo(services: Any, year: int | None = None) -> int:
         else:
             for row in value:
                 services.set_entry(app_id, section.key, None, row)
+    attach_demo_scans(services, app_id, answers, year)
     return app_id
+
+
+def attach_demo_scans(services: Any, app_id: int, answers: dict[str, Any], year: int) -> None:
+    """Attach generated scans (certificates, sideways phone photos, a PDF 备案表) and name them by content."""
+    from desktop_app.scans.samples import demo_scans
+    from desktop_app.usecases.scans import Target, apply_proposed_names, attach_bytes
+
+    for scan in demo_scans(answers, year):
+        section = services.forms.section(scan.section)
+        if scan.entry is None:
+            entry_id = None if section.repeatable else services.repo.single_entry_id(app_id, scan.section)
+        else:
+            entry_id = services.repo.entry_ids(app_id, scan.section)[scan.entry]
+        target = Target(scan.section, entry_id, None if scan.entry is None else scan.entry + 1)
+        attach_bytes(services, app_id, target, scan.data, scan.original_name, kind=scan.kind)
+    apply_proposed_names(services, app_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import faulthandler
 import logging
 import logging.handlers
+import os
 import re
 from pathlib import Path
 
@@ -14,6 +15,7 @@ LOG_NAME = "zhicheng.log"
 _ID = re.compile(r"(?<![0-9])([1-9][0-9]{5})[0-9]{8}([0-9]{3}[0-9Xx])(?![0-9])")
 _MOBILE = re.compile(r"(?<![0-9])(1[3-9][0-9])[0-9]{4}([0-9]{4})(?![0-9])")
 _fault_file = None
+_qt_handler_installed = False
 
 
 def mask_personal(text: str) -> str:
@@ -41,6 +43,7 @@ def setup_logging(level: int = logging.INFO) -> Path:
     root = logging.getLogger()
     if any(getattr(h, "_zhicheng", False) for h in root.handlers):
         return path
+    _restrict_dir(path.parent)
     handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
     handler.setFormatter(MaskingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler._zhicheng = True  # type: ignore[attr-defined]
@@ -52,3 +55,63 @@ def setup_logging(level: int = logging.INFO) -> Path:
         _fault_file = open(path.with_name("crash.log"), "a", encoding="utf-8")  # noqa: SIM115
         faulthandler.enable(_fault_file)
     return path
+
+
+def _restrict_dir(folder: Path) -> None:
+    # Logs hold names and masked numbers; other accounts on a shared computer need not read them.
+    if os.name == "posix":
+        try:
+            os.chmod(folder, 0o700)
+        except OSError:
+            pass
+
+
+_QT_LEVELS = {
+    "QtDebugMsg": logging.DEBUG,
+    "QtInfoMsg": logging.INFO,
+    "QtWarningMsg": logging.WARNING,
+    "QtCriticalMsg": logging.ERROR,
+    "QtFatalMsg": logging.CRITICAL,
+}
+
+
+def log_qt_message(kind: object, category: str, message: str) -> None:
+    """Write one Qt message to the log (masked like every other record)."""
+    name = getattr(kind, "name", str(kind)).split(".")[-1]
+    level = _QT_LEVELS.get(name, logging.WARNING)
+    logging.getLogger("qt" + (f".{category}" if category and category != "default" else "")).log(level, "%s", message)
+
+
+def install_qt_message_handler() -> None:
+    """Route Qt's own messages (qWarning and friends) into the rotating log instead of stderr."""
+    global _qt_handler_installed
+    from PySide6.QtCore import qInstallMessageHandler
+
+    def handler(kind: object, context: object, message: str) -> None:
+        try:
+            log_qt_message(kind, getattr(context, "category", "") or "", message)
+        except Exception:  # a logging failure must never take the GUI down
+            pass
+
+    # Keep a reference: Qt holds only a raw pointer to the Python callable.
+    install_qt_message_handler.handler = handler  # type: ignore[attr-defined]
+    qInstallMessageHandler(handler)
+    _qt_handler_installed = True
+
+
+def shutdown_logging() -> None:
+    """Detach and close the app's log handlers (so a temporary log folder can be removed)."""
+    global _fault_file, _qt_handler_installed
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if getattr(h, "_zhicheng", False)]:
+        root.removeHandler(handler)
+        handler.close()
+    if _qt_handler_installed:
+        from PySide6.QtCore import qInstallMessageHandler
+
+        qInstallMessageHandler(None)
+        _qt_handler_installed = False
+    if _fault_file is not None:
+        faulthandler.disable()
+        _fault_file.close()
+        _fault_file = None

@@ -28,17 +28,48 @@ def resources_dir() -> Path:
     return bundle_root() / "resources"
 
 
-def data_home() -> Path:
-    """The user's data folder; ZHICHENG_HOME overrides the platform default."""
+def _data_home_path() -> Path:
     override = os.environ.get(HOME_ENV)
     if override:
-        path = Path(override).expanduser()
-    else:
-        from platformdirs import user_data_dir
+        return Path(override).expanduser()
+    from platformdirs import user_data_dir
 
-        path = Path(user_data_dir(APP_NAME, appauthor=False))
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def data_home() -> Path:
+    """The user's data folder (owner-only where the OS supports it); ZHICHENG_HOME overrides the default."""
+    path = _data_home_path()
     path.mkdir(parents=True, exist_ok=True)
+    restrict_dir_to_owner(path)
     return path
+
+
+def restrict_dir_to_owner(path: Path) -> None:
+    """Make a folder accessible to its owner only (0700) on POSIX; elsewhere the user profile already is."""
+    # The drafts hold ID numbers, phones and scans of certificates; on a shared computer other
+    # accounts must not browse them. The WAL/SHM side files inherit nothing, so the folder is the guard.
+    if os.name == "posix":
+        try:
+            if path.stat().st_mode & 0o077:
+                os.chmod(path, 0o700)
+        except OSError:
+            pass
+
+
+IMPORTED_REFERENCE = "reference"
+
+
+def reference_folders() -> list[Path]:
+    """Reference data folders, preferred first: imported editions (newest first), then the bundled one."""
+    root = _data_home_path() / IMPORTED_REFERENCE
+    imported: list[tuple[int, Path]] = []
+    if root.is_dir():
+        for child in root.iterdir():
+            if child.is_dir() and child.name.isdigit():
+                imported.append((int(child.name), child))
+    imported.sort(reverse=True)
+    return [path for _, path in imported] + [resources_dir() / "reference"]
 
 
 def log_dir() -> Path:

@@ -13,7 +13,7 @@ from typing import Any
 
 from desktop_app.domain import ApplicationData, Entry
 from desktop_app.formspec.dynamic import dynamic_choices, suggested_committees
-from desktop_app.formspec.model import Condition, FieldSpec, FormSet, SectionSpec
+from desktop_app.formspec.model import AttachmentKind, Condition, FieldSpec, FormSet, SectionSpec
 from desktop_app.formspec.types import check_value
 from desktop_app.reference import Reference, annual_review_years, eligibility_findings
 
@@ -117,6 +117,7 @@ def find_problems(
     findings.extend(_eligibility(app, forms, today or date.today()))
     findings.extend(_cover_consistency(app, forms, reference))
     findings.extend(_annual_reviews(app, forms))
+    findings.extend(_required_attachments(app, forms))
     return findings
 
 
@@ -272,3 +273,46 @@ def _annual_reviews(app: ApplicationData, forms: FormSet) -> list[Finding]:
         years = "、".join(str(y) for y in missing)
         out.append(_finding(section, None, None, None, f"缺少 {years} 年度的考核情况：近五年每年一条，不得缺少"))
     return out
+
+
+def _required_attachments(app: ApplicationData, forms: FormSet) -> list[Finding]:
+    """Scans the guide requires, per entry, per section or once for the application, matched by kind."""
+    kinds_by_entry = {(a.entry_id, a.kind) for a in app.attachments if a.entry_id is not None}
+    kinds_by_section = {(a.section, a.kind) for a in app.attachments}
+    kinds = {a.kind for a in app.attachments}
+    cover = app.single("cover")
+    out: list[Finding] = []
+    for section in forms:
+        data = app.section(section.key)
+        if section.repeatable and data.not_applicable and section.allow_not_applicable:
+            continue
+        entries = data.entries if section.repeatable else (data.entries[:1] or (Entry(id=0, position=0, answers={}),))
+        for kind in section.attachments:
+            if kind.per == "entry" and section.repeatable:
+                for entry in entries:
+                    if _kind_required(kind, entry.answers, app) and (entry.id, kind.key) not in kinds_by_entry:
+                        out.append(_attachment_finding(section, entry.position + 1, entry.id, kind))
+                continue
+            answers = entries[0].answers if entries else cover
+            if section.repeatable and not entries:
+                continue
+            if not _kind_required(kind, answers, app):
+                continue
+            present = kind.key in kinds if kind.per == "application" else (
+                (section.key, kind.key) in kinds_by_section
+                or any((e.id, kind.key) in kinds_by_entry for e in entries if e.id))
+            if not present:
+                out.append(_attachment_finding(section, None, None, kind))
+    return out
+
+
+def _kind_required(kind: AttachmentKind, entry: Mapping[str, Any], app: ApplicationData) -> bool:
+    if kind.required:
+        return True
+    return kind.required_if is not None and condition_holds(kind.required_if, entry, app)
+
+
+def _attachment_finding(section: SectionSpec, number: int | None, entry_id: int | None, kind: AttachmentKind) -> Finding:
+    message = "尚未上传扫描件" + (f"：{kind.help}" if kind.help else "")
+    return Finding(section=section.key, section_title=section.title, entry=number, entry_id=entry_id, field=None,
+                   field_label=kind.label, message=message)

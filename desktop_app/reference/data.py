@@ -216,12 +216,38 @@ def validate_reference_folder(folder: Path) -> Reference:
     return _load(folder)
 
 
-@functools.lru_cache(maxsize=1)
 def _load_default() -> Reference:
     # Imported here so that the pure loader can be used without the app's path helpers.
-    from desktop_app.paths import resources_dir
+    from desktop_app.paths import reference_folders
 
-    return _load(resources_dir() / "reference")
+    # Keyed by the candidate folders, so another data folder (ZHICHENG_HOME) or a newly imported
+    # edition is never answered from a stale cache.
+    return _load_active(tuple(reference_folders()))
+
+
+@functools.lru_cache(maxsize=4)
+def _load_active(candidates: tuple[Path, ...]) -> Reference:
+    return _load(active_reference_folder(candidates))
+
+
+def active_reference_folder(candidates: Sequence[Path]) -> Path:
+    """The folder to use: the newest edition that loads; imported ones win ties; the bundled one (last) always."""
+    bundled = Path(candidates[-1])
+    best, best_edition = bundled, _load(bundled).edition
+    for folder in candidates[:-1]:
+        try:
+            edition = _load(Path(folder)).edition
+        except ReferenceDataError:
+            continue  # a damaged import must never stop the app: fall back to the next one
+        if edition >= best_edition:
+            return Path(folder)
+    return best
+
+
+def reload_default_reference() -> Reference:
+    """Forget the cached default tables (after importing a new edition) and load them again."""
+    _load_active.cache_clear()
+    return _load_default()
 
 
 # --------------------------------------------------------------------------- loading helpers

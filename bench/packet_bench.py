@@ -1,0 +1,125 @@
+"""The print packet against img2pdf on the same 160 images, in one run.
+
+img2pdf (`--pagesize A4 --auto-orient`) only wraps JPEG bytes into PDF pages: the lower bound of work.
+We time our CLI doing the whole job — `attach` of the 160 files, the first `packet`, then `packet`
+again after one form field changed — and print wall times, ratios, output sizes and peak memory.
+Targets (issue 5): attach + first packet ≤ 2.0× img2pdf; packet after one change ≤ 0.3×; output ≤ 0.25×
+img2pdf's size; peak memory of packet < 300 MB.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.corpus import ensure_corpus
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "bench" / "out"
+TARGETS = {"first": 2.0, "again": 0.3, "size": 0.25, "memory_mb": 300}
+
+
+@dataclass(frozen=True)
+class Measure:
+    """Wall time (s) and peak resident memory (MB) of one command."""
+
+    seconds: float
+    peak_mb: float
+    stdout: str
+
+
+def measure(cmd: list[str], env: dict[str, str]) -> Measure:
+    """Run a command under /usr/bin/time -v when available (peak RSS of the largest process)."""
+    timer = shutil.which("time") or "/usr/bin/time"
+    use_time = Path(timer).is_file()
+    full = [timer, "-v", *cmd] if use_time else cmd
+    started = time.perf_counter()
+    result = subprocess.run(full, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        sys.stderr.write(result.stderr[-3000:])
+        raise SystemExit(f"command failed: {' '.join(cmd[:4])} …")
+    peak = 0.0
+    match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr)
+    if match:
+        peak = int(match.group(1)) / 1024
+    else:
+        import resource
+
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return Measure(seconds, peak, result.stdout)
+
+
+def _cli(*args: str) -> list[str]:
+    return [sys.executable, "-m", "desktop_app", *args]
+
+
+def main() -> bool:
+    """Run the benchmark and print the table; True when every target is met."""
+    print("生成或复用测试图片（160 张：100 张手机照片，60 张 300 dpi 扫描件）…", flush=True)
+    files = ensure_corpus(OUT / "corpus")
+    corpus_mb = sum(f.stat().st_size for f in files) / 1e6
+    work = Path(tempfile.mkdtemp(prefix="packet-bench-", dir=OUT))
+    env = dict(os.environ, ZHICHENG_HOME=str(work / "home"), QT_QPA_PLATFORM="offscreen")
+    try:
+        baseline_pdf = work / "img2pdf.pdf"
+        img2pdf = shutil.which("img2pdf") or str(Path(sys.executable).parent / "img2pdf")
+        base = measure([img2pdf, "--pagesize", "A4", "--auto-orient", "-o", str(baseline_pdf), *map(str, files)], env)
+
+        app = subprocess.run(_cli("new", "--name", "李明远", "--year", "2026"), env=env, capture_output=True,
+                             text=True, check=True).stdout.strip().splitlines()[-1]
+        for key, value in (("cover.unit_type", "县区国有企事业单位"), ("cover.committee_level", "市级"),
+                           ("cover.dispatched", "否"), ("education[1].school", "昆明理工大学")):
+            subprocess.run(_cli("set", app, key, value), env=env, check=True, capture_output=True)
+        ours_pdf = work / "packet.pdf"
+        attach = measure(_cli("attach", app, "education[1]", *map(str, files)), env)
+        first = measure(_cli("packet", app, "--out", str(ours_pdf)), env)
+        subprocess.run(_cli("set", app, "basic.department", "工程技术部"), env=env, check=True, capture_output=True)
+        again = measure(_cli("packet", app, "--out", str(ours_pdf)), env)
+
+        base_mb = baseline_pdf.stat().st_size / 1e6
+        ours_mb = ours_pdf.stat().st_size / 1e6
+        ratios = {
+            "first": (attach.seconds + first.seconds) / base.seconds,
+            "again": again.seconds / base.seconds,
+            "size": ours_mb / base_mb,
+            "memory_mb": max(first.peak_mb, again.peak_mb),
+        }
+        rows = [
+            ("img2pdf --pagesize A4 --auto-orient", base.seconds, base.peak_mb),
+            ("attach（160 个文件）", attach.seconds, attach.peak_mb),
+            ("packet（第一次）", first.seconds, first.peak_mb),
+            ("attach + 第一次 packet", attach.seconds + first.seconds, max(attach.peak_mb, first.peak_mb)),
+            ("改一项后再次 packet", again.seconds, again.peak_mb),
+        ]
+        print(f"\n输入：{len(files)} 个文件，共 {corpus_mb:.0f} MB；{os.cpu_count()} 核")
+        print(f"{'步骤':<36}{'用时 (s)':>10}{'内存峰值 (MB)':>16}")
+        for name, seconds, peak in rows:
+            print(f"{name:<36}{seconds:>10.2f}{peak:>16.0f}")
+        print(f"\n输出大小：img2pdf {base_mb:.1f} MB，本程序 {ours_mb:.1f} MB")
+        checks = [
+            ("attach + 第一次 packet / img2pdf", ratios["first"], TARGETS["first"], "×"),
+            ("再次 packet / img2pdf", ratios["again"], TARGETS["again"], "×"),
+            ("输出大小 / img2pdf", ratios["size"], TARGETS["size"], "×"),
+            ("packet 内存峰值 (MB)", ratios["memory_mb"], TARGETS["memory_mb"], " MB"),
+        ]
+        ok = True
+        for name, value, target, unit in checks:
+            met = value <= target
+            ok = ok and met
+            print(f"{name:<36}{value:>8.2f}{unit}  目标 ≤ {target}{unit}  {'达到' if met else '未达到'}")
+        return ok
+    finally:
+        if not os.environ.get("BENCH_KEEP"):
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(0 if main() else 1)

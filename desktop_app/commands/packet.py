@@ -1,0 +1,51 @@
+"""`packet APP --out FILE.pdf [--duplex] [--no-verify-strip]`: write the print packet."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from desktop_app.errors import UsageError
+
+
+def _app_id(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"申报编号应为数字：{text}") from None
+
+
+def cmd_packet(args: argparse.Namespace, services: Any) -> int:
+    """Build and verify the packet; exit 0 only when it was written and read back."""
+    from desktop_app.packet.pipeline import PacketOptions
+    from desktop_app.usecases.packet import make_packet
+
+    out = Path(args.out).expanduser()
+    if out.suffix.lower() != ".pdf":
+        raise UsageError(f"输出文件“{out}”应以 .pdf 结尾", "例如 --out 职称申报材料.pdf")
+    services.load(args.app)
+    last = [""]
+
+    def progress(done: int, total: int, text: str) -> None:
+        if text != last[0]:
+            last[0] = text
+            sys.stderr.write(f"{round(100 * done / max(total, 1)):3d}% {text}\n")
+            sys.stderr.flush()
+
+    options = PacketOptions(duplex=args.duplex, verify_strip=not args.no_verify_strip)
+    result = make_packet(services, args.app, out.resolve(), options, progress)
+    sys.stdout.write(f"{result.path}\n")
+    sys.stderr.write(f"已生成打印材料，共 {result.pages} 页\n")
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    """Add the `packet` subcommand."""
+    p = subparsers.add_parser("packet", help="生成打印材料（A4 PDF）：封面、目录、申报表、审核推荐意见、证明材料")
+    p.add_argument("app", type=_app_id, help="申报编号")
+    p.add_argument("--out", required=True, help="输出的 PDF 文件")
+    p.add_argument("--duplex", action="store_true", help="双面打印：每部分从奇数页开始（插入空白页）")
+    p.add_argument("--no-verify-strip", action="store_true", help="证明材料页不加“经核对，与原件一致”审核栏")
+    p.set_defaults(handler=cmd_packet)

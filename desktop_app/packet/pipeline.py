@@ -1,0 +1,360 @@
+"""assemble_packet: plan → render forms → prepare scans → stamp → merge → sanitize → verify → atomic rename.
+
+Everything is written into a work folder beside the target; the finished file replaces the previous
+packet only after it was read back and checked, so a failed or cancelled run leaves the last good one.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from desktop_app.domain import ApplicationData, Attachment
+from desktop_app.errors import UserError
+from desktop_app.formspec.model import FormSet
+from desktop_app.formspec.types import format_value
+from desktop_app.packet import evidence as ev
+from desktop_app.packet.fonts import missing_characters
+from desktop_app.packet.form_pages import (
+    commitment_placeholder,
+    cover_part,
+    declaration_part,
+    fill_toc,
+    summary_part,
+    toc_placeholder,
+)
+from desktop_app.packet.layout import Text
+from desktop_app.packet.merge import merge
+from desktop_app.packet.plan import PageMap, Part, build_page_map
+from desktop_app.packet.render import render_pages
+from desktop_app.packet.sanitize import sanitize_writer
+from desktop_app.packet.scan_pages import (
+    Normaliser,
+    PrepareCancelled,
+    PrepareJob,
+    PreparedImage,
+    freeze_edits,
+    prepare_many,
+)
+from desktop_app.packet.tier_pages import chain_for, organisation, publicity_part, tiers_part
+from desktop_app.packet.verify import verify_packet
+from desktop_app.reference import Reference
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int, str], None]
+PDF_TYPE = "application/pdf"
+
+
+class PacketCancelled(UserError):
+    """The person cancelled; the previous packet is untouched."""
+
+    def __init__(self) -> None:
+        super().__init__("已取消生成打印材料", "原有的打印材料没有改动")
+
+
+class MissingCharactersError(UserError):
+    """Some text uses characters the embedded font lacks (they would print as empty boxes)."""
+
+
+class MaterialError(UserError):
+    """One attachment cannot be placed into the packet."""
+
+
+class OutputError(UserError):
+    """The target file cannot be written."""
+
+
+def _open_pdf_default(path: Path, edits: Mapping[str, Any]) -> list[Any]:
+    from pypdf import PdfReader
+
+    reader = PdfReader(path, strict=False)
+    if reader.is_encrypted and not reader.decrypt(str(edits.get("pdf_password", "") or "")):
+        raise MaterialError("这个 PDF 设置了打开密码，无法放入打印材料", "请在证明材料中输入密码后重试")
+    return list(reader.pages)
+
+
+@dataclass(frozen=True)
+class ScanAccess:
+    """How scans are read; the use case passes the scans feature's functions (packet cannot import them)."""
+
+    normalise: Normaliser | None = None
+    image_pages: Callable[[Path, Mapping[str, Any]], list[int]] = lambda path, edits: [0]
+    pdf_pages: Callable[[Path, Mapping[str, Any]], list[Any]] = _open_pdf_default
+
+
+@dataclass(frozen=True)
+class PacketOptions:
+    """Two-sided printing (each part starts on an odd page) and the verification strip."""
+
+    duplex: bool = False
+    verify_strip: bool = True
+    workers: int = 2
+
+
+@dataclass(frozen=True)
+class PacketSource:
+    """Everything the packet is made from (plain data and file locations, no database)."""
+
+    app: ApplicationData
+    forms: FormSet
+    reference: Reference
+    locate: Callable[[str], Path]
+    cache_dir: Path
+    scans: ScanAccess = field(default_factory=ScanAccess)
+    today: date | None = None
+
+
+@dataclass(frozen=True)
+class PacketResult:
+    """What was written."""
+
+    path: Path
+    pages: int
+    marks: tuple[tuple[str, ...], ...]
+    seconds: float
+
+
+@dataclass
+class _Run:
+    progress: Progress
+    is_cancelled: Callable[[], bool]
+
+    def step(self, done: int, text: str) -> None:
+        if self.is_cancelled():
+            raise PacketCancelled()
+        self.progress(done, 100, text)
+
+
+def assemble_packet(
+    source: PacketSource,
+    out: Path,
+    options: PacketOptions = PacketOptions(),
+    progress: Progress = lambda done, total, text: None,
+    is_cancelled: Callable[[], bool] = lambda: False,
+) -> PacketResult:
+    """Build the print packet into `out`, replacing it only when the new one was verified."""
+    started = time.perf_counter()
+    run = _Run(progress, is_cancelled)
+    out = Path(out)
+    run.step(0, "检查内容")
+    check_characters(source)
+    work = make_work_folder(out)
+    try:
+        run.step(2, "准备证明材料图片")
+        commitment, materials = prepare_scans(source, options, run)
+        run.step(60, "排版申报表和审核页")
+        page_map = plan_pages(source, commitment, materials, options)
+        check_planned_characters(page_map)
+        run.step(65, "生成页面")
+        rendered = work / "pages.pdf"
+        render_forms(source, page_map, rendered)
+        run.step(75, "放入证明材料")
+        writer = merge(rendered, page_map, work / "packet.pdf", metadata(source))
+        run.step(88, "清除活动内容")
+        sanitize_writer(writer)
+        written = work / "packet.pdf"
+        with open(written, "wb") as fh:
+            writer.write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        del writer
+        run.step(94, "核对生成的文件")
+        verify_packet(written, page_map.total)
+        run.step(99, "保存")
+        os.replace(written, out)
+    except PrepareCancelled as exc:
+        raise PacketCancelled() from exc
+    except PermissionError as exc:
+        raise OutputError(f"无法写入“{out}”：没有权限或文件正被其他程序打开",
+                          "请关闭正在查看该文件的程序，或换一个保存位置") from exc
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    progress(100, 100, "完成")
+    return PacketResult(out, page_map.total, tuple(m.path for m in page_map.marks), time.perf_counter() - started)
+
+
+# Steps ------------------------------------------------------------------------------------------
+
+
+def make_work_folder(out: Path) -> Path:
+    """A private folder beside the target, so the final rename stays on one file system."""
+    folder = out.parent
+    if not folder.is_dir():
+        raise OutputError(f"保存位置“{folder}”不存在", "请选择一个已有的文件夹")
+    try:
+        return Path(tempfile.mkdtemp(prefix=".packet-work-", dir=folder))
+    except OSError as exc:
+        raise OutputError(f"无法在“{folder}”中写入文件", "请换一个有写入权限的保存位置") from exc
+
+
+def _where_texts(source: PacketSource) -> list[tuple[str, str]]:
+    """(place, text) of everything the applicant typed that will be printed, for a useful message."""
+    out: list[tuple[str, str]] = []
+    app = source.app
+    for section in source.forms:
+        for index, entry in enumerate(app.section(section.key).entries, start=1):
+            place = section.title + (f"第{index}条" if section.repeatable else "")
+            for spec in section.fields:
+                if spec.print != "no":
+                    out.append((f"{place} {spec.printed_label}", format_value(spec, entry.answers.get(spec.key))))
+    for att in app.attachments:
+        out.append((f"证明材料“{att.display_name or att.original_name}”", att.display_name or att.original_name))
+    return out
+
+
+def check_characters(source: PacketSource) -> None:
+    """Refuse before any work when a typed character cannot be printed with the embedded font."""
+    problems: dict[str, list[str]] = {}
+    for place, text in _where_texts(source):
+        for ch in missing_characters([text]):
+            problems.setdefault(ch, []).append(place)
+    if problems:
+        _raise_missing(problems)
+
+
+def check_planned_characters(page_map: PageMap) -> None:
+    """The same check over every text actually laid out (headers, tier names, bookmarks)."""
+    texts = [op.text for page in page_map.pages for op in page.ops if isinstance(op, Text)]
+    texts += [page.header for page in page_map.pages] + [m.title for m in page_map.marks]
+    missing = missing_characters(texts)
+    if missing:
+        _raise_missing({ch: [] for ch in missing})
+
+
+def _raise_missing(problems: Mapping[str, list[str]]) -> None:
+    shown = []
+    for ch, places in list(problems.items())[:10]:
+        where = f"（{'、'.join(dict.fromkeys(places))}）" if places else ""
+        shown.append(f"“{ch}”{where}")
+    raise MissingCharactersError(
+        "以下字符打印字体中没有，打印出来会是空白方框：" + "；".join(shown),
+        "请改用规范汉字或常用写法后再生成打印材料；生僻字可以在打印后手写补上",
+    )
+
+
+def _jobs_for(att: Attachment, path: Path, source: PacketSource) -> list[PrepareJob]:
+    edits = dict(att.edits or {})
+    pages = source.scans.image_pages(path, edits)
+    frozen = freeze_edits(edits)
+    return [PrepareJob(path, att.sha256, page, frozen, source.cache_dir, source.scans.normalise) for page in pages]
+
+
+def material_jobs(source: PacketSource) -> list[PrepareJob]:
+    """Every image page the packet needs prepared (also used to prepare in the background after import)."""
+    jobs: list[PrepareJob] = []
+    for att in source.app.attachments:
+        if att.media_type.startswith("image/"):
+            try:
+                jobs.extend(_jobs_for(att, source.locate(att.sha256), source))
+            except UserError:
+                log.info("skipping unreadable attachment %s in background preparation", att.id)
+    return jobs
+
+
+def prepare_scans(source: PacketSource, options: PacketOptions, run: _Run) -> tuple[list[ev.Material], list[ev.Material]]:
+    """Prepared images (cached by blob hash and settings) and opened PDF pages, in menu order."""
+    ordered = ev.order_attachments(source.app, source.forms)
+    materials: list[ev.Material] = []
+    jobs: list[PrepareJob] = []
+    owners: list[tuple[ev.Material, int]] = []
+    for section, entry, att in ordered:
+        name = att.display_name or att.original_name
+        material = ev.Material(att, section, entry, ev.material_title(section, att))
+        path = source.locate(att.sha256)
+        if not path.is_file():
+            raise MaterialError(f"证明材料“{name}”的文件不见了", "请在证明材料中删除后重新添加该文件")
+        try:
+            if att.media_type == PDF_TYPE:
+                material.pdf_pages = list(source.scans.pdf_pages(path, dict(att.edits or {})))
+            elif att.media_type.startswith("image/"):
+                for job in _jobs_for(att, path, source):
+                    jobs.append(job)
+                    owners.append((material, len(jobs) - 1))
+            else:
+                raise MaterialError(f"证明材料“{name}”不是图片或 PDF，无法打印", "请删除后换成 JPG、PNG 或 PDF 文件")
+        except MaterialError:
+            raise
+        except UserError as exc:
+            raise MaterialError(f"证明材料“{name}”无法放入打印材料：{exc.message}", exc.next_step) from exc
+        materials.append(material)
+
+    def on_done(done: int, total: int) -> None:
+        run.progress(2 + int(58 * done / max(total, 1)), 100, f"准备证明材料图片（{done}/{total}）")
+
+    try:
+        prepared: list[PreparedImage] = prepare_many(jobs, options.workers, run.is_cancelled, on_done)
+    except UserError as exc:
+        raise MaterialError(f"有证明材料无法放入打印材料：{exc.message}", exc.next_step) from exc
+    except (OSError, ValueError) as exc:
+        raise MaterialError("有证明材料的图片无法读取，可能已损坏", "请在证明材料中找到该文件，删除后重新添加") from exc
+    for (material, index), image in zip(owners, prepared, strict=True):
+        material.images.append(image)
+    commitment = [m for m in materials if m.attachment.kind == ev.COMMITMENT]
+    rest = [m for m in materials if m.attachment.kind != ev.COMMITMENT]
+    return commitment, rest
+
+
+def plan_pages(source: PacketSource, commitment: Sequence[ev.Material], materials: Sequence[ev.Material],
+               options: PacketOptions) -> PageMap:
+    """Lay out every part, then number them once (目录, bookmarks and footers all read this map)."""
+    app, forms = source.app, source.forms
+    chain_for(app)  # fail early with the Chinese message when the chain cannot be decided
+    parts: list[Part] = [
+        cover_part(app, forms),
+        toc_placeholder(0),
+        ev.commitment_part(commitment, commitment_placeholder),
+        declaration_part(app, forms),
+        tiers_part(app, source.reference),
+        publicity_part(app, source.reference),
+        summary_part(app, forms),
+        ev.evidence_part(materials, options.verify_strip),
+    ]
+    lines = sum(1 + len(p.marks) for p in parts if p.pages)
+    parts[1] = toc_placeholder(lines)
+    page_map = build_page_map(parts, options.duplex)
+    fill_toc(page_map)
+    return page_map
+
+
+def render_forms(source: PacketSource, page_map: PageMap, target: Path) -> None:
+    """Draw every planned page (pictures and imported pages are added by the merge)."""
+    meta = metadata(source)
+    render_pages(page_map, target, meta["Title"], meta["Author"])
+
+
+def metadata(source: PacketSource) -> dict[str, str]:
+    """Title, author and subject of the PDF."""
+    app = source.app
+    name = str(app.single("basic").get("name") or app.person_name)
+    title = str(app.single("cover").get("title_name") or "")
+    return {
+        "Title": f"{name} {app.year}年度职称申报材料",
+        "Author": name,
+        "Subject": f"申报{title}" if title else "职称申报材料",
+        "Creator": "职称申报材料助手",
+        "Producer": "职称申报材料助手",
+    }
+
+
+__all__ = [
+    "MaterialError",
+    "MissingCharactersError",
+    "OutputError",
+    "PacketCancelled",
+    "PacketOptions",
+    "PacketResult",
+    "PacketSource",
+    "ScanAccess",
+    "assemble_packet",
+    "material_jobs",
+    "organisation",
+]

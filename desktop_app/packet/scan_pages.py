@@ -1,0 +1,221 @@
+"""Print-ready images of scans, prepared once per blob and settings and cached as JPEG files.
+
+Runs in worker processes, so this module imports only Pillow. A JPEG that is already upright and at
+most ~300 dpi on A4 is used as it is (its bytes go into the PDF untouched); anything else is decoded
+(phone photos at half scale with Image.draft, which costs a fraction of a full decode), made upright,
+and re-encoded at JPEG quality 85.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import json
+import math
+import multiprocessing
+import os
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PIL import Image, ImageOps
+
+log = logging.getLogger(__name__)
+
+# Bump when the preparation changes, so old cached pages are not reused.
+PREPARE_VERSION = 1
+# An A4 page scanned at 300 dpi is 2480 × 3508 pixels; a little slack for scanners that add a border.
+PASS_LONG = 3600
+PASS_SHORT = 2600
+JPEG_QUALITY = 85
+WORKERS = 2
+# Below this many images a process pool costs more to start than it saves.
+POOL_THRESHOLD = 4
+
+# (decoded image, stored edits) -> upright image in RGB or L, the edits applied.
+Normaliser = Callable[[Image.Image, Mapping[str, Any]], Image.Image]
+
+
+@dataclass(frozen=True)
+class PrepareJob:
+    """One page of one image blob to prepare."""
+
+    source: Path
+    sha256: str
+    page: int
+    edits: tuple[tuple[str, Any], ...]
+    cache_dir: Path
+    normalise: Normaliser | None = None
+
+
+@dataclass(frozen=True)
+class PreparedImage:
+    """A JPEG ready to place: the cached file, or the original blob when it could be used as is."""
+
+    path: Path
+    width: int
+    height: int
+    gray: bool
+
+
+def freeze_edits(edits: Mapping[str, Any] | None) -> tuple[tuple[str, Any], ...]:
+    """Edits as a hashable, order-independent tuple (only what changes the picture)."""
+    keep = ("rotate", "crop")
+    return tuple(sorted((k, json.dumps(v, sort_keys=True)) for k, v in (edits or {}).items() if k in keep and v))
+
+
+def _thaw(edits: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
+    return {k: json.loads(v) for k, v in edits}
+
+
+def cache_path(cache_dir: Path, sha256: str, page: int, edits: tuple[tuple[str, Any], ...]) -> Path:
+    """Where the prepared JPEG of this blob page with these settings lives."""
+    settings = json.dumps([PREPARE_VERSION, page, edits, PASS_LONG, PASS_SHORT, JPEG_QUALITY])
+    key = hashlib.sha256(settings.encode()).hexdigest()[:12]
+    return cache_dir / f"{sha256}-{key}.jpg"
+
+
+def default_normalise(im: Image.Image, edits: Mapping[str, Any]) -> Image.Image:
+    """Minimal fallback: EXIF orientation, RGB, clockwise rotation from the edits."""
+    try:
+        im = ImageOps.exif_transpose(im) or im
+    except Exception:  # a malformed EXIF block: keep the pixels as stored
+        pass
+    if im.mode not in ("RGB", "L"):
+        if "A" in im.getbands() or im.mode == "P":
+            rgba = im.convert("RGBA")
+            white = Image.new("RGB", rgba.size, "white")
+            white.paste(rgba, mask=rgba.getchannel("A"))
+            im = white
+        else:
+            im = im.convert("RGB")
+    turn = int(edits.get("rotate", 0) or 0) % 360
+    if turn:
+        im = im.rotate(-turn, expand=True)
+    return im
+
+
+def _usable_as_is(im: Image.Image, job: PrepareJob) -> bool:
+    if im.format != "JPEG" or im.mode not in ("RGB", "L") or job.edits or job.page:
+        return False
+    try:
+        orientation = im.getexif().get(0x0112, 1)
+    except Exception:
+        return False
+    long_side, short_side = max(im.size), min(im.size)
+    return orientation in (1, None) and long_side <= PASS_LONG and short_side <= PASS_SHORT
+
+
+def ready_image(job: PrepareJob) -> PreparedImage | None:
+    """The prepared page when no pixel work is needed (cached, or usable as is); reads headers only."""
+    target = cache_path(job.cache_dir, job.sha256, job.page, job.edits)
+    if target.is_file():
+        with Image.open(target) as done:
+            return PreparedImage(target, done.width, done.height, done.mode == "L")
+    with Image.open(job.source) as im:
+        if _usable_as_is(im, job):
+            return PreparedImage(job.source, im.width, im.height, im.mode == "L")
+    return None
+
+
+def prepare_image(job: PrepareJob) -> PreparedImage:
+    """The print JPEG for one page of an image blob (from the cache when it was prepared before)."""
+    ready = ready_image(job)
+    if ready is not None:
+        return ready
+    target = cache_path(job.cache_dir, job.sha256, job.page, job.edits)
+    with Image.open(job.source) as im:
+        if job.page:
+            im.seek(job.page)
+        if im.format == "JPEG" and max(im.size) > PASS_LONG:
+            # Decoding at half scale (DCT scaling) is ~3× cheaper than a full decode plus a resize.
+            im.draft(im.mode if im.mode in ("RGB", "L") else "RGB", (im.width // 2, im.height // 2))
+        im.load()
+        picture = (job.normalise or default_normalise)(im, _thaw(job.edits))
+    if picture.mode not in ("RGB", "L"):
+        picture = picture.convert("RGB")
+    factor = max(1, math.ceil(max(max(picture.size) / PASS_LONG, min(picture.size) / PASS_SHORT)))
+    if factor > 1:
+        picture = picture.reduce(factor)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".prep-", suffix=".jpg")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            picture.save(fh, "JPEG", quality=JPEG_QUALITY)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return PreparedImage(target, picture.width, picture.height, picture.mode == "L")
+
+
+def prepare_many(
+    jobs: Sequence[PrepareJob],
+    workers: int = WORKERS,
+    is_cancelled: Callable[[], bool] = lambda: False,
+    on_done: Callable[[int, int], None] = lambda done, total: None,
+) -> list[PreparedImage]:
+    """Prepare several pages, in worker processes when there are enough; results in job order."""
+    results: list[PreparedImage | None] = [None] * len(jobs)
+    pending: list[int] = []
+    done = 0
+    for i, job in enumerate(jobs):
+        results[i] = ready_image(job)
+        if results[i] is None:
+            pending.append(i)
+        else:
+            done += 1
+    on_done(done, len(jobs))
+    if len(pending) >= POOL_THRESHOLD and workers > 1:
+        try:
+            done = _in_pool(jobs, pending, results, workers, is_cancelled, on_done, done)
+        except BrokenProcessPool:
+            # A worker could not start (e.g. a frozen build without freeze_support): finish here instead.
+            log.warning("worker processes unavailable; preparing scans in this process")
+    for i in pending:
+        if results[i] is not None:
+            continue
+        if is_cancelled():
+            raise PrepareCancelled()
+        results[i] = prepare_image(jobs[i])
+        done += 1
+        on_done(done, len(jobs))
+    return [r for r in results if r is not None]
+
+
+def _in_pool(
+    jobs: Sequence[PrepareJob],
+    pending: list[int],
+    results: list[PreparedImage | None],
+    workers: int,
+    is_cancelled: Callable[[], bool],
+    on_done: Callable[[int, int], None],
+    done: int,
+) -> int:
+    # "spawn": the GUI calls this from a worker thread, and forking a threaded Qt process is unsafe.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures: dict[Future[PreparedImage], int] = {pool.submit(prepare_image, jobs[i]): i for i in pending}
+        remaining = set(futures)
+        try:
+            while remaining:
+                finished, remaining = wait(remaining, timeout=0.2, return_when=FIRST_COMPLETED)
+                if is_cancelled():
+                    raise PrepareCancelled()
+                for future in finished:
+                    results[futures[future]] = future.result()
+                    done += 1
+                if finished:
+                    on_done(done, len(jobs))
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+    return done
+
+
+class PrepareCancelled(Exception):
+    """Preparation stopped because the person cancelled."""

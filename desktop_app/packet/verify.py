@@ -1,0 +1,74 @@
+"""Read the written packet back before it replaces the last good one."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
+
+from desktop_app.errors import UserError
+from desktop_app.packet.merge import SCAN_PREFIX
+from desktop_app.packet.sanitize import find_active
+
+
+class PacketVerifyError(UserError):
+    """The written PDF did not read back as expected."""
+
+
+def _fonts(resources: object) -> list[DictionaryObject]:
+    fonts: list[DictionaryObject] = []
+    if not isinstance(resources, DictionaryObject):
+        return fonts
+    for ref in (resources.get("/Font") or {}).values():
+        fonts.append(ref.get_object())
+    for name, ref in (resources.get("/XObject") or {}).items():
+        if str(name).startswith(SCAN_PREFIX):
+            continue  # our placed JPEGs: parsing them would read ~100 MB of picture data
+        xobject = ref.get_object()
+        if xobject.get("/Subtype") == "/Form":
+            fonts.extend(_fonts(xobject.get("/Resources")))
+    return fonts
+
+
+def unembedded_fonts(reader: PdfReader) -> set[str]:
+    """Names of fonts used by any page whose program is not in the file."""
+    missing: set[str] = set()
+    seen: set[int] = set()
+    for page in reader.pages:
+        for font in _fonts(page.get("/Resources")):
+            if id(font) in seen:
+                continue
+            seen.add(id(font))
+            descendants = font.get("/DescendantFonts")
+            targets = [d.get_object() for d in descendants] if descendants else [font]
+            for target in targets:
+                if target.get("/Subtype") == "/Type3":
+                    continue
+                descriptor = target.get("/FontDescriptor")
+                descriptor = descriptor.get_object() if descriptor is not None else None
+                if descriptor is None or not any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+                    missing.add(str(target.get("/BaseFont", "?")))
+    return missing
+
+
+def verify_packet(path: Path, expected_pages: int) -> None:
+    """Page count, every font embedded, nothing active; raises PacketVerifyError otherwise."""
+    try:
+        # A file object, not a path: pypdf would read a path's whole file (~100 MB of scans) into memory.
+        with open(path, "rb") as fh:
+            reader = PdfReader(fh, strict=False)
+            count = len(reader.pages)
+            missing = unembedded_fonts(reader)
+            active = find_active(reader.trailer["/Root"])
+        del reader
+        gc.collect()  # pypdf objects form reference cycles; free the parsed file now
+    except Exception as exc:
+        raise PacketVerifyError("生成的打印材料无法重新读取，未保存", "请重试；如仍失败，请把日志发给技术支持") from exc
+    if count != expected_pages:
+        raise PacketVerifyError(f"生成的打印材料页数不对（应为 {expected_pages} 页，实际 {count} 页），未保存")
+    if missing:
+        raise PacketVerifyError(f"生成的打印材料中有未嵌入的字体（{'、'.join(sorted(missing))}），未保存")
+    if active:
+        raise PacketVerifyError(f"生成的打印材料中仍有活动内容（{'、'.join(sorted(set(active)))}），未保存")

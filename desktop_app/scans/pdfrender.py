@@ -1,0 +1,72 @@
+"""Rasterise PDF pages with QtPdf (pypdf cannot render; poppler is not on Windows).
+
+Deliberate, documented exception to "scans never imports Qt": this module uses only QtCore/QtGui/QtPdf
+(no widgets, no QApplication needed), and it is imported lazily by the few callers that need pixels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from PIL import Image
+
+from desktop_app.scans.errors import ScanRefused
+from desktop_app.scans.normalise import DAMAGED_PDF, NEEDS_PASSWORD, Source, apply_edits, read_source
+
+# A printed A4 page at this resolution stays legible for stamps and small print.
+DEFAULT_DPI = 150
+# Never build a raster bigger than an A4 page at 600 dpi, whatever the page box claims.
+MAX_SIDE = 7016
+
+
+def render_pdf_page(blob: Source, page_index: int, dpi: int = DEFAULT_DPI, password: str = "") -> Image.Image:
+    """One PDF page as an RGB picture on white (the page's own /Rotate applied by QtPdf)."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
+    from PySide6.QtGui import QImage
+    from PySide6.QtPdf import QPdfDocument
+
+    data = read_source(blob)
+    doc = QPdfDocument()
+    if password:
+        doc.setPassword(password)
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    doc.load(buffer)
+    try:
+        if doc.status() != QPdfDocument.Status.Ready:
+            if doc.error() == QPdfDocument.Error.IncorrectPassword:
+                raise ScanRefused(NEEDS_PASSWORD)
+            raise ScanRefused(DAMAGED_PDF)
+        if not 0 <= page_index < doc.pageCount():
+            raise ScanRefused(DAMAGED_PDF)
+        points = doc.pagePointSize(page_index)
+        width = max(1, round(points.width() * dpi / 72))
+        height = max(1, round(points.height() * dpi / 72))
+        scale = min(1.0, MAX_SIDE / max(width, height))
+        size = QSize(max(1, round(width * scale)), max(1, round(height * scale)))
+        image = doc.render(page_index, size)
+        if image.isNull():
+            raise ScanRefused(DAMAGED_PDF)
+        image = image.convertToFormat(QImage.Format.Format_RGBA8888)
+        raw = bytes(image.constBits())[: image.bytesPerLine() * image.height()]
+        rgba = Image.frombuffer("RGBA", (image.width(), image.height()), raw, "raw", "RGBA",
+                                image.bytesPerLine(), 1)
+        page = Image.new("RGB", rgba.size, "white")
+        page.paste(rgba.convert("RGB"), mask=rgba.getchannel("A"))
+        return page
+    finally:
+        doc.close()
+        buffer.close()
+
+
+def render_pdf_pages(blob: Source, edits: Mapping[str, Any] | None = None, dpi: int = DEFAULT_DPI) -> list[Image.Image]:
+    """The chosen pages of a PDF attachment as upright pictures, with its rotation and crop applied."""
+    from desktop_app.scans.normalise import pdf_page_count, selected_pages
+
+    edits = edits or {}
+    password = str(edits.get("pdf_password", "") or "")
+    data = read_source(blob)
+    count = pdf_page_count(data, password)
+    return [apply_edits(render_pdf_page(data, i, dpi, password), edits) for i in selected_pages(edits, count)]

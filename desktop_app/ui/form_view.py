@@ -1,0 +1,161 @@
+"""A form generated from a SectionSpec: label, editor, live message and help per field."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
+
+from desktop_app.formspec.completeness import abbreviation_hint
+from desktop_app.formspec.model import FieldSpec, SectionSpec
+from desktop_app.formspec.types import check_value
+from desktop_app.formspec.validators import parse_id_number
+from desktop_app.ui.fields import FieldEditor, make_editor, shown_text
+
+ERROR_STYLE = "color: #b3261e;"
+WARNING_STYLE = "color: #8a5300;"
+HELP_STYLE = "color: #5f6368;"
+
+
+class FormView(QWidget):
+    """The fields of one entry; emits `field_edited(key)` whenever the person changes a field."""
+
+    field_edited = Signal(str)
+
+    def __init__(self, section: SectionSpec, today: date | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.section = section
+        self.today = today
+        self.editors: dict[str, FieldEditor] = {}
+        self.messages: dict[str, QLabel] = {}
+        self.labels: dict[str, QLabel] = {}
+        grid = QGridLayout(self)
+        grid.setColumnStretch(1, 1)
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(2)
+        row = 0
+        previous: QWidget | None = None
+        for spec in section.fields:
+            editor = make_editor(spec)
+            label = QLabel(spec.label + ("（必填）" if spec.required else ""))
+            label.setWordWrap(True)
+            label.setMinimumWidth(150)
+            label.setMaximumWidth(230)
+            label.setBuddy(editor.widget)
+            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if spec.help:
+                label.setToolTip(spec.help)
+                editor.widget.setToolTip(spec.help)
+            grid.addWidget(label, row, 0)
+            grid.addWidget(editor.widget, row, 1)
+            message = QLabel("")
+            message.setWordWrap(True)
+            message.setVisible(False)
+            grid.addWidget(message, row + 1, 1)
+            row += 2
+            if spec.help:
+                help_label = QLabel(spec.help)
+                help_label.setWordWrap(True)
+                help_label.setStyleSheet(HELP_STYLE)
+                grid.addWidget(help_label, row, 1)
+                row += 1
+            grid.setRowMinimumHeight(row, 8)
+            row += 1
+            self.editors[spec.key] = editor
+            self.messages[spec.key] = message
+            self.labels[spec.key] = label
+            editor.edited.connect(lambda key=spec.key: self._on_edited(key))
+            if not spec.derived:
+                if previous is not None:
+                    QWidget.setTabOrder(previous, editor.widget)
+                previous = editor.widget
+        grid.setRowStretch(row, 1)
+
+    # Values ---------------------------------------------------------------------------------------
+
+    def set_values(self, answers: Mapping[str, Any], drafts: Mapping[str, str] | None = None) -> None:
+        """Show stored answers; a draft (text not yet valid) wins over the stored value and shows its error."""
+        drafts = drafts or {}
+        for key, editor in self.editors.items():
+            if key in drafts:
+                editor.set_text(drafts[key])
+            else:
+                editor.set_text(shown_text(answers.get(key)))
+            self.check_live(key)
+        self._update_derived()
+
+    def texts(self) -> dict[str, str]:
+        """The current text of every field."""
+        return {key: editor.text() for key, editor in self.editors.items()}
+
+    def text(self, key: str) -> str:
+        """One field's current text."""
+        return self.editors[key].text()
+
+    def focus_field(self, key: str | None) -> None:
+        """Focus a field (the first editable one when key is None or unknown)."""
+        editor = self.editors.get(key or "")
+        if editor is None or editor.spec.derived:
+            editor = next((e for e in self.editors.values() if not e.spec.derived), None)
+        if editor is not None:
+            editor.focus()
+
+    # Messages -------------------------------------------------------------------------------------
+
+    def show_message(self, key: str, text: str, error: bool = True) -> None:
+        """Show (or clear, with "") the message under a field."""
+        label = self.messages[key]
+        label.setText(text)
+        label.setStyleSheet(ERROR_STYLE if error else WARNING_STYLE)
+        label.setVisible(bool(text))
+
+    def check_live(self, key: str) -> bool:
+        """Validate the field's text with the shared rules and show the result; True when valid."""
+        spec = self.section.field(key)
+        if spec.derived:
+            return True
+        text = self.editors[key].text()
+        checked = check_value(spec, text, self.today)
+        if not checked.ok:
+            self.show_message(key, checked.error)
+            return False
+        warnings = list(checked.warnings)
+        if spec.full_name and checked.value:
+            hint = abbreviation_hint(str(checked.value))
+            if hint:
+                warnings.append(hint)
+        self.show_message(key, "；".join(warnings), error=False)
+        return True
+
+    def _on_edited(self, key: str) -> None:
+        self.check_live(key)
+        if self.section.field(key).type == "id_number":
+            self._update_derived()
+        self.field_edited.emit(key)
+
+    def _update_derived(self) -> None:
+        """Birth date and sex follow the ID number as it is typed (services derives them again on save)."""
+        id_spec = next((s for s in self.section.fields if s.type == "id_number"), None)
+        if id_spec is None:
+            return
+        targets = [s for s in self.section.fields if s.derived]
+        if not targets:
+            return
+        info = None
+        checked = check_value(id_spec, self.editors[id_spec.key].text(), self.today)
+        if checked.ok and checked.value:
+            info = parse_id_number(str(checked.value), today=self.today)
+        for spec in targets:
+            value = ""
+            if info is not None and spec.key == "sex":
+                value = info.sex
+            elif info is not None and spec.key == "birth_date":
+                value = info.birth_date.isoformat()
+            self.editors[spec.key].set_text(value)
+
+    def field_spec(self, key: str) -> FieldSpec:
+        """The spec of one field."""
+        return self.section.field(key)

@@ -1,0 +1,224 @@
+"""生成打印材料 on the review page: progress and cancel, a preview with the bookmarks, 打印, 打开所在文件夹."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPointF, QRectF, QSize, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QPainter
+from PySide6.QtPdf import QPdfBookmarkModel, QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QProgressDialog,
+    QPushButton,
+    QSplitter,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.errors import UserError
+from desktop_app.ui.worker import Job, Progress, run_in_background
+
+log = logging.getLogger(__name__)
+PRINT_DPI_LIMIT = 300
+
+
+class PacketWidget(QWidget):
+    """The 生成打印材料 button with its options and progress bar; opens the preview when done."""
+
+    def __init__(self, session: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.job: Job | None = None
+        self.preview: PacketPreviewDialog | None = None
+        self.last_path: Path | None = None
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.button = QPushButton("生成打印材料")
+        self.button.setToolTip("生成一份 A4 PDF：封面、材料目录、承诺书、申报表、各级审核推荐意见页、公示情况、"
+                               "专业技术工作总结和证明材料复印件")
+        self.duplex = QCheckBox("双面打印")
+        self.duplex.setToolTip("每一部分从奇数页开始（必要时插入空白页）")
+        self.strip = QCheckBox("证明材料页加审核栏")
+        self.strip.setChecked(True)
+        self.strip.setToolTip("每页证明材料下方印“经核对，与原件一致 · 审核人 · 日期 · （盖章）”")
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 100)
+        self.bar.setMinimumWidth(160)
+        self.bar.hide()
+        self.cancel_button = QPushButton("取消")
+        self.cancel_button.hide()
+        self.status = QLabel("")
+        for widget in (self.button, self.duplex, self.strip, self.bar, self.cancel_button, self.status):
+            layout.addWidget(widget)
+        self.button.clicked.connect(self.start)
+        self.cancel_button.clicked.connect(self.cancel)
+
+    def start(self) -> None:
+        """Build the packet off the GUI thread."""
+        from desktop_app.packet.pipeline import PacketOptions
+        from desktop_app.usecases.packet import default_packet_path, make_packet
+
+        services, app_id = self.session.services, self.session.app_id
+        options = PacketOptions(duplex=self.duplex.isChecked(), verify_strip=self.strip.isChecked())
+        out = default_packet_path(services, app_id)
+
+        def work(progress: Progress) -> Any:
+            return make_packet(services, app_id, out, options, progress.update, lambda: progress.cancelled)
+
+        self.button.setEnabled(False)
+        self.bar.setValue(0)
+        self.bar.show()
+        self.cancel_button.show()
+        self.status.setText("正在生成…")
+        self.job = run_in_background(work, on_done=self._done, on_error=self._failed,
+                                     on_progress=self._progress, on_cancelled=self._cancelled)
+
+    def cancel(self) -> None:
+        """Stop at the next step; the previous packet stays as it was."""
+        if self.job is not None:
+            self.job.cancel()
+
+    def _progress(self, done: int, total: int, text: str) -> None:
+        self.bar.setValue(round(100 * done / max(total, 1)))
+        self.status.setText(text)
+
+    def _reset(self) -> None:
+        self.button.setEnabled(True)
+        self.bar.hide()
+        self.cancel_button.hide()
+        self.job = None
+
+    def _done(self, result: Any) -> None:
+        self._reset()
+        self.last_path = Path(result.path)
+        self.status.setText(f"已生成，共 {result.pages} 页")
+        self.preview = PacketPreviewDialog(self.last_path, self)
+        self.preview.show()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._reset()
+        if isinstance(exc, UserError):
+            self.status.setText("未生成")
+            QMessageBox.warning(self, "未能生成打印材料", str(exc))
+        else:
+            log.error("packet failed", exc_info=exc)
+            self.status.setText("未生成")
+            QMessageBox.critical(self, "未能生成打印材料", f"程序内部错误（{type(exc).__name__}），原有的打印材料没有改动；"
+                                 "详细信息已写入日志")
+
+    def _cancelled(self) -> None:
+        self._reset()
+        self.status.setText("已取消，原有的打印材料没有改动")
+
+
+class PacketPreviewDialog(QDialog):
+    """The packet as it will print, its bookmarks on the left; 打印 and 打开所在文件夹."""
+
+    def __init__(self, path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.path = path
+        self.setWindowTitle(f"打印材料预览 — {path.name}")
+        self.resize(1000, 760)
+        self.document = QPdfDocument(self)
+        self.document.load(str(path))
+        self.view = QPdfView(self)
+        self.view.setDocument(self.document)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.bookmarks = QPdfBookmarkModel(self)
+        self.bookmarks.setDocument(self.document)
+        self.tree = QTreeView(self)
+        self.tree.setModel(self.bookmarks)
+        self.tree.setHeaderHidden(True)
+        self.tree.expandToDepth(0)
+        self.tree.activated.connect(self.go_to_bookmark)
+        self.tree.clicked.connect(self.go_to_bookmark)
+        splitter = QSplitter(self)
+        splitter.addWidget(self.tree)
+        splitter.addWidget(self.view)
+        splitter.setSizes([260, 740])
+        self.where = QLabel(f"保存位置：{path}")
+        self.where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.where.setWordWrap(True)
+        print_button = QPushButton("打印…")
+        folder_button = QPushButton("打开所在文件夹")
+        close_button = QPushButton("关闭")
+        print_button.clicked.connect(self.print_packet)
+        folder_button.clicked.connect(self.open_folder)
+        close_button.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.where, 1)
+        for button in (print_button, folder_button, close_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(buttons)
+
+    def go_to_bookmark(self, index: QModelIndex) -> None:
+        """Show the page a bookmark points to."""
+        page = index.data(int(QPdfBookmarkModel.Role.Page))
+        if page is not None:
+            self.view.pageNavigator().jump(int(page), QPointF(), 0)
+
+    def open_folder(self) -> bool:
+        """Open the folder holding the packet in the system's file manager."""
+        return QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.path.parent)))
+
+    def print_packet(self) -> None:
+        """Choose a printer and print every page, fitted to the paper."""
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(self.path.stem)
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle("打印打印材料")
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        print_document(self.document, printer, self)
+
+
+def print_document(document: QPdfDocument, printer: QPrinter, parent: QWidget | None = None) -> int:
+    """Render each page at the printer's resolution (at most 300 dpi) onto the paper; returns pages printed."""
+    count = document.pageCount()
+    first, last = 0, count - 1
+    if printer.printRange() == QPrinter.PrintRange.PageRange and printer.fromPage() > 0:
+        first, last = printer.fromPage() - 1, min(count, printer.toPage()) - 1
+    dpi = min(printer.resolution(), PRINT_DPI_LIMIT)
+    progress = QProgressDialog("正在发送到打印机…", "取消", 0, last - first + 1, parent)
+    progress.setWindowModality(Qt.WindowModality.WindowModal)
+    painter = QPainter()
+    if not painter.begin(printer):
+        QMessageBox.warning(parent, "无法打印", "打印机无法开始打印：请检查打印机是否已连接并处于就绪状态")
+        return 0
+    printed = 0
+    try:
+        for index in range(first, last + 1):
+            if progress.wasCanceled():
+                break
+            if printed:
+                printer.newPage()
+            size_pt = document.pagePointSize(index)
+            pixels = QSize(round(size_pt.width() * dpi / 72), round(size_pt.height() * dpi / 72))
+            image = document.render(index, pixels)
+            target = QRectF(painter.viewport())
+            scale = min(target.width() / image.width(), target.height() / image.height())
+            w, h = image.width() * scale, image.height() * scale
+            painter.drawImage(QRectF(target.x() + (target.width() - w) / 2, target.y() + (target.height() - h) / 2, w, h),
+                              image)
+            printed += 1
+            progress.setValue(printed)
+            QApplication.processEvents()
+    finally:
+        painter.end()
+        progress.close()
+    return printed

@@ -1,0 +1,115 @@
+"""检查与导出: every finding of the shared completeness check, grouped by step, each with 去完善."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.formspec.completeness import Finding
+from desktop_app.ui.form_view import ERROR_STYLE, HELP_STYLE, WARNING_STYLE
+from desktop_app.ui.session import Session
+
+GoTo = Callable[[str, "int | None", "str | None", str], None]
+
+
+class ReviewPage(QWidget):
+    """The last step. Later features add their buttons with `add_action_widget` (into `actions_layout`)."""
+
+    def __init__(self, session: Session, go_to: GoTo) -> None:
+        super().__init__()
+        self.session = session
+        self.go_to = go_to
+        self.links: list[tuple[Finding, QPushButton]] = []
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        title = QLabel("检查与导出")
+        font = title.font()
+        font.setPointSize(font.pointSize() + 5)
+        font.setBold(True)
+        title.setFont(font)
+        layout.addWidget(title)
+        self.summary = QLabel("")
+        summary_font = self.summary.font()
+        summary_font.setPointSize(summary_font.pointSize() + 2)
+        summary_font.setBold(True)
+        self.summary.setFont(summary_font)
+        layout.addWidget(self.summary)
+        # Where 生成打印材料 / 导出上传材料 / 备份 are added by their features.
+        actions = QWidget()
+        self.actions_layout = QHBoxLayout(actions)
+        self.actions_layout.setContentsMargins(0, 0, 0, 0)
+        self.actions_layout.addStretch(1)
+        layout.addWidget(actions)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        layout.addWidget(self.scroll, 1)
+
+    def add_action_widget(self, widget: QWidget) -> None:
+        """Add a button (or any widget) to the row of actions under the summary line, left to right."""
+        self.actions_layout.insertWidget(self.actions_layout.count() - 1, widget)
+
+    def load(self) -> None:
+        """Run the check and list its findings."""
+        report = self.session.report(fresh=True)
+        errors = report.errors
+        warnings = [f for f in report.findings if not f.is_error]
+        if errors:
+            self.summary.setText(f"还有 {len(errors)} 项需要完善")
+            self.summary.setStyleSheet(ERROR_STYLE)
+        else:
+            self.summary.setText("可以提交" + (f"（另有 {len(warnings)} 条提醒，建议核对）" if warnings else ""))
+            self.summary.setStyleSheet("color: #137333;")
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        self.links = []
+        by_section: dict[str, list[Finding]] = {}
+        for finding in report.findings:
+            by_section.setdefault(finding.section, []).append(finding)
+        for section in self.session.services.forms:
+            findings = by_section.get(section.key)
+            if not findings:
+                continue
+            count = sum(1 for f in findings if f.is_error)
+            group = QGroupBox(f"{section.title}（{count} 项需完善，{len(findings) - count} 条提醒）"
+                              if len(findings) > count else f"{section.title}（{count} 项需完善）")
+            grid = QGridLayout(group)
+            grid.setColumnStretch(1, 1)
+            for row, finding in enumerate(findings):
+                kind = QLabel("需完善" if finding.is_error else "提醒")
+                kind.setStyleSheet(ERROR_STYLE if finding.is_error else WARNING_STYLE)
+                where = " ".join(p for p in (f"第{finding.entry}条" if finding.entry else "", finding.field_label) if p)
+                text = QLabel(f"{where}：{finding.message}" if where else finding.message)
+                text.setWordWrap(True)
+                link = QPushButton("去完善")
+                link.setFlat(True)
+                link.setStyleSheet("QPushButton { color: #1a73e8; text-decoration: underline; }")
+                link.clicked.connect(lambda _c=False, f=finding: self.go_to(f.section, f.entry_id, f.field, f.message))
+                grid.addWidget(kind, row, 0)
+                grid.addWidget(text, row, 1)
+                grid.addWidget(link, row, 2)
+                self.links.append((finding, link))
+            body_layout.addWidget(group)
+        if not report.findings:
+            done = QLabel("所有必填项都已填写并通过检查。")
+            done.setStyleSheet(HELP_STYLE)
+            body_layout.addWidget(done)
+        body_layout.addStretch(1)
+        self.scroll.setWidget(body)
+
+    def flush(self) -> None:
+        """Nothing to store on this page."""
+
+    def refresh(self) -> None:
+        """The review is rebuilt when shown."""

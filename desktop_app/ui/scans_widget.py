@@ -1,0 +1,432 @@
+"""The scans of one entry (or of 基本信息 / the cover): thumbnails with naming verdicts, add by dialog or
+drag-and-drop, rotate, delete, choose the material type, and 一键规范命名.
+
+Everything slow (checking and storing files, making thumbnails) runs through ui.worker off the GUI thread.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QIcon, QImage, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.ui.worker import run_in_background
+
+THUMB_SIDE = 132
+FILE_FILTER = "图片或PDF (*.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp *.heic *.heif *.gif *.pdf);;所有文件 (*)"
+VERDICT_COLOURS = {"ok": "#2e7d32", "warn": "#b26a00", "fail": "#c62828"}
+
+
+def make_thumbnail(blob_path: Path, media_type: str, edits: dict[str, Any]) -> QImage:
+    """A small upright picture of the first chosen page (runs on a worker thread: QImage only)."""
+    from desktop_app.usecases.scans import thumbnail_picture
+
+    picture = thumbnail_picture(blob_path, media_type, edits, THUMB_SIDE)
+    if picture is None:
+        return QImage()
+    raw = picture.tobytes()
+    image = QImage(raw, picture.width, picture.height, picture.width * 3, QImage.Format.Format_RGB888)
+    return image.copy()  # own the pixels: `raw` dies with this frame
+
+
+class AttachmentsWidget(QWidget):
+    """Thumbnails of the scans attached to one entry, with add / rotate / delete / 一键规范命名."""
+
+    changed = Signal()
+    # Emitted when a batch of imports and its thumbnails are done (tests and progress displays).
+    idle = Signal()
+
+    def __init__(self, services: Any, app_id: int, section_key: str, entry_id: int | None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.app_id = app_id
+        self.section = services.forms.section(section_key)
+        self.entry_id = entry_id
+        self._thumbs: dict[str, QPixmap] = {}
+        self._busy = 0
+        self.setAcceptDrops(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        kinds = "、".join(k.label for k in self.section.attachments)
+        title = QLabel(f"扫描件（{kinds}）" if kinds else "扫描件")
+        title.setStyleSheet("font-weight: bold;")
+        layout.addWidget(title)
+        hint = QLabel("可点击“添加扫描件”选择多个文件，或把文件拖到这里；文件须按材料内容命名，原文件不会被修改。")
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #555;")
+        layout.addWidget(hint)
+        self.list = QListWidget()
+        self.list.setViewMode(QListWidget.ViewMode.IconMode)
+        self.list.setIconSize(QSize(THUMB_SIDE, THUMB_SIDE))
+        self.list.setGridSize(QSize(THUMB_SIDE + 70, THUMB_SIDE + 64))
+        self.list.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.list.setMovement(QListWidget.Movement.Static)
+        self.list.setWordWrap(True)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.list.setMinimumHeight(THUMB_SIDE + 80)
+        self.list.currentItemChanged.connect(self._selection_changed)
+        layout.addWidget(self.list)
+        row = QHBoxLayout()
+        self.add_button = QPushButton("添加扫描件…")
+        self.add_button.clicked.connect(self.choose_files)
+        self.kind_box = QComboBox()
+        self.kind_box.addItem("材料类型：未指定", "")
+        for kind in self.section.attachments:
+            self.kind_box.addItem(kind.label, kind.key)
+        self.kind_box.activated.connect(self._kind_chosen)
+        self.left_button = QPushButton("向左旋转")
+        self.left_button.clicked.connect(lambda: self.rotate_selected(-90))
+        self.right_button = QPushButton("向右旋转")
+        self.right_button.clicked.connect(lambda: self.rotate_selected(90))
+        self.pages_button = QPushButton("选择页面…")
+        self.pages_button.setToolTip("多页的 PDF 或 TIFF 只保留需要的页面（原文件不变）")
+        self.pages_button.clicked.connect(self.choose_pages)
+        self.delete_button = QPushButton("删除")
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.rename_button = QPushButton("一键规范命名")
+        self.rename_button.setToolTip("把文件名改为按材料内容命名的建议名称（只改显示和导出的名称，原文件不变）")
+        self.rename_button.clicked.connect(self.apply_names)
+        self.ocr_button = QPushButton("核对内容（文字识别）")
+        self.ocr_button.setToolTip("在后台识别每个扫描件上的文字，文字与文件名不符时提示（每页约需数秒）")
+        self.ocr_button.clicked.connect(self.check_contents)
+        from desktop_app.scans.ocr import is_available
+
+        self.ocr_button.setVisible(is_available())
+        self._ocr_warnings: dict[str, str] = {}
+        for widget in (self.add_button, self.kind_box, self.left_button, self.right_button, self.pages_button,
+                       self.delete_button, self.rename_button, self.ocr_button):
+            row.addWidget(widget)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        self.set_entry_id(entry_id)
+
+    # Data -----------------------------------------------------------------------------------------
+
+    def _mine(self, app: Any) -> list[Any]:
+        """This entry's scans; single sections also show section-level ones, the cover the application's."""
+        out = []
+        for a in app.attachments:
+            if self.entry_id is not None and a.entry_id == self.entry_id:
+                out.append(a)
+            elif not self.section.repeatable and a.section == self.section.key and a.entry_id is None:
+                out.append(a)
+            elif self.section.key == "cover" and a.section is None:
+                out.append(a)
+        return out
+
+    def set_entry_id(self, entry_id: int | None) -> None:
+        """Point the widget at an entry (a new entry gets one once its first field is stored)."""
+        self.entry_id = entry_id
+        usable = entry_id is not None or not self.section.repeatable
+        for widget in (self.add_button, self.list):
+            widget.setEnabled(usable)
+        self.setAcceptDrops(usable)
+        if not usable:
+            self.status.setText("请先填写本条内容，再添加扫描件。")
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Reload the list, the verdicts and any missing thumbnails."""
+        from desktop_app.usecases.scans import name_verdicts
+
+        app = self.services.load(self.app_id)
+        verdicts = name_verdicts(self.services, app)
+        mine = self._mine(app)
+        current = self.selected_ids()
+        self.list.clear()
+        missing = []
+        for attachment in mine:
+            verdict = verdicts.get(attachment.id)
+            item = QListWidgetItem(f"{attachment.display_name}\n{verdict.label if verdict else ''}")
+            item.setData(Qt.ItemDataRole.UserRole, attachment.id)
+            if verdict is not None:
+                item.setForeground(QColor(VERDICT_COLOURS[verdict.level]))
+                tips = [f"原文件名：{attachment.original_name}"]
+                tips += list(verdict.problems)
+                if verdict.proposed and verdict.proposed != attachment.display_name:
+                    tips.append(f"建议名称：{verdict.proposed}")
+                if self._ocr_warnings.get(self._thumb_key(attachment)):
+                    tips.append(f"内容核对：{self._ocr_warnings[self._thumb_key(attachment)]}")
+                item.setToolTip("\n".join(tips))
+            key = self._thumb_key(attachment)
+            if key in self._thumbs:
+                item.setIcon(QIcon(self._thumbs[key]))
+            else:
+                missing.append(attachment)
+            self.list.addItem(item)
+            if attachment.id in current:
+                item.setSelected(True)
+        if missing:
+            self._make_thumbnails(missing)
+
+    def _thumb_key(self, attachment: Any) -> str:
+        return str(attachment.sha256) + json.dumps(dict(attachment.edits), sort_keys=True, ensure_ascii=False)
+
+    def _make_thumbnails(self, attachments: Sequence[Any]) -> None:
+        jobs = [(self._thumb_key(a), self.services.blobs.path(a.sha256), a.media_type, dict(a.edits))
+                for a in attachments]
+
+        def work(progress: Any) -> list[tuple[str, QImage]]:
+            out = []
+            for done, (key, path, media_type, edits) in enumerate(jobs):
+                progress.raise_if_cancelled()
+                out.append((key, make_thumbnail(path, media_type, edits)))
+                progress.update(done + 1, len(jobs), "正在生成缩略图")
+            return out
+
+        self._busy += 1
+        run_in_background(work, on_done=self._thumbnails_ready, on_error=self._job_failed)
+
+    def _thumbnails_ready(self, images: list[tuple[str, QImage]]) -> None:
+        for key, image in images:
+            if not image.isNull():
+                self._thumbs[key] = QPixmap.fromImage(image)
+        app = self.services.load(self.app_id)
+        by_id = {a.id: a for a in app.attachments}
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            attachment = by_id.get(item.data(Qt.ItemDataRole.UserRole))
+            if attachment is not None and self._thumb_key(attachment) in self._thumbs:
+                item.setIcon(QIcon(self._thumbs[self._thumb_key(attachment)]))
+        self._done_one()
+
+    def _done_one(self) -> None:
+        self._busy = max(0, self._busy - 1)
+        if self._busy == 0:
+            self.idle.emit()
+
+    @property
+    def is_busy(self) -> bool:
+        """Whether imports or thumbnails are still being made."""
+        return self._busy > 0
+
+    def _job_failed(self, exc: BaseException) -> None:
+        from desktop_app.errors import UserError
+
+        self.status.setText(str(exc) if isinstance(exc, UserError) else "操作未完成：程序内部错误，详细信息已写入日志")
+        self.status.setStyleSheet("color: #c62828;")
+        self._done_one()
+
+    # Adding -----------------------------------------------------------------------------------------
+
+    def choose_files(self) -> None:
+        """The file dialog (several files at once)."""
+        paths, _ = QFileDialog.getOpenFileNames(self, "选择扫描件", str(Path.home()), FILE_FILTER)
+        if paths:
+            self.add_files([Path(p) for p in paths])
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        files = [p for p in paths if p.is_file()]
+        for folder in (p for p in paths if p.is_dir()):
+            files.extend(sorted(f for f in folder.iterdir() if f.is_file()))
+        if files:
+            event.acceptProposedAction()
+            self.add_files(files)
+
+    def add_files(self, paths: Sequence[Path], *, allow_duplicate: bool = False, password: str = "") -> None:
+        """Check and store files in the background, then show the outcome and ask about duplicates."""
+        from desktop_app.usecases.scans import Target, attach_file
+
+        target = Target(self.section.key, self.entry_id)
+        services, app_id = self.services, self.app_id
+        files = list(paths)
+
+        def work(progress: Any) -> list[Any]:
+            outcomes = []
+            for done, path in enumerate(files):
+                progress.raise_if_cancelled()
+                outcomes.append(attach_file(services, app_id, target, path, allow_duplicate=allow_duplicate,
+                                            password=password))
+                progress.update(done + 1, len(files), f"正在添加 {path.name}")
+            return outcomes
+
+        self._busy += 1
+        self.status.setStyleSheet("")
+        self.status.setText(f"正在添加 {len(files)} 个文件……")
+        self._files_by_name = {p.name: p for p in files}
+        run_in_background(work, on_done=self._imported, on_error=self._job_failed,
+                          on_progress=lambda d, t, _text: self.status.setText(f"正在添加：{d}/{t}"))
+
+    def _imported(self, outcomes: list[Any]) -> None:
+        from desktop_app.usecases.scans import DUPLICATE, NEEDS_PASSWORD, REFUSED, STORED
+
+        stored = [o for o in outcomes if o.status == STORED]
+        refused = [o for o in outcomes if o.status == REFUSED]
+        lines = [f"已添加 {len(stored)} 个文件。"] if stored else []
+        lines += [n for o in stored for n in o.notices if "动图" in n or "修复" in n]
+        lines += [f"未添加 {o.name}：{o.message}" for o in refused]
+        self.status.setText("\n".join(lines))
+        self.status.setStyleSheet("color: #c62828;" if refused else "")
+        self.refresh()
+        if stored:
+            self.changed.emit()
+        self._done_one()
+        duplicates = [o for o in outcomes if o.status == DUPLICATE]
+        if duplicates and self.ask_duplicates(duplicates):
+            self.add_files([self._files_by_name[o.name] for o in duplicates], allow_duplicate=True)
+        for outcome in (o for o in outcomes if o.status == NEEDS_PASSWORD):
+            password = self.ask_password(outcome.name)
+            if password:
+                self.add_files([self._files_by_name[outcome.name]], password=password)
+
+    def ask_duplicates(self, duplicates: Sequence[Any]) -> bool:
+        """Ask whether to add files whose content is already attached (tests replace this)."""
+        text = "\n".join(f"{o.name} 与 {'、'.join(o.duplicates)} 内容完全相同" for o in duplicates)
+        answer = QMessageBox.question(self, "重复的文件", f"{text}\n\n仍要再添加一次吗？",
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def ask_password(self, name: str) -> str:
+        """Ask for an encrypted PDF's password ("" when the person cancels)."""
+        text, ok = QInputDialog.getText(self, "PDF 需要密码", f"“{name}”设置了打开密码，请输入密码：",
+                                        QLineEdit.EchoMode.Password)
+        return str(text) if ok else ""
+
+    # Editing ----------------------------------------------------------------------------------------
+
+    def selected_ids(self) -> list[int]:
+        """Ids of the selected scans."""
+        return [int(i.data(Qt.ItemDataRole.UserRole)) for i in self.list.selectedItems()]
+
+    def _selection_changed(self, current: QListWidgetItem | None, _previous: Any) -> None:
+        if current is None:
+            return
+        app = self.services.load(self.app_id)
+        attachment = next((a for a in app.attachments if a.id == current.data(Qt.ItemDataRole.UserRole)), None)
+        if attachment is not None:
+            index = self.kind_box.findData(attachment.kind)
+            self.kind_box.setCurrentIndex(max(0, index))
+
+    def _kind_chosen(self, index: int) -> None:
+        kind = self.kind_box.itemData(index) or ""
+        for attachment_id in self.selected_ids():
+            self.services.repo.update_attachment(attachment_id, kind=kind)
+        self.refresh()
+        self.changed.emit()
+
+    def rotate_selected(self, degrees: int) -> None:
+        """Turn the selected scans; stored as an edit, the file itself is never rewritten."""
+        app = self.services.load(self.app_id)
+        for attachment in (a for a in app.attachments if a.id in self.selected_ids()):
+            edits = dict(attachment.edits)
+            edits["rotate"] = (int(edits.get("rotate", 0) or 0) + degrees) % 360
+            if not edits["rotate"]:
+                del edits["rotate"]
+            self.services.repo.update_attachment(attachment.id, edits=edits)
+        self.refresh()
+        self.changed.emit()
+
+    def choose_pages(self) -> None:
+        """Ask which pages of the selected multi-page scan to keep."""
+        from desktop_app.errors import UserError
+        from desktop_app.usecases.scans import choose_pages, page_count
+
+        app = self.services.load(self.app_id)
+        attachment = next((a for a in app.attachments if a.id in self.selected_ids()), None)
+        if attachment is None:
+            return
+        count = page_count(self.services, attachment)
+        if count < 2:
+            self.status.setText("这个文件只有 1 页。")
+            return
+        current = ",".join(str(p) for p in attachment.edits.get("pages") or ())
+        text, ok = QInputDialog.getText(self, "选择页面", f"共 {count} 页，要保留哪些页？（例如 1,3-4；留空为全部）",
+                                        QLineEdit.EchoMode.Normal, current)
+        if not ok:
+            return
+        try:
+            kept = choose_pages(self.services, attachment, str(text))
+        except UserError as exc:
+            self.status.setStyleSheet("color: #c62828;")
+            self.status.setText(str(exc))
+            return
+        self.status.setStyleSheet("")
+        self.status.setText(f"保留第 {'、'.join(str(p) for p in kept)} 页。")
+        self.refresh()
+        self.changed.emit()
+
+    def delete_selected(self) -> None:
+        """Remove the selected scans from this entry (the original files stay where they are)."""
+        ids = self.selected_ids()
+        if not ids:
+            return
+        answer = QMessageBox.question(self, "删除扫描件", f"从本条中删除选中的 {len(ids)} 个扫描件吗？（原文件不受影响）")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        for attachment_id in ids:
+            self.services.repo.delete_attachment(attachment_id)
+        self.refresh()
+        self.changed.emit()
+
+    def apply_names(self) -> None:
+        """一键规范命名 for this entry's scans."""
+        from desktop_app.usecases.scans import apply_proposed_names
+
+        ids = [a.id for a in self._mine(self.services.load(self.app_id))]
+        changed = apply_proposed_names(self.services, self.app_id, ids)
+        self.status.setStyleSheet("")
+        self.status.setText(f"已按材料内容重新命名 {changed} 个文件（原文件不变）。" if changed else "文件名已符合规范。")
+        self.refresh()
+        if changed:
+            self.changed.emit()
+
+    def check_contents(self) -> None:
+        """Optional OCR: read each scan in the background and warn where its text contradicts its name."""
+        from desktop_app.usecases.scans import content_check
+
+        services, app_id = self.services, self.app_id
+        app = services.load(app_id)
+        targets = self._mine(app)
+        if not targets:
+            return
+
+        def work(progress: Any) -> list[tuple[str, str, str]]:
+            out = []
+            for done, attachment in enumerate(targets):
+                progress.raise_if_cancelled()
+                progress.update(done, len(targets), attachment.display_name)
+                check = content_check(services, app, attachment)
+                out.append((self._thumb_key(attachment), attachment.display_name, check.warning if check else ""))
+            return out
+
+        def finished(results: list[tuple[str, str, str]]) -> None:
+            self._ocr_warnings.update({key: warning for key, _name, warning in results})
+            warnings = [f"{name}：{warning}" for _key, name, warning in results if warning]
+            self.status.setStyleSheet("color: #b26a00;" if warnings else "")
+            self.status.setText("\n".join(warnings) or f"已核对 {len(results)} 个扫描件，内容与文件名相符。")
+            self.refresh()
+            self._done_one()
+
+        self._busy += 1
+        self.status.setText("正在识别扫描件上的文字……")
+        run_in_background(work, on_done=finished, on_error=self._job_failed,
+                          on_progress=lambda d, t, text: self.status.setText(f"正在识别（{d + 1}/{t}）：{text}"))

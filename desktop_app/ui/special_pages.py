@@ -1,0 +1,195 @@
+"""The few pages that show more than their form: the cover (cascade, committee, approval chain),
+现有职称情况 (seniority to 31 December) and 年度考核情况 (the five years pre-listed)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QVBoxLayout
+
+from desktop_app.formspec.dynamic import dynamic_choices, suggested_committees
+from desktop_app.reference import TIERS, approval_chain, full_years, seniority_cutoff
+from desktop_app.ui.form_view import HELP_STYLE
+from desktop_app.ui.pages import SinglePage, TablePage, refresh_dynamic
+from desktop_app.usecases.wizard import prelist_annual_reviews
+
+TIER_BOX_STYLE = (
+    "QLabel { border: 1px solid #1a73e8; border-radius: 4px; padding: 6px 10px; background: #e8f0fe; color: #174ea6; }"
+)
+# Cover fields whose change alters the offered choices or the approval chain.
+_CASCADE = {"series", "track", "tier", "title_name", "committee_level", "committee", "district", "unit_type",
+            "dispatched"}
+
+
+class ChainWidget(QGroupBox):
+    """The approval chain as a row of tier boxes, in signing order."""
+
+    def __init__(self) -> None:
+        super().__init__("纸质材料逐级审核盖章顺序（指南二、3、二、18）")
+        self.row = QHBoxLayout()
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.row)
+        layout.addWidget(self.message)
+        self.boxes: list[QLabel] = []
+
+    def show_chain(self, unit_type: str, committee_level: str, dispatched: str) -> None:
+        """Rebuild the boxes for the current answers (a message when something is still missing)."""
+        while self.row.count():
+            item = self.row.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.boxes = []
+        if not unit_type or not committee_level:
+            self.message.setText("选择单位类型和评委会级别后，这里显示审核盖章的顺序。")
+            return
+        try:
+            tiers = approval_chain(unit_type, committee_level, dispatched == "是")
+        except ValueError as exc:
+            self.message.setText(str(exc))
+            return
+        self.message.setText("申报人本人签字后，依次由以上各级审核、签署意见并盖章。")
+        for index, tier in enumerate(tiers):
+            if index:
+                arrow = QLabel("→")
+                self.row.addWidget(arrow)
+            box = QLabel(tier.name)
+            box.setStyleSheet(TIER_BOX_STYLE)
+            box.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            box.setWordWrap(True)
+            self.row.addWidget(box)
+            self.boxes.append(box)
+        self.row.addStretch(1)
+
+    def tier_names(self) -> list[str]:
+        """The names shown, in order."""
+        return [box.text() for box in self.boxes]
+
+
+class CoverPage(SinglePage):
+    """职称申报封面: 系列 → 专业 → 级别 → 职称, the committees that fit, and the approval chain."""
+
+    def __init__(self, session: Any, section: Any) -> None:
+        super().__init__(session, section)
+        self.committee_info = QLabel("")
+        self.committee_info.setWordWrap(True)
+        self.committee_info.setStyleSheet(HELP_STYLE)
+        self.chain = ChainWidget()
+        # Above the form, so the chain visibly changes while unit type and committee level are chosen.
+        self.body_layout.insertWidget(1, self.chain)
+        self.body_layout.insertWidget(1, self.committee_info)
+
+    def after_load(self, cover: Mapping[str, Any]) -> None:
+        self.cascade()
+
+    def on_field_edited(self, key: str) -> None:
+        if key in _CASCADE:
+            for cleared in self.cascade():
+                self.saver.mark(cleared)
+
+    def cascade(self) -> list[str]:
+        """Recompute the dependent choices, committee details and chain from what is on screen."""
+        cleared = refresh_dynamic(self.form, self.session, {})
+        reference = self.session.services.reference
+        texts: dict[str, Any] = {k: v for k, v in self.form.texts().items() if v}
+        series, track, tier = texts.get("series"), texts.get("track"), texts.get("tier")
+        # 申报级别 offers only the tiers the chosen track has; 申报职称 only titles of the chosen tier.
+        tiers = TIERS
+        if series and track and reference.track(series, track) is not None:
+            present = {level.tier for level in reference.track(series, track).levels}
+            tiers = tuple(t for t in TIERS if t in present)
+        if self.form.editors["tier"].set_choices(tiers):
+            cleared.append("tier")
+            tier = None
+        title = texts.get("title_name")
+        if series and title and not tier and reference.tier_of(series, title) in tiers:
+            # Choosing the title first fills in its tier, so the order of choosing does not matter.
+            tier = reference.tier_of(series, title)
+            self.form.editors["tier"].set_text(tier)
+            self.form.check_live("tier")
+            cleared.append("tier")
+        titles = dynamic_choices(self.form.field_spec("title_name"), texts, texts, reference)
+        if titles is not None and tier:
+            titles = tuple(t for t in titles if reference.tier_of(series, t) == tier)
+        if self.form.editors["title_name"].set_choices(titles):
+            cleared.append("title_name")
+        texts = {k: v for k, v in self.form.texts().items() if v}
+        if texts.get("committee_level") == "省级":
+            committees: tuple[str, ...] = ()
+        else:
+            committees = suggested_committees(texts, reference) if texts.get("series") else ()
+            if not committees:
+                committees = tuple(c.name for c in reference.committees)
+        self.form.editors["committee"].set_choices(committees)
+        self.describe_committees()
+        self.show_committee(texts.get("committee", ""))
+        self.chain.show_chain(texts.get("unit_type", ""), texts.get("committee_level", ""),
+                              texts.get("dispatched", ""))
+        return cleared
+
+    def describe_committees(self) -> None:
+        """Each offered committee shows its phone and planned review month when pointed at."""
+        combo = self.form.editors["committee"].combo
+        for index in range(combo.count()):
+            text = self.committee_details(combo.itemText(index))
+            combo.setItemData(index, text, Qt.ItemDataRole.ToolTipRole)
+
+    def committee_details(self, name: str) -> str:
+        """组建单位, 咨询电话 and 计划评审时间 of a listed committee ("" when unknown)."""
+        reference = self.session.services.reference
+        committee = reference.committee_by_name(name)
+        if committee is None:
+            return ""
+        plan = reference.plan_for(name)
+        month = f"，计划评审时间：{plan.month_text}" if plan else ""
+        return f"组建单位：{committee.organiser}，咨询电话：{committee.phone}{month}"
+
+    def show_committee(self, name: str) -> None:
+        """Phone and planned review month of the chosen committee."""
+        details = self.committee_details(name) if name else ""
+        if not details:
+            self.committee_info.setText("" if not name else "省级或未列入指南的评委会：请向其组建单位咨询受理时间。")
+            return
+        self.committee_info.setText(f"评审委员会：{name}（{details}）")
+
+
+class CurrentTitlePage(TablePage):
+    """现有职称情况, with the seniority counted to 31 December of the declaration year (指南二、6)."""
+
+    def update_extra(self, app: Any) -> None:
+        year = app.value("cover", "year")
+        entries = app.section(self.section.key).entries
+        lines: list[str] = []
+        if isinstance(year, int):
+            cutoff = seniority_cutoff(year)
+            for entry in entries[:3]:
+                name = entry.answers.get("title_name") or "（未填职称名称）"
+                for key, what in (("obtained_on", "取得"), ("appointed_on", "受聘")):
+                    value = entry.answers.get(key)
+                    if isinstance(value, str) and len(value) == 10:
+                        years = full_years(date.fromisoformat(value), year)
+                        lines.append(f"{name}：截至 {cutoff.year}年12月31日，{what}已满 {years} 年")
+        self.extra.setText("\n".join(lines))
+        self.extra.setVisible(bool(lines))
+
+
+class AnnualReviewPage(TablePage):
+    """年度考核情况（近五年）: the five years before the declaration year are listed for the person."""
+
+    def load(self) -> None:
+        years = prelist_annual_reviews(self.session.services, self.session.app_id)
+        if years:
+            self.session.changed()
+        super().load()
+        if years:
+            self.extra.setText(f"已按申报年度列出 {years[0]}—{years[-1]} 年，请逐年编辑，填写考核结果和考核单位。")
+            self.extra.setVisible(True)
+
+
+SPECIAL_PAGES = {"cover": CoverPage, "current_title": CurrentTitlePage, "annual_review": AnnualReviewPage}
+
+

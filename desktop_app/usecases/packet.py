@@ -1,0 +1,96 @@
+"""Print packet use cases: join the stored application, the scans feature and the packet pipeline."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from PIL import Image, ImageOps
+
+from desktop_app.packet.pipeline import (
+    PacketOptions,
+    PacketResult,
+    PacketSource,
+    ScanAccess,
+    assemble_packet,
+    material_jobs,
+)
+from desktop_app.packet.scan_pages import prepare_many
+from desktop_app.scans import normalise as scan_normalise
+
+CACHE_FOLDER = ("cache", "pages")
+
+
+def normalise_for_print(im: Image.Image, edits: Mapping[str, Any]) -> Image.Image:
+    """Upright sRGB picture with the attachment's edits, for an image already decoded (maybe at reduced scale)."""
+    try:
+        im = ImageOps.exif_transpose(im) or im
+    except Exception:  # a malformed EXIF block: keep the pixels as stored, as the import does
+        pass
+    return scan_normalise.apply_edits(scan_normalise.to_srgb(im), edits)
+
+
+def _image_pages(path: Path, edits: Mapping[str, Any]) -> list[int]:
+    with open(path, "rb") as fh:
+        head = fh.read(4)
+    # Only TIFF has pages; counting them reads the whole file, which 160 photos cannot afford each time.
+    count = scan_normalise.image_page_count(path) if head in (b"II*\x00", b"MM\x00*") else 1
+    return scan_normalise.selected_pages(edits, count)
+
+
+def _pdf_pages(path: Path, edits: Mapping[str, Any]) -> list[Any]:
+    return scan_normalise.pdf_pages(path, edits)
+
+
+SCAN_ACCESS = ScanAccess(normalise=normalise_for_print, image_pages=_image_pages, pdf_pages=_pdf_pages)
+
+
+def cache_dir(services: Any) -> Path:
+    """Folder of prepared print pages (by blob hash and settings); safe to delete."""
+    return Path(services.home).joinpath(*CACHE_FOLDER)
+
+
+def packet_source(services: Any, app_id: int) -> PacketSource:
+    """What the pipeline needs, read from storage."""
+    return PacketSource(
+        app=services.load(app_id),
+        forms=services.forms,
+        reference=services.reference,
+        locate=services.blobs.path,
+        cache_dir=cache_dir(services),
+        scans=SCAN_ACCESS,
+        today=services.today,
+    )
+
+
+def default_packet_path(services: Any, app_id: int) -> Path:
+    """Where the app keeps an application's packet unless the person chooses another place."""
+    app = services.load(app_id)
+    name = str(app.single("basic").get("name") or app.person_name)
+    folder = Path(services.home) / "打印材料"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{app.year}年度职称申报材料-{name}-{app_id}.pdf"
+
+
+def make_packet(
+    services: Any,
+    app_id: int,
+    out: Path,
+    options: PacketOptions = PacketOptions(),
+    progress: Callable[[int, int, str], None] = lambda done, total, text: None,
+    is_cancelled: Callable[[], bool] = lambda: False,
+) -> PacketResult:
+    """Build the application's print packet into `out` (the previous file stays until the new one is verified)."""
+    return assemble_packet(packet_source(services, app_id), Path(out), options, progress, is_cancelled)
+
+
+def prepare_attachment_pages(
+    services: Any,
+    app_id: int,
+    is_cancelled: Callable[[], bool] = lambda: False,
+    on_done: Callable[[int, int], None] = lambda done, total: None,
+) -> int:
+    """Prepare every scan's print page now (call right after import, in the background); returns how many."""
+    jobs = material_jobs(packet_source(services, app_id))
+    return len(prepare_many(jobs, is_cancelled=is_cancelled, on_done=on_done))

@@ -1,0 +1,556 @@
+"""Scan use cases shared by the CLI and the UI: attach files, name them by content, export for upload.
+
+Joins scans (pure file handling), formspec (expected kinds) and storage (blobs + attachments rows).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from desktop_app.domain import ApplicationData, Attachment, Entry
+from desktop_app.errors import NotFoundError, UsageError
+from desktop_app.formspec.model import AttachmentKind, SectionSpec
+from desktop_app.scans import naming
+from desktop_app.scans.errors import PasswordRequired, ScanRefused
+from desktop_app.scans.export import fit_jpeg
+from desktop_app.scans.intake import examine, read_file
+from desktop_app.scans.normalise import open_normalised, selected_pages
+from desktop_app.scans.sniff import PDF, extension_for
+
+STORED = "stored"
+DUPLICATE = "duplicate"
+REFUSED = "refused"
+NEEDS_PASSWORD = "needs_password"
+
+DEFAULT_MAX_KB = 2048
+MIN_MAX_KB = 100
+LISTING_NAME = "清单.txt"
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a scan is attached: an entry, a section, or the whole application (section None)."""
+
+    section: str | None
+    entry_id: int | None = None
+    entry_number: int | None = None
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """What happened to one file the person added."""
+
+    name: str
+    status: str
+    message: str = ""
+    attachment_id: int | None = None
+    kind: str = ""
+    notices: tuple[str, ...] = ()
+    duplicates: tuple[str, ...] = ()
+
+    @property
+    def line(self) -> str:
+        """One line for the CLI: stored, duplicate, or the refusal message."""
+        extra = "；".join(self.notices)
+        if self.status == STORED:
+            text = f"已添加：{self.name}"
+            return text + (f"（{extra}）" if extra else "")
+        if self.status == DUPLICATE:
+            return f"重复：{self.name} 与已添加的 {'、'.join(self.duplicates)} 内容完全相同，未再次添加"
+        return f"未添加：{self.name}：{self.message}"
+
+
+# Targets and kinds ------------------------------------------------------------------------------
+
+
+def resolve_target(services: Any, app_id: int, text: str) -> Target:
+    """Parse `education[1]`, `education` or `basic` into a target (entries are 1-based)."""
+    text = text.strip()
+    number: int | None = None
+    key = text
+    if text.endswith("]") and "[" in text:
+        key, _, raw = text[:-1].partition("[")
+        if not raw.isdigit() or int(raw) < 1:
+            raise UsageError(f"条目序号“{raw}”不对", "序号从 1 开始，例如 education[1]")
+        number = int(raw)
+    if not services.forms.has_section(key):
+        raise UsageError(f"没有名为“{key}”的分节", "可用的分节：" + "、".join(services.forms.keys))
+    section = services.forms.section(key)
+    if not section.repeatable:
+        return Target(key, services.repo.single_entry_id(app_id, key), None)
+    if number is None:
+        return Target(key)
+    ids = services.repo.entry_ids(app_id, key)
+    if number > len(ids):
+        raise NotFoundError(f"{section.title}没有第 {number} 条", f"目前有 {len(ids)} 条")
+    return Target(key, ids[number - 1], number)
+
+
+def other_kinds(forms: Any, section_key: str | None) -> list[tuple[str, AttachmentKind]]:
+    """(section title, kind) of every other section, to flag names describing their material."""
+    return [(s.title, k) for s in forms if s.key != section_key for k in s.attachments]
+
+
+def _application_kinds(forms: Any) -> list[tuple[SectionSpec, AttachmentKind]]:
+    return [(s, k) for s in forms for k in s.attachments if k.per == "application"]
+
+
+def guess_kind(section: SectionSpec, name: str) -> str:
+    """The kind a file name describes among the section's kinds ("" when it cannot be told)."""
+    if len(section.attachments) == 1:
+        return section.attachments[0].key
+    matched = naming.match_kind(naming.split_name(name)[0], section.attachments)
+    return matched.key if matched else ""
+
+
+def _placement(services: Any, target: Target, kind: str) -> tuple[str | None, int | None]:
+    """Application-level kinds (承诺书) hang on the application; section-level ones on the section."""
+    if target.section is None:
+        return None, None
+    section = services.forms.section(target.section)
+    spec = next((k for k in section.attachments if k.key == kind), None)
+    if spec is not None and spec.per == "application":
+        return None, None
+    if spec is not None and spec.per == "section" and section.repeatable:
+        return target.section, None
+    return target.section, target.entry_id
+
+
+# Import ---------------------------------------------------------------------------------------
+
+
+def _where(services: Any, app: ApplicationData, attachment: Attachment) -> str:
+    if attachment.section is None:
+        return f"申报材料“{attachment.display_name}”"
+    section = services.forms.section(attachment.section)
+    entry = next((e for e in app.section(section.key).entries if e.id == attachment.entry_id), None)
+    place = section.title + (f" 第{entry.position + 1}条" if entry is not None and section.repeatable else "")
+    return f"{place}“{attachment.display_name}”"
+
+
+def duplicates_of(services: Any, app_id: int, sha256: str) -> list[str]:
+    """Where the same bytes are already attached in this application (empty when nowhere)."""
+    app = services.load(app_id)
+    return [_where(services, app, a) for a in app.attachments if a.sha256 == sha256]
+
+
+def attach_bytes(
+    services: Any,
+    app_id: int,
+    target: Target,
+    data: bytes,
+    name: str,
+    *,
+    kind: str | None = None,
+    password: str = "",
+    allow_duplicate: bool = False,
+    pages: str = "",
+) -> ImportOutcome:
+    """Check a file by its content, store its exact bytes and attach them; never raises for bad files.
+
+    `pages` ("1,3-4") keeps only those pages of a PDF or multi-page TIFF (stored as an edit).
+    """
+    try:
+        examined = examine(data, password)
+    except PasswordRequired as exc:
+        return ImportOutcome(name, NEEDS_PASSWORD, exc.message)
+    except ScanRefused as exc:
+        return ImportOutcome(name, REFUSED, exc.message)
+    section = services.forms.section(target.section) if target.section else None
+    if kind is None:
+        kind = guess_kind(section, name) if section is not None else ""
+    elif section is not None and kind and kind not in {k.key for k in section.attachments}:
+        choices = "、".join(f"{k.key}（{k.label}）" for k in section.attachments)
+        raise UsageError(f"{section.title}没有“{kind}”这种材料", f"可选：{choices}")
+    sha = hashlib.sha256(data).hexdigest()
+    existing = duplicates_of(services, app_id, sha)
+    if existing and not allow_duplicate:
+        return ImportOutcome(name, DUPLICATE, "", None, kind, examined.notices, tuple(existing))
+    services.blobs.put_bytes(data)
+    services.repo.record_blob(sha, len(data), examined.media_type)
+    section_key, entry_id = _placement(services, target, kind)
+    edits: dict[str, Any] = {"pdf_password": password} if password and examined.is_pdf else {}
+    if pages:
+        try:
+            edits["pages"] = parse_pages(pages, examined.pages)
+        except UsageError as exc:
+            return ImportOutcome(name, REFUSED, str(exc))
+    attachment_id = services.repo.add_attachment(
+        app_id,
+        sha256=sha,
+        original_name=name,
+        display_name=naming.safe_filename(name),
+        kind=kind,
+        section=section_key,
+        entry_id=entry_id,
+        edits=edits,
+    )
+    notices = list(examined.notices)
+    if examined.pages > 1:
+        notices.append(f"共 {examined.pages} 页")
+    if section is not None and not kind and section.attachments:
+        labels = "、".join(f"{k.key}（{k.label}）" for k in section.attachments)
+        notices.append(f"未能从文件名判断是哪种材料，请指定材料类型：{labels}")
+    return ImportOutcome(name, STORED, "", attachment_id, kind, tuple(notices), tuple(existing))
+
+
+def parse_pages(text: str, count: int) -> list[int]:
+    """1-based page numbers from "1,3-5" (each within 1..count); UsageError with a Chinese message otherwise."""
+    chosen: list[int] = []
+    for part in text.replace("，", ",").replace("－", "-").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        first, _, last = part.partition("-")
+        if not first.strip().isdigit() or (last and not last.strip().isdigit()):
+            raise UsageError(f"页码“{part}”看不懂", "请写成 1,3-5 这样的形式")
+        low, high = int(first), int(last or first)
+        if not 1 <= low <= high <= count:
+            raise UsageError(f"页码“{part}”超出范围", f"这个文件共 {count} 页")
+        chosen.extend(p for p in range(low, high + 1) if p not in chosen)
+    if not chosen:
+        raise UsageError("没有选择任何页面", "请写成 1,3-5 这样的形式")
+    return chosen
+
+
+def page_count(services: Any, attachment: Attachment) -> int:
+    """All pages of a stored scan (PDF pages, TIFF pages, 1 for other images)."""
+    from desktop_app.scans.normalise import image_page_count, pdf_page_count
+
+    data = services.blobs.read(attachment.sha256)
+    if attachment.media_type == PDF:
+        return pdf_page_count(data, str(attachment.edits.get("pdf_password", "") or ""))
+    return image_page_count(data)
+
+
+def choose_pages(services: Any, attachment: Attachment, text: str) -> list[int]:
+    """Keep only the pages in `text` ("1,3-4"; empty for all) as an edit; returns the 1-based pages kept."""
+    count = page_count(services, attachment)
+    edits = dict(attachment.edits)
+    if text.strip():
+        edits["pages"] = parse_pages(text, count)
+    else:
+        edits.pop("pages", None)
+    services.repo.update_attachment(attachment.id, edits=edits)
+    return list(edits.get("pages") or range(1, count + 1))
+
+
+def attach_file(services: Any, app_id: int, target: Target, path: Path, **options: Any) -> ImportOutcome:
+    """Attach one file from disk (only read, never modified or moved)."""
+    try:
+        data = read_file(path)
+    except ScanRefused as exc:
+        return ImportOutcome(path.name, REFUSED, exc.message)
+    return attach_bytes(services, app_id, target, data, path.name, **options)
+
+
+# Names ----------------------------------------------------------------------------------------
+
+_QUALIFIER_FIELDS = {
+    "current_title": "title_name",
+    "education": "school",
+    "study_history": "school",
+    "work_history": "unit",
+    "major_work": "name",
+    "projects": "name",
+    "patents": "name",
+    "awards": "award_name",
+    "books": "title",
+    "papers": "title",
+    "continuing_education": "name",
+}
+_QUALIFIER_MAX = 30
+
+
+def _short_level(level: str) -> str:
+    return {"大学本科": "本科", "大学专科": "专科", "硕士研究生": "硕士研究生", "博士研究生": "博士研究生"}.get(level, level)
+
+
+def _material(section: SectionSpec, kind: AttachmentKind | None, entry: Entry | None, attachment: Attachment) -> str:
+    if kind is None:
+        text = naming.description(naming.split_name(attachment.display_name)[0]).replace(" ", "")
+        return text or "材料"
+    answers = entry.answers if entry is not None else {}
+    if section.key == "education" and kind.key == "diploma" and answers.get("education_level"):
+        return _short_level(str(answers["education_level"])) + kind.label
+    if section.key == "education" and kind.key == "degree_certificate" and answers.get("degree"):
+        return f"{answers['degree']}{kind.label}"
+    # "获奖证书或表彰文件" reads badly in a file name: name the usual material instead.
+    return kind.keywords[0] if "或" in kind.label and kind.keywords else kind.label
+
+
+def _qualifier(section: SectionSpec, entry: Entry | None) -> str:
+    if entry is None:
+        return ""
+    answers = entry.answers
+    if section.key == "annual_review" and answers.get("year"):
+        return f"{answers['year']}年度"
+    field_key = _QUALIFIER_FIELDS.get(section.key)
+    value = str(answers.get(field_key) or "") if field_key else ""
+    return value[:_QUALIFIER_MAX]
+
+
+def _section_for(services: Any, attachment: Attachment) -> SectionSpec:
+    forms = services.forms
+    if attachment.section is not None:
+        found: SectionSpec = forms.section(attachment.section)
+        return found
+    for section, kind in _application_kinds(forms):
+        if kind.key == attachment.kind:
+            return section
+    cover: SectionSpec = forms.section("cover")
+    return cover
+
+
+def proposed_names(services: Any, app: ApplicationData, extension: str | None = None) -> dict[int, str]:
+    """The content name the rule gives each attachment (several of one material get _1, _2 …)."""
+    groups: dict[tuple[Any, ...], list[Attachment]] = defaultdict(list)
+    for attachment in app.attachments:
+        groups[(attachment.section, attachment.entry_id, attachment.kind or attachment.display_name)].append(attachment)
+    out: dict[int, str] = {}
+    for members in groups.values():
+        for index, attachment in enumerate(sorted(members, key=lambda a: (a.position, a.id)), start=1):
+            section = _section_for(services, attachment)
+            kind = next((k for k in section.attachments if k.key == attachment.kind), None)
+            entry = next((e for e in app.section(section.key).entries if e.id == attachment.entry_id), None)
+            number = entry.position + 1 if entry is not None and section.repeatable else None
+            ext = extension or extension_for(attachment.media_type)
+            out[attachment.id] = naming.propose_name(
+                section.number,
+                number,
+                section.title,
+                _material(section, kind, entry, attachment),
+                _qualifier(section, entry),
+                ext,
+                part=str(index) if len(members) > 1 else "",
+            )
+    return out
+
+
+def name_verdicts(services: Any, app: ApplicationData) -> dict[int, naming.NameVerdict]:
+    """The naming verdict on every attachment's display name, duplicates across the packet flagged."""
+    proposals = proposed_names(services, app)
+    dupes = naming.duplicate_names(a.display_name for a in app.attachments)
+    out: dict[int, naming.NameVerdict] = {}
+    for attachment in app.attachments:
+        section = _section_for(services, attachment)
+        verdict = naming.check_name(
+            attachment.display_name,
+            section.attachments,
+            others=other_kinds(services.forms, section.key),
+            kind=attachment.kind or None,
+            proposed=proposals[attachment.id],
+            section_title=section.title,
+        )
+        if naming.normalise_key(attachment.display_name) in dupes:
+            verdict = naming.with_problem(verdict, naming.FAIL, naming.DUPLICATE_PROBLEM)
+        out[attachment.id] = verdict
+    return out
+
+
+def apply_proposed_names(services: Any, app_id: int, attachment_ids: Iterable[int] | None = None) -> int:
+    """一键规范命名: set display names to the proposed ones (original files untouched); returns how many changed."""
+    app = services.load(app_id)
+    wanted = set(attachment_ids) if attachment_ids is not None else None
+    proposals = proposed_names(services, app)
+    changed = 0
+    for attachment in app.attachments:
+        if wanted is not None and attachment.id not in wanted:
+            continue
+        name = proposals[attachment.id]
+        if name != attachment.display_name:
+            services.repo.update_attachment(attachment.id, display_name=name)
+            changed += 1
+    return changed
+
+
+# Upload-ready export ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportedFile:
+    """One JPEG written for the online system."""
+
+    folder: str
+    name: str
+    size: int
+    section_title: str
+    entry_label: str
+
+
+@dataclass
+class ExportResult:
+    """Everything written by an upload-ready export."""
+
+    out_dir: Path
+    files: list[ExportedFile] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def _pages(services: Any, attachment: Attachment) -> list[Any]:
+    data = services.blobs.read(attachment.sha256)
+    if attachment.media_type == PDF:
+        from desktop_app.scans.pdfrender import render_pdf_pages
+
+        return render_pdf_pages(data, attachment.edits)
+    from desktop_app.scans.normalise import image_page_count
+
+    pages = selected_pages(attachment.edits, image_page_count(data))
+    return [open_normalised(data, attachment.edits, page=p) for p in pages]
+
+
+def _entry_label(section: SectionSpec, app: ApplicationData, attachment: Attachment) -> str:
+    entry = next((e for e in app.section(section.key).entries if e.id == attachment.entry_id), None)
+    if entry is None or not section.repeatable:
+        return "—"
+    qualifier = _qualifier(section, entry)
+    return f"第{entry.position + 1}条" + (f" {qualifier}" if qualifier else "")
+
+
+def upload_export(
+    services: Any,
+    app_id: int,
+    out_dir: Path,
+    max_kb: int = DEFAULT_MAX_KB,
+    progress: Callable[[int, int], None] | None = None,
+) -> ExportResult:
+    """Write a folder per section in menu order, each page a JPEG ≤ max_kb named by the rule, plus 清单.txt."""
+    if max_kb < MIN_MAX_KB:
+        raise UsageError(f"单个文件大小上限 {max_kb} KB 太小", f"请设为 {MIN_MAX_KB} KB 以上")
+    out_dir = Path(out_dir)
+    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
+        raise UsageError(f"输出文件夹 {out_dir} 已存在且不是空的", "请选择一个新的或空的文件夹，以免覆盖已有文件")
+    app = services.load(app_id)
+    proposals = proposed_names(services, app, extension=".jpg")
+    order = {s.key: i for i, s in enumerate(services.forms)}
+    ordered = sorted(
+        app.attachments,
+        key=lambda a: (order.get(_section_for(services, a).key, 99), a.section is None, _entry_position(app, a),
+                       a.position, a.id),
+    )
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".upload-", dir=out_dir.parent))
+    result = ExportResult(out_dir)
+    try:
+        for done, attachment in enumerate(ordered):
+            if progress:
+                progress(done, len(ordered))
+            section = _section_for(services, attachment)
+            # 基本信息 and the cover are both 00 (they precede the 13 numbered sections) and sort by title.
+            folder = naming.safe_filename(f"{section.number:02d}_{section.title}")
+            try:
+                pages = _pages(services, attachment)
+            except ScanRefused as exc:
+                result.problems.append(f"{_where(services, app, attachment)}：{exc.message}")
+                continue
+            stem, ext = naming.split_name(proposals[attachment.id])
+            for index, page in enumerate(pages, start=1):
+                name = naming.safe_filename(f"{stem}_第{index}页{ext}" if len(pages) > 1 else f"{stem}{ext}")
+                data = fit_jpeg(page, max_kb * 1024)
+                target = work / folder / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+                result.files.append(ExportedFile(folder, name, len(data), section.title,
+                                                 _entry_label(section, app, attachment)))
+        _write_listing(work / LISTING_NAME, app, result, max_kb)
+        if out_dir.exists():
+            for child in work.iterdir():
+                os.replace(child, out_dir / child.name)
+            work.rmdir()
+        else:
+            os.replace(work, out_dir)
+    finally:
+        if work.exists():
+            shutil.rmtree(work, ignore_errors=True)
+    if progress:
+        progress(len(ordered), len(ordered))
+    return result
+
+
+def _entry_position(app: ApplicationData, attachment: Attachment) -> int:
+    if attachment.section is None or attachment.entry_id is None:
+        return -1
+    entry = next((e for e in app.section(attachment.section).entries if e.id == attachment.entry_id), None)
+    return entry.position if entry is not None else -1
+
+
+def _write_listing(path: Path, app: ApplicationData, result: ExportResult, max_kb: int) -> None:
+    lines = [
+        f"上传材料清单：{app.person_name} {app.year} 年度职称申报",
+        f"共 {len(result.files)} 个文件，每个文件不超过 {max_kb} KB，均为 JPG 图片，已按材料内容命名。",
+        "",
+        "分节\t条目\t文件\t大小",
+    ]
+    for item in result.files:
+        lines.append(f"{item.section_title}\t{item.entry_label}\t{item.folder}/{item.name}\t{_size_text(item.size)}")
+    if result.problems:
+        lines += ["", "以下材料未能导出："] + result.problems
+    # Notepad on older Windows needs the BOM to read UTF-8; CRLF so it shows line breaks.
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8-sig")
+
+
+def _size_text(size: int) -> str:
+    return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
+
+
+def thumbnail_picture(blob_path: Path, media_type: str, edits: Mapping[str, Any], side: int) -> Any:
+    """A small upright RGB picture of the first chosen page of a stored scan (None when unreadable)."""
+    from desktop_app.scans.normalise import apply_edits, pdf_page_count
+
+    try:
+        data = blob_path.read_bytes()
+        if media_type == PDF:
+            from desktop_app.scans.pdfrender import render_pdf_page
+
+            password = str(edits.get("pdf_password", "") or "")
+            pages = selected_pages(edits, pdf_page_count(data, password)) or [0]
+            picture = apply_edits(render_pdf_page(data, pages[0], dpi=24, password=password), edits)
+            picture.thumbnail((side, side))
+            return picture.convert("RGB")
+        pages = selected_pages(edits, 10_000) or [0]
+        return open_normalised(data, edits, page=pages[0], max_side=side).convert("RGB")
+    except (ScanRefused, OSError):
+        return None
+
+
+def content_check(services: Any, app: ApplicationData, attachment: Attachment) -> Any:
+    """Optional OCR: read the first chosen page and compare its text with the name (None without the extra)."""
+    from desktop_app.scans import ocr
+
+    if not ocr.is_available():
+        return None
+    data = services.blobs.read(attachment.sha256)
+    if attachment.media_type == PDF:
+        from desktop_app.scans.normalise import pdf_page_count
+        from desktop_app.scans.pdfrender import render_pdf_page
+
+        password = str(attachment.edits.get("pdf_password", "") or "")
+        pages = selected_pages(attachment.edits, pdf_page_count(data, password)) or [0]
+        picture = render_pdf_page(data, pages[0], dpi=150, password=password)
+    else:
+        pages = selected_pages(attachment.edits, 10_000) or [0]
+        picture = open_normalised(data, attachment.edits, page=pages[0], max_side=ocr.MAX_SIDE)
+    section = _section_for(services, attachment)
+    text = ocr.read_text(picture)
+    return ocr.compare(attachment.display_name, text, section.attachments, other_kinds(services.forms, section.key))
+
+
+def attachments_for(app: ApplicationData, section_key: str | None, entry_id: int | None) -> list[Attachment]:
+    """Attachments of one entry (or one section's section-level ones, or the application's), in order."""
+    return [a for a in app.attachments if a.section == section_key and a.entry_id == entry_id]
+
+
+def edits_of(app: ApplicationData, attachment_id: int) -> Mapping[str, Any]:
+    """The stored edits of an attachment."""
+    for attachment in app.attachments:
+        if attachment.id == attachment_id:
+            return attachment.edits
+    raise NotFoundError(f"没有编号为 {attachment_id} 的附件")

@@ -1,0 +1,197 @@
+"""Wizard use cases: section status marks, saving one field as a draft, carrying an application forward."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from desktop_app.domain import ApplicationData
+from desktop_app.errors import UserError
+from desktop_app.reference import annual_review_years
+
+NOT_FILLED = "未填"
+FILLED = "已填"
+HAS_PROBLEMS = "有问题"
+NOT_APPLICABLE = "无此项"
+
+# Answers the app fills in by itself when an application is created; they do not make a step "filled".
+_PREFILLED = {"basic": {"name", "sex", "birth_date"}, "cover": {"year"}}
+# Sections whose content is tied to one declaration year and is not carried over as it is.
+_YEAR_BOUND_SECTIONS = {"annual_review"}
+# Cover answers that belong to one year's round (the publicity is held again every year).
+_YEAR_BOUND_COVER_FIELDS = {"publicity_start", "publicity_place"}
+
+
+def carried_note(year: int) -> str:
+    """The review note put on every entry carried over from an earlier year."""
+    return f"从 {year} 年带入，请核对"
+
+
+def section_statuses(services: Any, app_id: int, report: Any = None) -> dict[str, str]:
+    """未填 / 已填 / 有问题 / 无此项 per section key, from the shared completeness check."""
+    app: ApplicationData = services.load(app_id)
+    report = report if report is not None else services.check(app_id)
+    with_errors = {f.section for f in report.errors}
+    out: dict[str, str] = {}
+    for section in services.forms:
+        data = app.section(section.key)
+        if section.repeatable:
+            if data.not_applicable and not data.entries:
+                out[section.key] = NOT_APPLICABLE
+                continue
+            filled = bool(data.entries)
+        else:
+            answers = data.entries[0].answers if data.entries else {}
+            ignored = _PREFILLED.get(section.key, set())
+            filled = any(k not in ignored for k, v in answers.items() if v not in (None, ""))
+        if not filled:
+            out[section.key] = NOT_FILLED
+        elif section.key in with_errors:
+            out[section.key] = HAS_PROBLEMS
+        else:
+            out[section.key] = FILLED
+    return out
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """Outcome of saving one field: the entry written to, the stored value, or the error shown beside it."""
+
+    entry_id: int | None
+    value: Any = None
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """True when the value was stored."""
+        return not self.error
+
+
+def save_field(services: Any, app_id: int, section_key: str, entry_id: int | None, field_key: str,
+               raw: object) -> SaveResult:
+    """Validate and store one field of one entry; an invalid value is not stored and its message returned.
+
+    A single section's entry is found (or created) here; for a repeatable section `entry_id` None creates
+    a new entry first, so that the typed text has a place to live.
+    """
+    section = services.forms.section(section_key)
+    if entry_id is None:
+        if section.repeatable:
+            entry_id = services.set_entry(app_id, section_key, None, {})
+        else:
+            entry_id = services.repo.single_entry_id(app_id, section_key)
+    try:
+        services.set_entry(app_id, section_key, entry_id, {field_key: raw})
+    except UserError as exc:
+        message = exc.message
+        prefix = f"{section.title} "
+        if message.startswith(prefix):
+            message = message[len(prefix):]
+        if exc.next_step:
+            message += f"（{exc.next_step}）"
+        return SaveResult(entry_id, None, message)
+    stored = services.load(app_id)
+    for entry in stored.section(section_key).entries:
+        if entry.id == entry_id:
+            return SaveResult(entry_id, entry.answers.get(field_key))
+    return SaveResult(entry_id)
+
+
+def prelist_annual_reviews(services: Any, app_id: int) -> tuple[int, ...]:
+    """Add one 年度考核 entry per missing year of the last five (only when the section is empty)."""
+    app = services.load(app_id)
+    year = app.value("cover", "year")
+    data = app.section("annual_review")
+    if not isinstance(year, int) or data.entries or data.not_applicable:
+        return ()
+    years = annual_review_years(year)
+    for review_year in years:
+        services.repo.add_entry(app_id, "annual_review", {"year": review_year})
+    return years
+
+
+def confirm_reviewed(services: Any, entry_id: int) -> None:
+    """The person has checked a carried-over entry: drop its "请核对" note."""
+    services.repo.set_review_note(entry_id, "")
+
+
+def carry_forward(services: Any, source_app_id: int, new_year: int) -> int:
+    """Start an application for `new_year` from an earlier one; returns the new application's id.
+
+    Everything still true is copied and marked "从 YYYY 年带入，请核对": basic information, the cover
+    (with the new year; the yearly publicity is left empty), current titles, education, study and
+    work history and every achievement section, with their scans. 年度考核 is shifted to the five
+    years before `new_year`: years present in both keep their result, the new years get an empty
+    result to fill in.
+    """
+    source: ApplicationData = services.load(source_app_id)
+    if not 2000 <= new_year <= 2100:
+        raise UserError(f"申报年度 {new_year} 不合理", "请填写四位年份，例如 2027")
+    if new_year <= source.year:
+        raise UserError(f"新的申报年度 {new_year} 不晚于原申报的 {source.year} 年",
+                        f"请填写 {source.year + 1} 年或以后的年份")
+    repo = services.repo
+    note = carried_note(source.year)
+    new_id = repo.create_application(source.person_name, new_year, carried_from=source_app_id)
+    try:
+        entry_map: dict[int, int] = {}
+        for section in services.forms:
+            data = source.section(section.key)
+            if section.key in _YEAR_BOUND_SECTIONS:
+                entry_map.update(_shift_annual_reviews(repo, new_id, data.entries, new_year, note))
+                continue
+            if data.not_applicable:
+                repo.set_not_applicable(new_id, section.key, True)
+            for entry in data.entries:
+                values = dict(entry.answers)
+                if section.key == "cover":
+                    values = {k: v for k, v in values.items() if k not in _YEAR_BOUND_COVER_FIELDS}
+                    values["year"] = new_year
+                entry_map[entry.id] = repo.add_entry(new_id, section.key, values, review_note=note)
+            if data.not_applicable and data.entries:
+                # add_entry clears the flag; keep the source's (inconsistent) state for the person to see.
+                repo.set_not_applicable(new_id, section.key, True)
+        _copy_attachments(repo, source, new_id, entry_map)
+    except Exception:
+        repo.delete_application(new_id)
+        raise
+    return new_id
+
+
+def _shift_annual_reviews(repo: Any, new_id: int, entries: Any, new_year: int, note: str) -> dict[int, int]:
+    by_year: dict[int, Any] = {}
+    for entry in entries:
+        year = entry.answers.get("year")
+        if isinstance(year, int):
+            by_year[year] = entry
+    latest_unit = next((e.answers.get("unit") for e in sorted(by_year.values(), key=lambda e: -e.answers["year"])
+                        if e.answers.get("unit")), None)
+    mapping: dict[int, int] = {}
+    for year in annual_review_years(new_year):
+        old = by_year.get(year)
+        if old is not None:
+            mapping[old.id] = repo.add_entry(new_id, "annual_review", dict(old.answers), review_note=note)
+        else:
+            values: dict[str, Any] = {"year": year}
+            if latest_unit:
+                values["unit"] = latest_unit
+            repo.add_entry(new_id, "annual_review", values,
+                           review_note=f"{year} 年度为新增年度，请填写考核结果并上传年度考核登记表")
+    return mapping
+
+
+def _copy_attachments(repo: Any, source: ApplicationData, new_id: int, entry_map: Mapping[int, int]) -> None:
+    for att in source.attachments:
+        if att.entry_id is not None:
+            if att.entry_id not in entry_map:
+                continue
+            target_entry: int | None = entry_map[att.entry_id]
+        elif att.section is None or att.section == "cover" or att.section in _YEAR_BOUND_SECTIONS:
+            # The commitment letter, publicity and dispatch papers are signed again every year.
+            continue
+        else:
+            target_entry = None
+        repo.add_attachment(new_id, sha256=att.sha256, original_name=att.original_name,
+                            display_name=att.display_name, kind=att.kind, section=att.section,
+                            entry_id=target_entry, edits=att.edits)

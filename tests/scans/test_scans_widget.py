@@ -1,0 +1,171 @@
+"""The scans widget: add files, see verdicts, one-click naming, duplicates asked; the window never freezes."""
+
+from __future__ import annotations
+
+import io
+import time
+from pathlib import Path
+
+import pytest
+
+from desktop_app.scans.samples import render_certificate, to_jpeg
+
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+
+
+@pytest.fixture
+def education_entry(services) -> tuple[int, int]:
+    app_id = services.new_application("张三", 2026)
+    entry_id = services.set_entry(app_id, "education", None, {"school": "云南大学", "education_level": "大学本科",
+                                                                  "degree": "学士"})
+    return app_id, entry_id
+
+
+@pytest.fixture
+def synchronous():
+    from desktop_app.ui import worker
+
+    worker.set_synchronous(True)
+    yield
+    worker.set_synchronous(False)
+
+
+def _photo(path: Path, title: str = "毕业证书") -> Path:
+    path.write_bytes(to_jpeg(render_certificate(title, [path.name], size=(500, 350))))
+    return path
+
+
+def test_add_files_shows_verdicts_and_one_click_naming(qtbot, services, education_entry, synchronous, tmp_path):
+    from desktop_app.ui.scans_widget import AttachmentsWidget
+
+    app_id, entry_id = education_entry
+    widget = AttachmentsWidget(services, app_id, "education", entry_id)
+    qtbot.addWidget(widget)
+    camera = _photo(tmp_path / "IMG_20230512_101010.jpg")
+    good = _photo(tmp_path / "学士学位证书.jpg", "学士学位证书")
+    widget.add_files([camera, good, CORPUS / "images" / "truncated_jpeg.jpg"])
+    texts = [widget.list.item(i).text() for i in range(widget.list.count())]
+    assert texts == ["IMG_20230512_101010.jpg\n需要改名", "学士学位证书.jpg\n命名规范"]
+    assert "文件不完整" in widget.status.text()
+    assert all(not widget.list.item(i).icon().isNull() for i in range(2))
+    # The camera photo has no kind yet: choose 毕业证书 for it, then name everything by content.
+    widget.list.item(0).setSelected(True)
+    widget._kind_chosen(widget.kind_box.findData("diploma"))
+    widget.apply_names()
+    names = sorted(a.display_name for a in services.load(app_id).attachments)
+    assert names == ["02-1_学历情况_学士学位证书（云南大学）.jpg", "02-1_学历情况_本科毕业证书（云南大学）.jpg"]
+    assert camera.exists() and camera.name == "IMG_20230512_101010.jpg"
+
+
+def test_duplicate_is_asked_and_rotation_is_an_edit(qtbot, services, education_entry, synchronous, tmp_path):
+    from desktop_app.ui.scans_widget import AttachmentsWidget
+
+    app_id, entry_id = education_entry
+    widget = AttachmentsWidget(services, app_id, "education", entry_id)
+    qtbot.addWidget(widget)
+    photo = _photo(tmp_path / "毕业证书.jpg")
+    asked: list[int] = []
+    widget.ask_duplicates = lambda dupes: asked.append(len(dupes)) or False  # type: ignore[method-assign]
+    widget.add_files([photo])
+    widget.add_files([photo])
+    assert asked == [1] and widget.list.count() == 1
+    before = photo.read_bytes()
+    widget.list.item(0).setSelected(True)
+    widget.rotate_selected(90)
+    attachment = services.load(app_id).attachments[0]
+    assert attachment.edits == {"rotate": 90}
+    assert services.blobs.read(attachment.sha256) == before == photo.read_bytes()
+
+
+def _large_photos(folder: Path, count: int) -> list[Path]:
+    """Phone-sized (12 MP) photos with distinct bytes: one encode, then a unique JPEG comment each."""
+    from PIL import Image
+
+    page = render_certificate("毕业证书", ["第一行", "第二行"], size=(4032, 3024), seed=5)
+    # Sensor noise makes the file as large as a real phone photo (a flat drawing compresses too well).
+    big = Image.blend(page, Image.effect_noise(page.size, 60).convert("RGB"), 0.2)
+    buffer = io.BytesIO()
+    big.save(buffer, "JPEG", quality=92)
+    data = buffer.getvalue()
+    paths = []
+    for i in range(count):
+        comment = f"photo {i}".encode()
+        segment = b"\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment
+        path = folder / f"IMG_20230512_{i:06d}.jpg"
+        path.write_bytes(data[:2] + segment + data[2:])
+        paths.append(path)
+    return paths
+
+
+@pytest.mark.slow
+def test_adding_100_large_photos_never_stalls_the_event_loop(qtbot, services, education_entry, tmp_path):
+    from PySide6.QtCore import QTimer
+
+    from desktop_app.ui.scans_widget import AttachmentsWidget
+
+    app_id, entry_id = education_entry
+    photos = _large_photos(tmp_path, 100)
+    assert photos[0].stat().st_size > 2_000_000
+    widget = AttachmentsWidget(services, app_id, "education", entry_id)
+    qtbot.addWidget(widget)
+    widget.show()
+    gaps: list[float] = []
+    last = [time.perf_counter()]
+
+    def beat() -> None:
+        now = time.perf_counter()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    heartbeat = QTimer()
+    heartbeat.setInterval(10)
+    heartbeat.timeout.connect(beat)
+    heartbeat.start()
+    last[0] = time.perf_counter()
+    widget.add_files(photos)
+    qtbot.waitUntil(lambda: widget.list.count() == 100 and not widget.is_busy, timeout=240_000)
+    heartbeat.stop()
+    assert len(services.load(app_id).attachments) == 100
+    assert all(not widget.list.item(i).icon().isNull() for i in range(widget.list.count()))
+    print(f"heartbeats {len(gaps)}, longest gap {max(gaps) * 1000:.0f} ms")
+    assert len(gaps) > 50
+    assert max(gaps) < 0.2, f"the window froze for {max(gaps) * 1000:.0f} ms"
+
+
+def test_choosing_pages_of_a_pdf(qtbot, services, education_entry, synchronous, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    from desktop_app.ui.scans_widget import AttachmentsWidget
+
+    app_id, entry_id = education_entry
+    widget = AttachmentsWidget(services, app_id, "education", entry_id)
+    qtbot.addWidget(widget)
+    widget.add_files([CORPUS / "pdfs" / "indirect_rotation.pdf"])
+    widget.list.item(0).setSelected(True)
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *args, **kwargs: ("2-3", True)))
+    widget.choose_pages()
+    assert services.load(app_id).attachments[0].edits == {"pages": [2, 3]}
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *args, **kwargs: ("9", True)))
+    widget.choose_pages()
+    assert "超出范围" in widget.status.text()
+    assert services.load(app_id).attachments[0].edits == {"pages": [2, 3]}
+
+
+def test_dropping_files_onto_the_entry_adds_them(qtbot, services, education_entry, synchronous, tmp_path):
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    from desktop_app.ui.scans_widget import AttachmentsWidget
+
+    app_id, entry_id = education_entry
+    widget = AttachmentsWidget(services, app_id, "education", entry_id)
+    qtbot.addWidget(widget)
+    files = [_photo(tmp_path / "本科毕业证书.jpg"), _photo(tmp_path / "学士学位证书.jpg", "学士学位证书")]
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in files])
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    widget.dropEvent(event)
+    kinds = sorted(a.kind for a in services.load(app_id).attachments)
+    assert kinds == ["degree_certificate", "diploma"]
+    assert widget.list.count() == 2

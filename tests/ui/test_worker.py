@@ -1,0 +1,74 @@
+"""The background helper: results, errors and progress come back on the GUI thread; cancel stops the work."""
+
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtCore import QThread
+from PySide6.QtWidgets import QApplication
+
+from desktop_app.ui import worker
+
+
+def test_result_and_progress_arrive_on_the_gui_thread(qtbot):
+    gui = QApplication.instance().thread()
+    seen: dict[str, object] = {}
+    progress: list[tuple[int, int, str]] = []
+
+    def work(p: worker.Progress) -> int:
+        seen["work_thread"] = threading.current_thread() is threading.main_thread()
+        for i in range(3):
+            p.update(i + 1, 3, f"第 {i + 1} 步")
+        return 42
+
+    def done(value: int) -> None:
+        seen["value"] = value
+        seen["done_on_gui"] = QThread.currentThread() is gui
+
+    job = worker.run_in_background(work, on_done=done, on_progress=lambda *a: progress.append(a))
+    qtbot.waitUntil(lambda: job.is_finished, timeout=5000)
+    assert seen == {"work_thread": False, "value": 42, "done_on_gui": True}
+    qtbot.waitUntil(lambda: len(progress) == 3, timeout=2000)
+    assert progress[-1] == (3, 3, "第 3 步")
+
+
+def test_error_is_handed_to_on_error(qtbot):
+    errors: list[BaseException] = []
+
+    def work(p: worker.Progress) -> None:
+        raise ValueError("坏了")
+
+    job = worker.run_in_background(work, on_error=errors.append)
+    qtbot.waitUntil(lambda: job.is_finished, timeout=5000)
+    assert [str(e) for e in errors] == ["坏了"]
+
+
+def test_cancel_stops_the_work(qtbot):
+    started = threading.Event()
+    cancelled: list[bool] = []
+    steps: list[int] = []
+
+    def work(p: worker.Progress) -> None:
+        started.set()
+        for i in range(10_000):
+            p.raise_if_cancelled()
+            steps.append(i)
+            threading.Event().wait(0.001)
+
+    job = worker.run_in_background(work, on_cancelled=lambda: cancelled.append(True),
+                                   on_done=lambda v: cancelled.append(False))
+    assert started.wait(5)
+    job.cancel()
+    qtbot.waitUntil(lambda: job.is_finished, timeout=5000)
+    assert cancelled == [True]
+    assert len(steps) < 10_000
+
+
+def test_synchronous_mode_runs_at_once():
+    worker.set_synchronous(True)
+    try:
+        results: list[int] = []
+        job = worker.run_in_background(lambda p: 7, on_done=results.append)
+        assert job.is_finished and results == [7]
+    finally:
+        worker.set_synchronous(False)
