@@ -38,7 +38,7 @@ from desktop_app.backup.errors import BackupDamaged, BackupError, HostileArchive
 
 # Limits far above any real application-year (hundreds of scans, a few GB) and far below a bomb.
 MAX_ENTRIES = 20_000
-MAX_MEMBER_BYTES = 4 << 30
+MAX_MEMBER_BYTES = 2 << 30
 MAX_TOTAL_BYTES = 32 << 30
 MAX_MANIFEST_BYTES = 32 << 20
 MAX_RATIO = 200
@@ -257,6 +257,8 @@ def stream_member(fh: Any, info: zipfile.ZipInfo, data_offset: int) -> Iterator[
             raise _Damaged("压缩数据不完整")
     except zlib.error:
         raise _Damaged("压缩数据已损坏") from None
+    except (OSError, ValueError):
+        raise _Damaged("数据位置超出文件范围") from None
     if produced != info.file_size or crc != info.CRC:
         raise _Damaged("内容已损坏（CRC 校验失败）")
 
@@ -332,14 +334,14 @@ def inspect_zip(path: Path, extract_to: Path | None = None, progress: Progress |
     with open(path, "rb") as fh:
         try:
             tail = read_tail(fh, size)
-        except ValueError as exc:
+        except (ValueError, OSError, struct.error) as exc:
             tail = None
             problems.append(Problem("压缩包结构", str(exc)))
         try:
             zf = zipfile.ZipFile(fh)
         except UnicodeDecodeError:
             raise HostileArchive("压缩包内的文件名不是有效的 UTF-8 编码") from None
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, struct.error):
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, struct.error, NotImplementedError):
             raise BackupDamaged(problems or [Problem("压缩包结构", "无法读取文件目录（文件不完整或已损坏）")]) from None
         with zf:
             infos = zf.infolist()
@@ -352,7 +354,10 @@ def inspect_zip(path: Path, extract_to: Path | None = None, progress: Progress |
                     problems.append(Problem("压缩包结构", "文件目录已损坏（封条校验值不符）"))
                 if tail.entries != len(infos):
                     problems.append(Problem("压缩包结构", "结束记录中的文件数与目录不符"))
-            layout = _check_layout(fh, infos, tail.cd_start if tail is not None else -1, offsets)
+            try:
+                layout = _check_layout(fh, infos, tail.cd_start if tail is not None else -1, offsets)
+            except (OSError, ValueError, struct.error):
+                layout = [Problem("压缩包结构", "文件头位置超出文件范围（压缩包结构已损坏）")]
             problems.extend(p for p in layout if tail is not None or p.path != "压缩包结构")
             manifest = _read_manifest(zf, fh, offsets, problems)
             extracted: dict[str, Path] = {}
@@ -364,7 +369,7 @@ def inspect_zip(path: Path, extract_to: Path | None = None, progress: Progress |
 def _seal(fh: Any, tail: Any, infos: list[zipfile.ZipInfo]) -> str:
     try:
         return seal_digest(fh, tail, infos)
-    except (ValueError, struct.error):
+    except (ValueError, OSError, struct.error):
         return ""
 
 

@@ -11,11 +11,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QIcon, QImage, QPixmap
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QIcon, QImage, QMouseEvent, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
     QInputDialog,
@@ -25,6 +27,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPushButton,
+    QRubberBand,
     QVBoxLayout,
     QWidget,
 )
@@ -43,9 +46,71 @@ def make_thumbnail(blob_path: Path, media_type: str, edits: dict[str, Any]) -> Q
     picture = thumbnail_picture(blob_path, media_type, edits, THUMB_SIDE)
     if picture is None:
         return QImage()
+    return to_qimage(picture)
+
+
+def to_qimage(picture: Any) -> QImage:
+    """A QImage owning a copy of an RGB PIL picture's pixels."""
+    picture = picture.convert("RGB")
     raw = picture.tobytes()
-    image = QImage(raw, picture.width, picture.height, picture.width * 3, QImage.Format.Format_RGB888)
-    return image.copy()  # own the pixels: `raw` dies with this frame
+    return QImage(raw, picture.width, picture.height, picture.width * 3, QImage.Format.Format_RGB888).copy()
+
+
+class CropLabel(QLabel):
+    """The picture; drag a rectangle over it to choose what to keep."""
+
+    def __init__(self, pixmap: QPixmap) -> None:
+        super().__init__()
+        self.setPixmap(pixmap)
+        self.setFixedSize(pixmap.size())
+        self.band = QRubberBand(QRubberBand.Shape.Rectangle, self)
+        self.origin = QPoint()
+        self.selection = QRect()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        self.origin = event.position().toPoint()
+        self.band.setGeometry(QRect(self.origin, QSize()))
+        self.band.show()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        self.band.setGeometry(QRect(self.origin, event.position().toPoint()).normalized())
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        self.selection = QRect(self.origin, event.position().toPoint()).normalized().intersected(self.rect())
+
+    def fractions(self) -> list[float] | None:
+        """The chosen rectangle as [left, top, right, bottom] fractions, None when nothing sensible was drawn."""
+        rect = self.selection
+        if rect.width() < 10 or rect.height() < 10:
+            return None
+        w, h = self.width(), self.height()
+        return [round(rect.left() / w, 4), round(rect.top() / h, 4), round((rect.right() + 1) / w, 4),
+                round((rect.bottom() + 1) / h, 4)]
+
+
+class CropDialog(QDialog):
+    """裁剪: drag over the picture; only the stored edit changes, never the file."""
+
+    def __init__(self, picture: QImage, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("裁剪扫描件")
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("在图片上拖出要保留的区域，然后点击“确定”。原文件不会被修改。"))
+        pixmap = QPixmap.fromImage(picture)
+        self.label = CropLabel(pixmap)
+        layout.addWidget(self.label)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+                                   | QDialogButtonBox.StandardButton.Reset)
+        buttons.button(QDialogButtonBox.StandardButton.Reset).setText("不裁剪")
+        buttons.button(QDialogButtonBox.StandardButton.Reset).clicked.connect(self._no_crop)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.cleared = False
+
+    def _no_crop(self) -> None:
+        self.cleared = True
+        self.accept()
 
 
 class AttachmentsWidget(QWidget):
@@ -63,6 +128,7 @@ class AttachmentsWidget(QWidget):
         self.section = services.forms.section(section_key)
         self.entry_id = entry_id
         self._thumbs: dict[str, QPixmap] = {}
+        self._files_by_name: dict[str, Path] = {}
         self._busy = 0
         self.setAcceptDrops(True)
         layout = QVBoxLayout(self)
@@ -98,6 +164,8 @@ class AttachmentsWidget(QWidget):
         self.left_button.clicked.connect(lambda: self.rotate_selected(-90))
         self.right_button = QPushButton("向右旋转")
         self.right_button.clicked.connect(lambda: self.rotate_selected(90))
+        self.crop_button = QPushButton("裁剪…")
+        self.crop_button.clicked.connect(self.crop_selected)
         self.pages_button = QPushButton("选择页面…")
         self.pages_button.setToolTip("多页的 PDF 或 TIFF 只保留需要的页面（原文件不变）")
         self.pages_button.clicked.connect(self.choose_pages)
@@ -113,7 +181,8 @@ class AttachmentsWidget(QWidget):
 
         self.ocr_button.setVisible(is_available())
         self._ocr_warnings: dict[str, str] = {}
-        for widget in (self.add_button, self.kind_box, self.left_button, self.right_button, self.pages_button,
+        for widget in (self.add_button, self.kind_box, self.left_button, self.right_button, self.crop_button,
+                       self.pages_button,
                        self.delete_button, self.rename_button, self.ocr_button):
             row.addWidget(widget)
         row.addStretch(1)
@@ -182,6 +251,16 @@ class AttachmentsWidget(QWidget):
         if missing:
             self._make_thumbnails(missing)
 
+    def _alive(self, callback: Any) -> Any:
+        """Wrap a job callback so it is dropped when the widget was closed while the job ran."""
+        import shiboken6
+
+        def call(*args: Any) -> None:
+            if shiboken6.isValid(self):
+                callback(*args)
+
+        return call
+
     def _thumb_key(self, attachment: Any) -> str:
         return str(attachment.sha256) + json.dumps(dict(attachment.edits), sort_keys=True, ensure_ascii=False)
 
@@ -198,7 +277,7 @@ class AttachmentsWidget(QWidget):
             return out
 
         self._busy += 1
-        run_in_background(work, on_done=self._thumbnails_ready, on_error=self._job_failed)
+        run_in_background(work, on_done=self._alive(self._thumbnails_ready), on_error=self._alive(self._job_failed))
 
     def _thumbnails_ready(self, images: list[tuple[str, QImage]]) -> None:
         for key, image in images:
@@ -271,9 +350,9 @@ class AttachmentsWidget(QWidget):
         self._busy += 1
         self.status.setStyleSheet("")
         self.status.setText(f"正在添加 {len(files)} 个文件……")
-        self._files_by_name = {p.name: p for p in files}
-        run_in_background(work, on_done=self._imported, on_error=self._job_failed,
-                          on_progress=lambda d, t, _text: self.status.setText(f"正在添加：{d}/{t}"))
+        self._files_by_name.update({p.name: p for p in files})
+        run_in_background(work, on_done=self._alive(self._imported), on_error=self._alive(self._job_failed),
+                          on_progress=self._alive(lambda d, t, _text: self.status.setText(f"正在添加：{d}/{t}")))
 
     def _imported(self, outcomes: list[Any]) -> None:
         from desktop_app.usecases.scans import DUPLICATE, NEEDS_PASSWORD, REFUSED, STORED
@@ -344,6 +423,37 @@ class AttachmentsWidget(QWidget):
             self.services.repo.update_attachment(attachment.id, edits=edits)
         self.refresh()
         self.changed.emit()
+
+    def crop_selected(self) -> None:
+        """Let the person drag the part of the selected picture to keep (stored as an edit)."""
+        from desktop_app.usecases.scans import thumbnail_picture
+
+        app = self.services.load(self.app_id)
+        attachment = next((a for a in app.attachments if a.id in self.selected_ids()), None)
+        if attachment is None:
+            return
+        if attachment.media_type == "application/pdf":
+            self.status.setText("PDF 文件请用“选择页面…”只保留需要的页面，不能裁剪。")
+            return
+        edits = {k: v for k, v in attachment.edits.items() if k != "crop"}
+        picture = thumbnail_picture(self.services.blobs.path(attachment.sha256), attachment.media_type, edits, 640)
+        if picture is None:
+            return
+        dialog = CropDialog(to_qimage(picture), self)
+        if not self.run_dialog(dialog):
+            return
+        crop = None if dialog.cleared else dialog.label.fractions()
+        if crop is None and not dialog.cleared:
+            return
+        if crop is not None:
+            edits["crop"] = crop
+        self.services.repo.update_attachment(attachment.id, edits=edits)
+        self.refresh()
+        self.changed.emit()
+
+    def run_dialog(self, dialog: QDialog) -> bool:
+        """Show a modal dialog (tests replace this)."""
+        return dialog.exec() == QDialog.DialogCode.Accepted
 
     def choose_pages(self) -> None:
         """Ask which pages of the selected multi-page scan to keep."""
@@ -428,5 +538,6 @@ class AttachmentsWidget(QWidget):
 
         self._busy += 1
         self.status.setText("正在识别扫描件上的文字……")
-        run_in_background(work, on_done=finished, on_error=self._job_failed,
-                          on_progress=lambda d, t, text: self.status.setText(f"正在识别（{d + 1}/{t}）：{text}"))
+        run_in_background(work, on_done=self._alive(finished), on_error=self._alive(self._job_failed),
+                          on_progress=self._alive(
+                              lambda d, t, text: self.status.setText(f"正在识别（{d + 1}/{t}）：{text}")))

@@ -464,6 +464,8 @@ def _open_plain(path: Path, passphrase: str | None, work: Path, report: Progress
     if not path.is_file():
         raise BackupError(f"找不到备份文件 {path}", "请检查文件路径")
     if not is_encrypted(path):
+        if path.name.endswith(ENCRYPTED_SUFFIX):
+            raise BackupDamaged([Problem("加密文件头", "已损坏，无法识别为加密备份")])
         return path
     if not passphrase:
         raise PassphraseRequired()

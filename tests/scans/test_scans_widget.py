@@ -169,3 +169,48 @@ def test_dropping_files_onto_the_entry_adds_them(qtbot, services, education_entr
     kinds = sorted(a.kind for a in services.load(app_id).attachments)
     assert kinds == ["degree_certificate", "diploma"]
     assert widget.list.count() == 2
+
+
+def test_closing_the_entry_while_files_are_added_is_harmless(qtbot, services, education_entry, tmp_path):
+    from desktop_app.ui import worker
+    from desktop_app.ui.scans_widget import AttachmentsWidget
+
+    app_id, entry_id = education_entry
+    widget = AttachmentsWidget(services, app_id, "education", entry_id)
+    files = [_photo(tmp_path / f"毕业证书{i}.jpg", f"毕业证书{i}") for i in range(5)]
+    widget.add_files(files)
+    widget.deleteLater()
+    qtbot.waitUntil(lambda: not worker._running, timeout=30_000)
+    assert len(services.load(app_id).attachments) == 5  # the work itself finished and was stored
+
+
+def test_crop_is_dragged_and_stored_as_an_edit(qtbot, services, education_entry, synchronous, tmp_path):
+    from PySide6.QtCore import QPoint, Qt
+
+    from desktop_app.scans.normalise import open_normalised
+    from desktop_app.ui.scans_widget import AttachmentsWidget
+
+    app_id, entry_id = education_entry
+    widget = AttachmentsWidget(services, app_id, "education", entry_id)
+    qtbot.addWidget(widget)
+    photo = _photo(tmp_path / "本科毕业证书.jpg")
+    widget.add_files([photo])
+    widget.list.item(0).setSelected(True)
+
+    def drag_left_half(dialog) -> bool:
+        label = dialog.label
+        qtbot.addWidget(dialog)
+        dialog.show()
+        # (0, 0) would be taken as "no position" (the centre) by qtbot.
+        qtbot.mousePress(label, Qt.MouseButton.LeftButton, pos=QPoint(1, 1))
+        qtbot.mouseMove(label, QPoint(label.width() // 2, label.height() - 1))
+        qtbot.mouseRelease(label, Qt.MouseButton.LeftButton, pos=QPoint(label.width() // 2 - 1, label.height() - 1))
+        return True
+
+    widget.run_dialog = drag_left_half  # type: ignore[method-assign]
+    widget.crop_selected()
+    attachment = services.load(app_id).attachments[0]
+    left, top, right, bottom = attachment.edits["crop"]
+    assert left < 0.01 and top < 0.01 and bottom == 1 and 0.45 < right < 0.55
+    assert services.blobs.read(attachment.sha256) == photo.read_bytes()
+    assert open_normalised(services.blobs.read(attachment.sha256), attachment.edits).size[0] in range(240, 260)
