@@ -46,6 +46,9 @@ def run_gui(argv: Sequence[str] = ()) -> int:
         from desktop_app.ui.help_menu import install_help_menu
 
         install_help_menu(window, services)
+        from desktop_app.ui.backup_page import install_backup_menu
+
+        install_backup_menu(window, services)
         window.show()
         return int(qt_app.exec())
     finally:

@@ -126,7 +126,7 @@ def data_offset(fh: Any, info: zipfile.ZipInfo) -> int:
     """Where a member's data starts, from the name and extra lengths in its local header."""
     fh.seek(info.header_offset + 26)
     name_len, extra_len = struct.unpack("<HH", fh.read(4).ljust(4, b"\0"))
-    return int(info.header_offset) + 30 + name_len + extra_len
+    return int(info.header_offset) + 30 + int(name_len) + int(extra_len)
 
 
 def _hash_range(fh: Any, start: int, length: int, digest: Any) -> None:

@@ -19,7 +19,6 @@ from pypdf.generic import (
 from desktop_app.packet.plan import Box, ImageSlot, PageMap, PdfSlot
 from desktop_app.packet.sanitize import clean_page, drop_unused_fonts
 
-
 SCAN_PREFIX = "/Scan"
 
 

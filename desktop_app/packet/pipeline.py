@@ -39,8 +39,8 @@ from desktop_app.packet.sanitize import sanitize_writer
 from desktop_app.packet.scan_pages import (
     Normaliser,
     PrepareCancelled,
-    PrepareJob,
     PreparedImage,
+    PrepareJob,
     freeze_edits,
     prepare_many,
 )
@@ -137,12 +137,13 @@ class _Run:
 def assemble_packet(
     source: PacketSource,
     out: Path,
-    options: PacketOptions = PacketOptions(),
+    options: PacketOptions | None = None,
     progress: Progress = lambda done, total, text: None,
     is_cancelled: Callable[[], bool] = lambda: False,
 ) -> PacketResult:
     """Build the print packet into `out`, replacing it only when the new one was verified."""
     started = time.perf_counter()
+    options = options or PacketOptions()
     run = _Run(progress, is_cancelled)
     out = Path(out)
     run.step(0, "检查内容")
@@ -296,7 +297,7 @@ def prepare_scans(source: PacketSource, options: PacketOptions, run: _Run) -> tu
         raise MaterialError(f"有证明材料无法放入打印材料：{exc.message}", exc.next_step) from exc
     except (OSError, ValueError) as exc:
         raise MaterialError("有证明材料的图片无法读取，可能已损坏", "请在证明材料中找到该文件，删除后重新添加") from exc
-    for (material, index), image in zip(owners, prepared, strict=True):
+    for (material, _index), image in zip(owners, prepared, strict=True):
         material.images.append(image)
     commitment = [m for m in materials if m.attachment.kind == ev.COMMITMENT]
     rest = [m for m in materials if m.attachment.kind != ev.COMMITMENT]

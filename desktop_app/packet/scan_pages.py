@@ -9,8 +9,8 @@ and re-encoded at JPEG quality 85.
 from __future__ import annotations
 
 import hashlib
-import logging
 import json
+import logging
 import math
 import multiprocessing
 import os

@@ -107,6 +107,9 @@ class WizardWidget(QWidget):
                 from desktop_app.ui.packet_widgets import PacketWidget
 
                 page.add_action_widget(PacketWidget(self.session))
+                from desktop_app.ui.backup_page import BackupButton
+
+                page.add_action_widget(BackupButton(self.session))
             else:
                 section = self.session.services.forms.section(key)
                 cls = SPECIAL_PAGES.get(key) or (TablePage if section.repeatable else SinglePage)

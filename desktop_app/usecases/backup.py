@@ -256,17 +256,21 @@ def scan_members(services: Any, app: Any) -> list[Member]:
 
 def latest_packet_pdf(services: Any, app_id: int) -> Path | None:
     """The newest packet PDF of the application, if the packet feature has written one."""
+    import importlib
+
     try:
-        from desktop_app.usecases import packet as packet_usecase  # type: ignore[attr-defined]
+        packet_usecase: Any = importlib.import_module("desktop_app.usecases.packet")
     except ImportError:
         packet_usecase = None
     finder = getattr(packet_usecase, "latest_packet", None)
     if finder is not None:
         found = finder(services, app_id)
         return Path(found) if found else None
-    folder = services.home / "packets" / str(app_id)
-    pdfs = sorted(folder.glob("*.pdf"), key=lambda p: p.stat().st_mtime) if folder.is_dir() else []
-    return pdfs[-1] if pdfs else None
+    # Where usecases.packet.default_packet_path puts it, then the older packets/<id>/ layout.
+    candidates = list((services.home / "打印材料").glob(f"*-{app_id}.pdf"))
+    candidates += list((services.home / "packets" / str(app_id)).glob("*.pdf"))
+    candidates = [p for p in candidates if p.is_file()]
+    return max(candidates, key=lambda p: p.stat().st_mtime) if candidates else None
 
 
 def _readme(app: Any, has_packet: bool) -> str:
@@ -533,6 +537,7 @@ def restore_backup(services: Any, path: Path, passphrase: str | None = None, *, 
     path = Path(path)
     staging_root = services.home / "restore-staging"
     staging_root.mkdir(parents=True, exist_ok=True)
+    _remove_stale(staging_root)
     with _work_dir(services, "restore") as work:
         plain = _open_plain(path, passphrase, work, report, cancel)
         staging = Path(tempfile.mkdtemp(prefix="staging-", dir=staging_root))
@@ -545,6 +550,17 @@ def restore_backup(services: Any, path: Path, passphrase: str | None = None, *, 
             return _restore_rows(services, checked, replace_id, allow_duplicate)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def _remove_stale(root: Path, hours: float = 12) -> None:
+    """Remove staging folders an interrupted restore left behind (never a running one: those are fresh)."""
+    limit = datetime.now().timestamp() - hours * 3600
+    for path in root.iterdir():
+        try:
+            if path.is_dir() and path.stat().st_mtime < limit:
+                shutil.rmtree(path, ignore_errors=True)
+        except OSError:
+            continue
 
 
 def _restore_rows(services: Any, checked: Inspection, replace_id: int | None,

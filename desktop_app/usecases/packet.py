@@ -9,6 +9,7 @@ from typing import Any
 from PIL import Image, ImageOps
 
 from desktop_app.packet.pipeline import (
+    PacketCancelled,
     PacketOptions,
     PacketResult,
     PacketSource,
@@ -20,6 +21,17 @@ from desktop_app.packet.scan_pages import prepare_many
 from desktop_app.scans import normalise as scan_normalise
 
 CACHE_FOLDER = ("cache", "pages")
+__all__ = [
+    "PacketCancelled",
+    "PacketOptions",
+    "PacketResult",
+    "cache_dir",
+    "default_packet_path",
+    "make_packet",
+    "normalise_for_print",
+    "packet_source",
+    "prepare_attachment_pages",
+]
 
 
 def normalise_for_print(im: Image.Image, edits: Mapping[str, Any]) -> Image.Image:
@@ -77,12 +89,13 @@ def make_packet(
     services: Any,
     app_id: int,
     out: Path,
-    options: PacketOptions = PacketOptions(),
+    options: PacketOptions | None = None,
     progress: Callable[[int, int, str], None] = lambda done, total, text: None,
     is_cancelled: Callable[[], bool] = lambda: False,
 ) -> PacketResult:
     """Build the application's print packet into `out` (the previous file stays until the new one is verified)."""
-    return assemble_packet(packet_source(services, app_id), Path(out), options, progress, is_cancelled)
+    return assemble_packet(packet_source(services, app_id), Path(out), options or PacketOptions(), progress,
+                           is_cancelled)
 
 
 def prepare_attachment_pages(

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.ui.conftest import window  # noqa: F401 - the GUI tests' main window fixture, for the 备份 page
+
 
 def _attach_jpegs(services, app_id: int, count: int = 3) -> None:
     from PIL import Image
@@ -34,9 +36,9 @@ def scanned_app(services, demo_app) -> int:
 @pytest.fixture
 def packet_pdf(services, scanned_app, monkeypatch) -> Path:
     """A packet PDF where the backup looks for the latest packet (or what the packet feature reports)."""
-    folder = services.home / "packets" / str(scanned_app)
-    folder.mkdir(parents=True)
-    path = folder / "李明远_2026年职称申报材料.pdf"
+    folder = services.home / "打印材料"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"2026年度职称申报材料-李明远-{scanned_app}.pdf"
     path.write_bytes(b"%PDF-1.4\n" + b"packet-bytes " * 500 + b"\n%%EOF\n")
     try:
         from desktop_app.usecases import packet

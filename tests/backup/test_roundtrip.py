@@ -171,3 +171,31 @@ def test_default_folder_is_under_documents_without_override(monkeypatch, tmp_pat
 
     monkeypatch.setattr(platformdirs, "user_documents_dir", lambda: str(tmp_path / "Documents"))
     assert ub.default_folder() == tmp_path / "Documents" / "职称申报备份"
+
+
+def test_restore_into_a_new_year_carries_forward(services, scanned_app, out_dir, other_services):
+    path = ub.create_backup(services, scanned_app, out_dir=out_dir).path
+    result = ub.restore_into_new_year(other_services, path, 2027)
+    listed = {(s.person_name, s.year) for s in other_services.repo.list_applications()}
+    assert listed == {("李明远", 2026), ("李明远", 2027)}
+    new = other_services.load(result.app_id)
+    assert new.year == 2027 and other_services.export_answers(result.app_id)["cover"]["year"] == 2027
+    # Carried entries are marked for review; their scans came along from the backup.
+    assert any(e.review_note for e in new.section("education").entries)
+    assert new.attachments and all(other_services.blobs.exists(a.sha256) for a in new.attachments)
+
+
+def test_cancel_leaves_nothing_behind(services, scanned_app, out_dir, other_services):
+    from desktop_app.backup.errors import Cancelled
+
+    calls = iter(range(1000))
+    with pytest.raises(Cancelled):
+        ub.create_backup(services, scanned_app, out_dir=out_dir, cancel=lambda: next(calls) > 3)
+    assert list(out_dir.iterdir()) == []
+
+    path = ub.create_backup(services, scanned_app, out_dir=out_dir).path
+    calls = iter(range(1000))
+    with pytest.raises(Cancelled):
+        ub.restore_backup(other_services, path, cancel=lambda: next(calls) > 3)
+    assert other_services.repo.list_applications() == []
+    assert not any((other_services.home / "restore-staging").iterdir())
