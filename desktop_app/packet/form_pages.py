@@ -32,7 +32,7 @@ LABEL_SHADE = 0.93
 NONE_TEXT = "无"
 # A table wider than this sum of print widths would squeeze columns below four characters:
 # such sections print each entry as its own label/value grid instead.
-MAX_TABLE_WIDTH_UNITS = 11.0
+MAX_TABLE_WIDTH_UNITS = 10.5
 TOC_LEADING = 17.0
 TOC_FIRST_PAGE_LINES = int((TOP - BOTTOM - 60) // TOC_LEADING)
 TOC_PAGE_LINES = int((TOP - BOTTOM) // TOC_LEADING)
@@ -202,8 +202,9 @@ def declaration_part(app: ApplicationData, forms: FormSet) -> Part:
     marks: list[Mark] = []
     for section in forms:
         heading = section_heading(section)
-        flow.continued_title = heading
+        flow.continued_title = ""  # a break before the heading is no continuation of anything
         flow.heading(heading)
+        flow.continued_title = heading
         marks.append(Mark((heading,), len(flow.sheets) - 1))
         data = app.section(section.key)
         if section.print_layout == "text":

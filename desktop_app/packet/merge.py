@@ -11,6 +11,7 @@ from pypdf.generic import (
     ArrayObject,
     DecodedStreamObject,
     DictionaryObject,
+    Fit,
     NameObject,
     NumberObject,
     StreamObject,
@@ -20,6 +21,7 @@ from desktop_app.packet.plan import Box, ImageSlot, PageMap, PdfSlot
 from desktop_app.packet.sanitize import clean_page, drop_unused_fonts
 
 SCAN_PREFIX = "/Scan"
+PAGE_TOP = 842
 
 
 class _FileImage(StreamObject):
@@ -128,5 +130,7 @@ def _add_outline(writer: PdfWriter, page_map: PageMap) -> None:
     parents: dict[tuple[str, ...], object] = {}
     for mark in page_map.marks:
         parent = parents.get(mark.path[:-1])
-        item = writer.add_outline_item(title=mark.title, page_number=mark.page, parent=parent)  # type: ignore[arg-type]
+        # An explicit position (top of the page, zoom unchanged): viewers such as QtPdf misread a bare /Fit.
+        item = writer.add_outline_item(title=mark.title, page_number=mark.page, parent=parent,  # type: ignore[arg-type]
+                                       fit=Fit.xyz(left=0, top=PAGE_TOP, zoom=0))
         parents[mark.path] = item

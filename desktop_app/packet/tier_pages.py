@@ -19,6 +19,7 @@ from desktop_app.packet.layout import (
     Rect,
     Text,
     fit_text,
+    width_of,
     wrap,
 )
 from desktop_app.packet.plan import Mark, Part, PlannedPage
@@ -144,15 +145,17 @@ def _labelled_box(label: str, height: float, y: float, hint: str = "") -> list[O
 def _signature(y: float, who: str, seal_label: str) -> list[Op]:
     """Signature and date lines on the left, a dashed circle marking where the seal goes on the right."""
     left = MARGIN_X + 10
+    label = f"{who}："
+    line_from = left + width_of(label, REGULAR, 11) + 4
     ops: list[Op] = [
-        Text(left, y - 26, f"{who}：", REGULAR, 11),
-        Line(left + 100, y - 29, left + 250, y - 29),
+        Text(left, y - 26, label, REGULAR, 11),
+        Line(line_from, y - 29, line_from + 150, y - 29),
         Text(left, y - 62, "日期：　　　　年　　月　　日", REGULAR, 11),
     ]
     cx, cy, r = MARGIN_X + CONTENT_WIDTH - 70, y - 50, 44.0
     ops.append(Circle(cx, cy, r, 0.8, (3, 3)))
     ops.append(Text(cx, cy + 2, "（盖章）", REGULAR, 10, "center"))
-    ops.append(Text(cx, cy - 12, seal_label, REGULAR, 7.5, "center"))
+    ops.append(Text(cx, cy - 12, seal_label, REGULAR, fit_text(seal_label, 2 * r - 8, REGULAR, 7.5, 4.5), "center"))
     return ops
 
 
@@ -224,7 +227,7 @@ def publicity_part(app: ApplicationData, reference: Reference) -> Part:
             ("公示内容", 50.0, "申报人的学历、资历条件及学术、业绩成果等（公示期不少于5个工作日，"
                              "《昆明市职称评审申报指南》二、18）"),
             ("公示地点", 40.0, place or ""),
-            ("公示期", 70.0, period + ("\n" + note if note else "")),
+            ("公示期", 70.0, period + ("\n" + note if note and "暂定" in period else "")),
             ("公示结果", 150.0, "□ 公示期满，无异议　　　□ 有异议（处理情况另附）"),
         )
         for label, height, text in rows:

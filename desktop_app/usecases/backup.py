@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, select
+from sqlalchemy.exc import SQLAlchemyError
 
 import desktop_app
 from desktop_app.backup.archive import MANIFEST, Member, commit, temp_path_beside, write_zip
@@ -236,6 +237,9 @@ def scan_members(services: Any, app: Any) -> list[Member]:
     taken: set[str] = set()
     members: list[Member] = []
     for att in app.attachments:
+        if not services.blobs.exists(att.sha256):
+            raise BackupError(f"本机保存的扫描件“{att.display_name}”已丢失，未生成备份",
+                              "请在申报中重新上传这份扫描件后再备份")
         folder = folders.get(att.section, safe_filename(att.section or "其他"))
         name = safe_filename(att.display_name or att.original_name or "材料")
         stem, dot, ext = name.rpartition(".")
@@ -355,6 +359,11 @@ def create_backup(services: Any, app_id: int, out_dir: Path | None = None, passp
                 _encrypt_and_check(plain, target, passphrase, work, report, cancel)
             else:
                 commit(plain, target)
+        except OSError as exc:
+            if plain.exists():
+                plain.unlink()
+            raise BackupError(f"写入备份文件失败（{exc.strerror or exc}），未生成备份",
+                              "请检查备份位置（例如 U 盘）是否已满、已拔出或只读后重试") from None
         except BaseException:
             if plain.exists():
                 plain.unlink()
@@ -593,7 +602,18 @@ def _restore_rows(services: Any, checked: Inspection, replace_id: int | None,
         sha, _, _ = services.blobs.put_file(staged)
         if sha != att["sha256"]:
             raise BackupDamaged([Problem(f"扫描件 {att['display_name']}", "内容与记录不符")])
-    new_id = _insert_rows(services, rows)
+    # A snapshot whose attachments lack their blob rows (hand-edited) still restores: the rows are rebuilt.
+    described = {row["sha256"] for row in rows["blobs"]}
+    for att in rows["attachments"]:
+        if att["sha256"] not in described:
+            described.add(att["sha256"])
+            rows["blobs"].append({"sha256": att["sha256"], "size": by_hash[att["sha256"]].stat().st_size,
+                                  "media_type": "application/octet-stream", "created_at": now()})
+    try:
+        new_id = _insert_rows(services, rows)
+    except (SQLAlchemyError, KeyError, TypeError) as exc:
+        log.warning("snapshot rows rejected: %s", exc)
+        raise BackupDamaged([Problem(DB_MEMBER, "数据库快照的内容前后不一致，无法恢复")]) from None
     expected = _answers_in_backup(checked)
     if expected is not None and manifest.get("app_version") == desktop_app.__version__:
         if services.export_answers(new_id) != expected:

@@ -182,3 +182,53 @@ def test_deflate_stream_with_trailing_bytes_is_refused(tmp_path):
     assert zlib.compress(b"{}")  # sanity: zlib available
     result = inspect_zip(path)
     assert result.ok
+
+
+def _rebuild_with_snapshot_change(services, scanned_app, tmp_path, sql: str) -> Path:
+    """A genuine backup whose database snapshot was edited, re-packed with valid hashes and seal."""
+    import sqlite3
+
+    from desktop_app.backup.archive import Member, write_zip
+
+    original = ub.create_backup(services, scanned_app, out_dir=tmp_path / "orig").path
+    files = tmp_path / "files"
+    checked = inspect_zip(original, extract_to=files)
+    db = checked.extracted[ub.DB_MEMBER]
+    con = sqlite3.connect(db)
+    with con:
+        con.executescript(sql)
+    con.close()
+    members = [Member(entry["path"], entry["role"], source=checked.extracted[entry["path"]])
+               for entry in checked.manifest["files"]]
+    meta = {k: v for k, v in checked.manifest.items() if k not in ("files", "format", "format_version")}
+    target = tmp_path / "edited.zip"
+    write_zip(target, members, meta)
+    return target
+
+
+def test_snapshot_without_blob_rows_still_restores(services, scanned_app, tmp_path, other_services):
+    path = _rebuild_with_snapshot_change(services, scanned_app, tmp_path,
+                                         "PRAGMA foreign_keys=OFF; DELETE FROM blobs;")
+    result = ub.restore_backup(other_services, path)
+    again = other_services.load(result.app_id)
+    assert len(again.attachments) == len(services.load(scanned_app).attachments)
+    assert all(other_services.blobs.verify(a.sha256) for a in again.attachments)
+
+
+def test_snapshot_naming_a_scan_the_archive_lacks_is_refused(services, scanned_app, tmp_path, other_services):
+    path = _rebuild_with_snapshot_change(
+        services, scanned_app, tmp_path,
+        "PRAGMA foreign_keys=OFF; UPDATE attachments SET sha256 = '" + "0" * 64 + "' WHERE id = (SELECT min(id) FROM attachments);")
+    with pytest.raises(BackupDamaged, match="缺失"):
+        ub.restore_backup(other_services, path)
+    assert other_services.repo.list_applications() == []
+
+
+def test_snapshot_with_two_applications_is_refused(services, scanned_app, tmp_path, other_services):
+    path = _rebuild_with_snapshot_change(
+        services, scanned_app, tmp_path,
+        "INSERT INTO applications (person_name, year, created_at, updated_at, ui_state) "
+        "VALUES ('别人', 2026, '2026-01-01', '2026-01-01', '{}');")
+    with pytest.raises(BackupDamaged, match="申报数量"):
+        ub.restore_backup(other_services, path)
+    assert other_services.repo.list_applications() == []

@@ -199,3 +199,33 @@ def test_cancel_leaves_nothing_behind(services, scanned_app, out_dir, other_serv
         ub.restore_backup(other_services, path, cancel=lambda: next(calls) > 3)
     assert other_services.repo.list_applications() == []
     assert not any((other_services.home / "restore-staging").iterdir())
+
+
+def test_unwritable_backup_folder_gives_a_clear_message(services, scanned_app, tmp_path, monkeypatch):
+    from desktop_app.backup import archive
+    from desktop_app.backup.errors import BackupError
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(archive.os, "fsync", full_disk)
+    out = tmp_path / "U盘"
+    with pytest.raises(BackupError, match="写入备份文件失败.*U 盘"):
+        ub.create_backup(services, scanned_app, out_dir=out)
+    assert list(out.iterdir()) == []
+
+
+def test_lost_or_damaged_scan_in_the_store_is_named_and_nothing_written(services, scanned_app, out_dir):
+    from desktop_app.backup.errors import BackupError
+
+    att = services.load(scanned_app).attachments[0]
+    blob = services.blobs.path(att.sha256)
+    original = blob.read_bytes()
+    blob.chmod(0o600)
+    blob.write_bytes(original[:-1] + bytes([original[-1] ^ 1]))
+    with pytest.raises(BackupError, match="已损坏"):
+        ub.create_backup(services, scanned_app, out_dir=out_dir)
+    blob.unlink()
+    with pytest.raises(BackupError, match=f"“{att.display_name}”已丢失"):
+        ub.create_backup(services, scanned_app, out_dir=out_dir)
+    assert not out_dir.exists() or list(out_dir.iterdir()) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 from pathlib import Path
 
@@ -211,3 +212,40 @@ def test_packet_needs_the_cover_fields_that_decide_the_chain(services, demo_app,
         make_packet(services, demo_app, tmp_path / "p.pdf", PacketOptions())
     assert "单位类型" in str(caught.value)
     assert not Path(tmp_path / "p.pdf").exists()
+
+
+def test_publicity_page_computes_five_working_days_and_says_when_provisional(services, demo_app, make):
+    _drop_scans(services, demo_app)
+    services.set_answer(demo_app, "cover.publicity_start", "2026-09-30")
+    texts = page_texts(make(demo_app))
+    publicity = next(t for t in texts if t.startswith("公示情况"))
+    # Started the day before the National Day holiday, the five working days end only on 12 October.
+    assert "2026年9月30日至2026年10月12日（共 5 个工作日）" in publicity and "暂定" not in publicity
+    services.set_answer(demo_app, "cover.publicity_start", "2099-06-15")
+    texts = page_texts(make(demo_app, "later.pdf"))
+    publicity = next(t for t in texts if t.startswith("公示情况"))
+    assert "暂定" in publicity and "仅供参考" in publicity
+
+
+def test_missing_scan_file_is_named_and_nothing_is_written(services, demo_app, tmp_path):
+    from desktop_app.packet.pipeline import MaterialError
+
+    app = services.load(demo_app)
+    victim = next(a for a in app.attachments if a.media_type.startswith("image/"))
+    services.blobs.path(victim.sha256).unlink()
+    out = tmp_path / "packet.pdf"
+    with pytest.raises(MaterialError) as caught:
+        make_packet(services, demo_app, out)
+    assert victim.display_name in str(caught.value) and "重新添加" in str(caught.value)
+    assert not out.exists()
+
+
+def test_application_without_scans_prints_without_an_evidence_part(services, demo_app, make):
+    _drop_scans(services, demo_app)
+    path = make(demo_app)
+    outline = outline_items(PdfReader(path))
+    top = [title for depth, title, _ in outline if depth == 0]
+    assert top == ["封面", "材料目录", "职称申报承诺书", "申报表", "审核推荐意见", "公示情况", "专业技术工作总结"]
+    # Without an imported 承诺书, its page says where to get it (guide 二、19).
+    commitment = next(page for _, title, page in outline if title == "职称申报承诺书")
+    assert "信用中国（云南昆明）" in re.sub(r"\s", "", page_texts(path)[commitment])
