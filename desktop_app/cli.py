@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import re
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -21,11 +22,48 @@ log = logging.getLogger(__name__)
 Handler = Callable[[argparse.Namespace, Any], int]
 
 
+class ChineseHelpFormatter(argparse.HelpFormatter):
+    """Help text headed 用法 instead of usage."""
+
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
 class ChineseArgumentParser(argparse.ArgumentParser):
-    """argparse that reports usage errors as one Chinese line and exit code 2."""
+    """argparse that speaks Chinese: usage errors are one Chinese line with exit code 2."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", ChineseHelpFormatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="显示本帮助并退出")
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"命令用法有误：{message}", f"运行 {self.prog} --help 查看用法")
+        raise UsageError(f"命令用法有误：{translate_argparse(message)}", f"运行 {self.prog} --help 查看用法")
+
+
+# argparse's own messages (Python 3.11), in the order it can produce them for our parsers.
+_ARGPARSE_MESSAGES = (
+    (re.compile(r"^the following arguments are required: (.+)$"), "缺少参数 {0}"),
+    (re.compile(r"^argument (\S+): invalid choice: '([^']*)' \(choose from (.+)\)$"), "“{1}”不是可用的命令（可用：{2}）"),
+    (re.compile(r"^argument (\S+): invalid int value: '([^']*)'$"), "参数 {0} 应为整数，而不是“{1}”"),
+    (re.compile(r"^argument (\S+): expected one argument$"), "参数 {0} 后面需要一个值"),
+    (re.compile(r"^argument (\S+): (.+)$"), "参数 {0}：{1}"),
+    (re.compile(r"^unrecognized arguments: (.+)$"), "无法识别的参数 {0}"),
+    (re.compile(r"^one of the arguments (.+) is required$"), "需要以下参数之一：{0}"),
+    (re.compile(r"^argument (\S+): not allowed with argument (\S+)$"), "参数 {0} 不能与 {1} 同时使用"),
+)
+
+
+def translate_argparse(message: str) -> str:
+    """argparse's English usage errors in Chinese (unknown ones pass through unchanged)."""
+    for pattern, template in _ARGPARSE_MESSAGES:
+        match = pattern.match(message)
+        if match:
+            return template.format(*match.groups())
+    return message
 
 
 def _print(text: str = "") -> None:

@@ -242,6 +242,28 @@ def open_normalised(
     return apply_edits(im, edits)
 
 
+def check_decodes(source: Source, page: int = 0) -> None:
+    """Decode every compressed byte of one page so a truncated or corrupt file fails now, cheaply.
+
+    JPEGs are decoded at 1/8 scale: libjpeg still entropy-decodes the whole stream (truncation and
+    corrupt data show up), but skips most of the pixel work; other formats are decoded as they are.
+    """
+    data = read_source(source)
+    with pillow_errors():
+        im = Image.open(io.BytesIO(data))
+        _check_size(im)
+        if page:
+            im.seek(page)
+            _check_size(im)
+        if im.format == "JPEG":
+            im.draft(None, (max(1, im.width // 8), max(1, im.height // 8)))
+        im.load()
+        # Orientation and colour conversion can fail on odd metadata: try them now, on a small copy.
+        if max(im.size) > 1024 and im.mode in ("RGB", "RGBA", "L", "LA", "CMYK", "I;16", "I", "F", "P", "1"):
+            im = im.reduce(max(1, max(im.size) // 512)) if im.mode not in ("P", "1") else im
+        to_srgb(_upright(im))
+
+
 # PDFs ---------------------------------------------------------------------------------------------
 
 

@@ -416,11 +416,19 @@ class BackupButton(QPushButton):
         if flush is not None:
             flush.flush()
         self.dialog = BackupDialog(self.session.services, self.session.app_id, self)
-        start = getattr(self.window(), "start", None)
-        if start is not None:
-            self.dialog.restored.connect(lambda _app_id: start.load())
+        self.dialog.restored.connect(self._after_restored)
         self.dialog.open()
         return self.dialog
+
+
+    def _after_restored(self, app_id: int) -> None:
+        window = self.window()
+        start = getattr(window, "start", None)
+        if start is not None:
+            start.load()
+        # 替换原申报 on the open application: keep working in the restored one, not in a deleted draft.
+        if not self.session.services.repo.exists(self.session.app_id) and hasattr(window, "open_application"):
+            window.open_application(app_id)
 
 
 def install_backup_menu(window: QMainWindow, services: Any) -> QAction:

@@ -12,8 +12,17 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
 
+from desktop_app.errors import UserError
 from desktop_app.logging_setup import current_log_file, mask_personal
 
 log = logging.getLogger(__name__)
@@ -81,6 +90,7 @@ class _Relay(QObject):
     """Carries errors from any thread to the GUI thread (queued signal)."""
 
     error = Signal(str)
+    notice = Signal(str)
 
 
 class CrashHandler:
@@ -93,6 +103,8 @@ class CrashHandler:
         self._relay = _Relay()
         # The relay lives in the GUI thread, so a signal emitted from a worker arrives there.
         self._relay.error.connect(self.show_dialog, Qt.ConnectionType.QueuedConnection)
+        self._relay.notice.connect(self.show_notice, Qt.ConnectionType.QueuedConnection)
+        self.notice_box: QMessageBox | None = None
         self._previous_sys: Any = None
         self._previous_threading: Any = None
 
@@ -118,6 +130,11 @@ class CrashHandler:
         if issubclass(exc_type, KeyboardInterrupt):
             QApplication.quit()
             return
+        if issubclass(exc_type, UserError):
+            # An error with a message for the person that a slot did not catch: say it, it is no crash.
+            log.warning("unhandled user error: %s", exc)
+            self._relay.notice.emit(mask_personal(str(exc)))
+            return
         log.critical("unexpected error", exc_info=(exc_type, exc, tb))
         self._relay.error.emit(describe(exc_type, exc))
 
@@ -129,6 +146,9 @@ class CrashHandler:
             "unexpected error in thread %s", getattr(args.thread, "name", "?"),
             exc_info=(args.exc_type, args.exc_value, args.exc_traceback),
         )
+        if isinstance(args.exc_value, UserError):
+            self._relay.notice.emit(mask_personal(str(args.exc_value)))
+            return
         self._relay.error.emit(describe(args.exc_type, args.exc_value))
 
     def show_dialog(self, summary: str) -> None:
@@ -140,3 +160,9 @@ class CrashHandler:
         self.dialog = CrashDialog(summary, self.log_file(), parent)
         self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         self.dialog.open()
+
+    def show_notice(self, message: str) -> None:
+        """Show a Chinese one-line message of a UserError (non-blocking)."""
+        self.notice_box = QMessageBox(QMessageBox.Icon.Warning, "无法完成操作", message, parent=QApplication.activeWindow())
+        self.notice_box.setObjectName("user_error_box")
+        self.notice_box.open()

@@ -12,6 +12,7 @@ import re
 import shutil
 import sqlite3
 import tempfile
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -241,16 +242,18 @@ def scan_members(services: Any, app: Any) -> list[Member]:
             raise BackupError(f"本机保存的扫描件“{att.display_name}”已丢失，未生成备份",
                               "请在申报中重新上传这份扫描件后再备份")
         folder = folders.get(att.section, safe_filename(att.section or "其他"))
-        name = safe_filename(att.display_name or att.original_name or "材料")
+        # NFC first: the reader compares names NFC + casefold, so two names differing only in Unicode form
+        # (a file from a Mac) must not both go in.
+        name = safe_filename(unicodedata.normalize("NFC", att.display_name or att.original_name or "材料"))
         stem, dot, ext = name.rpartition(".")
         if not dot:
             stem, ext = name, ""
         candidate = f"{SCANS_FOLDER}/{folder}/{name}"
         n = 2
-        while candidate.casefold() in taken:
+        while unicodedata.normalize("NFC", candidate).casefold() in taken:
             candidate = f"{SCANS_FOLDER}/{folder}/{stem}（{n}）{'.' + ext if ext else ''}"
             n += 1
-        taken.add(candidate.casefold())
+        taken.add(unicodedata.normalize("NFC", candidate).casefold())
         members.append(Member(
             candidate, "scan", source=services.blobs.path(att.sha256), expected_sha256=att.sha256,
             extra={"attachment_id": att.id, "section": att.section, "display_name": att.display_name},
@@ -411,6 +414,11 @@ def prune_backups(services: Any, folder: Path, person_name: str, year: int, keep
                   newest: Path | None = None) -> list[Path]:
     """Delete the oldest backups of this person and year beyond `keep`; never the newest, never the only one."""
     keep = max(1, keep)
+    # File names carry person and year only: with two local applications of the same person and year
+    # (另存为新申报) the files cannot be told apart, so none is deleted rather than the other one's.
+    namesakes = [a for a in services.repo.list_applications() if a.person_name == person_name and a.year == year]
+    if len(namesakes) > 1:
+        return []
     mine = [item for item in list_backups(services, folder) if item.person_name == _filename_person(person_name)
             and item.year == year]
     mine.sort(key=lambda item: (item.created_at, item.path.name), reverse=True)

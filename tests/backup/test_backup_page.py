@@ -136,3 +136,36 @@ def test_review_page_and_menu_open_the_backup_page(window, services, scanned_app
     page = button.open_dialog()
     assert page.app_id == scanned_app and page.backup_button.isEnabled()
     page.close()
+
+
+def test_replacing_the_open_application_moves_the_wizard_to_the_restored_one(
+    window, services, scanned_app, qtbot, tmp_path, monkeypatch
+):
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop_app.ui import worker
+    from desktop_app.ui.backup_page import BackupButton
+    from desktop_app.usecases import backup as ub
+
+    ub.set_backup_folder(services, tmp_path / "备份")
+    worker.set_synchronous(True)
+    try:
+        wizard = window.open_application(scanned_app)
+        page = wizard.page("review").findChild(BackupButton).open_dialog()
+        page.start_backup()
+        path = page.listed[0].path
+
+        def replace(box):
+            next(b for b in box.buttons() if b.text() == "替换原申报").click()
+            return 0
+
+        monkeypatch.setattr(QMessageBox, "exec", replace)
+        page.start_restore(path=path)
+        page.close()
+    finally:
+        worker.set_synchronous(False)
+    assert not services.repo.exists(scanned_app)
+    # Typing on goes into the restored application, not into the deleted draft.
+    current = window.wizard.session.app_id
+    assert current != scanned_app and services.repo.exists(current)
+    assert services.export_answers(current)["basic"]["name"] == "李明远"

@@ -154,3 +154,16 @@ def test_module_entry_point_runs_as_a_process(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert (tmp_path / "h" / "drafts.sqlite").exists()
+
+
+def test_usage_errors_and_help_speak_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "new", "--name", "李")
+    assert code == 2 and "缺少参数 --year" in err
+    code, _, err = run(capsys, "new", "--name", "李", "--year", "二〇二六")
+    assert code == 2 and "应为整数" in err
+    code, _, err = run(capsys, "list", "extra")
+    assert code == 2 and "无法识别的参数 extra" in err
+    for line in (err,):
+        assert "required" not in line and "invalid" not in line
+    code, out, _ = run(capsys, "set", "--help")
+    assert code == 0 and out.startswith("用法：zhicheng set") and "显示本帮助并退出" in out

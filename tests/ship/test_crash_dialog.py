@@ -91,3 +91,27 @@ def test_exception_in_worker_thread_reaches_the_gui_thread(qtbot, fresh_log: Pat
     qtbot.waitUntil(lambda: bool(_visible_crash_dialogs()), timeout=3000)
     assert "RuntimeError：后台任务失败" in _visible_crash_dialogs()[0].text()
     assert "packet-worker" in fresh_log.read_text(encoding="utf-8")
+
+
+@pytest.mark.qt_no_exception_capture
+def test_user_error_escaping_a_slot_is_its_own_message_not_a_crash(qtbot, crash_handler) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop_app.errors import UserError
+
+    button = QPushButton("保存")
+    qtbot.addWidget(button)
+
+    def refusing_slot() -> None:
+        raise UserError("保存位置不存在", "请选择一个已有的文件夹")
+
+    button.clicked.connect(refusing_slot)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+    def notice() -> QMessageBox | None:
+        return crash_handler.notice_box if crash_handler.notice_box and crash_handler.notice_box.isVisible() else None
+
+    qtbot.waitUntil(lambda: notice() is not None, timeout=3000)
+    assert notice().text() == "保存位置不存在（请选择一个已有的文件夹）"
+    assert not _visible_crash_dialogs()
+    notice().close()
