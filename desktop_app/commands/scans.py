@@ -22,11 +22,11 @@ def _app_id(text: str) -> int:
 
 
 def cmd_attach(args: argparse.Namespace, services: Any) -> int:
-    from desktop_app.usecases.scans import NEEDS_PASSWORD, REFUSED, attach_file, resolve_target
+    from desktop_app.usecases.scans import NEEDS_PASSWORD, REFUSED, STORED, attach_file, resolve_target
 
     services.load(args.app)
     target = resolve_target(services, args.app, args.target)
-    refused = False
+    refused = stored = False
     for raw in args.files:
         outcome = attach_file(services, args.app, target, Path(raw), kind=args.kind, password=args.password or "",
                               allow_duplicate=args.allow_duplicate, pages=args.pages or "")
@@ -35,7 +35,22 @@ def cmd_attach(args: argparse.Namespace, services: Any) -> int:
             line += "（命令行请用 --password 提供密码）"
         _print(line)
         refused = refused or outcome.status in (REFUSED, NEEDS_PASSWORD)
+        stored = stored or outcome.status == STORED
+    if stored:
+        _prepare_print_pages(services, args.app)
     return 2 if refused else 0
+
+
+def _prepare_print_pages(services: Any, app_id: int) -> None:
+    """Issue 5: prepare the print pages right after import so the next `packet` reuses them."""
+    import logging
+
+    from desktop_app.usecases.packet import prepare_attachment_pages
+
+    try:
+        prepare_attachment_pages(services, app_id)
+    except Exception:  # noqa: BLE001 - the files are stored; `packet` prepares whatever is missing itself
+        logging.getLogger(__name__).warning("print-page preparation after attach failed", exc_info=True)
 
 
 def cmd_names(args: argparse.Namespace, services: Any) -> int:

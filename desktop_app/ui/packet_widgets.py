@@ -41,6 +41,7 @@ class PacketWidget(QWidget):
         super().__init__(parent)
         self.session = session
         self.job: Job | None = None
+        self.backup_job: Job | None = None
         self.preview: PacketPreviewDialog | None = None
         self.last_path: Path | None = None
         layout = QHBoxLayout(self)
@@ -113,6 +114,29 @@ class PacketWidget(QWidget):
         self.status.setText(f"已生成，共 {result.pages} 页")
         self.preview = PacketPreviewDialog(self.last_path, self)
         self.preview.show()
+        self._start_backup(f"已生成，共 {result.pages} 页")
+
+    def _start_backup(self, done_text: str) -> None:
+        """Issue 6: back up after every successful packet, off the GUI thread (copying scans takes seconds)."""
+        import shiboken6
+
+        from desktop_app.usecases.backup import backup_after_packet
+
+        services, app_id = self.session.services, self.session.app_id
+
+        def show(message: Any) -> None:
+            # The review page may have been closed while the backup ran.
+            if shiboken6.isValid(self):
+                self.status.setText(f"{done_text}；{message}" if message else done_text)
+
+        def failed(exc: BaseException) -> None:
+            # backup_after_packet never raises; this only guards against a bug in it.
+            log.error("automatic backup failed", exc_info=exc)
+            show("自动备份失败（程序内部错误），请在“备份”页手动备份")
+
+        self.status.setText(f"{done_text}；正在自动备份…")
+        self.backup_job = run_in_background(lambda progress: backup_after_packet(services, app_id),
+                                            on_done=show, on_error=failed)
 
     def _failed(self, exc: BaseException) -> None:
         self._reset()

@@ -7,6 +7,7 @@ Everything slow (checking and storing files, making thumbnails) runs through ui.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.ui.worker import run_in_background
+
+log = logging.getLogger(__name__)
 
 THUMB_SIDE = 132
 FILE_FILTER = "图片或PDF (*.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp *.heic *.heif *.gif *.pdf);;所有文件 (*)"
@@ -130,6 +133,10 @@ class AttachmentsWidget(QWidget):
         self._thumbs: dict[str, QPixmap] = {}
         self._files_by_name: dict[str, Path] = {}
         self._busy = 0
+        # Background print-page preparation (at most one live job). The list, not self, is bound to
+        # `destroyed`: the job is cancelled when the entry is closed, without touching the dying widget.
+        self._prepare_jobs: list[Any] = []
+        self.destroyed.connect(lambda *_args, jobs=self._prepare_jobs: [job.cancel() for job in jobs])
         self.setAcceptDrops(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -367,6 +374,7 @@ class AttachmentsWidget(QWidget):
         self.refresh()
         if stored:
             self.changed.emit()
+            self._prepare_print_pages()
         self._done_one()
         duplicates = [o for o in outcomes if o.status == DUPLICATE]
         if duplicates and self.ask_duplicates(duplicates):
@@ -375,6 +383,28 @@ class AttachmentsWidget(QWidget):
             password = self.ask_password(outcome.name)
             if password:
                 self.add_files([self._files_by_name[outcome.name]], password=password)
+
+    def _prepare_print_pages(self) -> None:
+        """Issue 5: prepare the new scans' print pages now, in the background, so 生成打印材料 is quick later."""
+        from desktop_app.ui.worker import Cancelled
+
+        services, app_id = self.services, self.app_id
+        for earlier in self._prepare_jobs:
+            earlier.cancel()  # the new run covers every scan, the earlier ones' too
+        self._prepare_jobs.clear()
+
+        def work(progress: Any) -> int:
+            from desktop_app.packet.scan_pages import PrepareCancelled
+            from desktop_app.usecases.packet import prepare_attachment_pages
+
+            try:
+                return prepare_attachment_pages(services, app_id, is_cancelled=lambda: progress.cancelled)
+            except PrepareCancelled as exc:
+                raise Cancelled() from exc
+
+        # A failure here is not the person's concern: the packet prepares whatever is missing itself.
+        self._prepare_jobs.append(run_in_background(
+            work, on_error=lambda exc: log.warning("background print-page preparation failed", exc_info=exc)))
 
     def ask_duplicates(self, duplicates: Sequence[Any]) -> bool:
         """Ask whether to add files whose content is already attached (tests replace this)."""

@@ -17,20 +17,23 @@ from desktop_app.packet.pipeline import (
     assemble_packet,
     material_jobs,
 )
-from desktop_app.packet.scan_pages import prepare_many
+from desktop_app.packet.scan_pages import cache_path, prepare_many
 from desktop_app.scans import normalise as scan_normalise
 
 CACHE_FOLDER = ("cache", "pages")
+LATEST_SETTING = "packet.latest_path"
 __all__ = [
     "PacketCancelled",
     "PacketOptions",
     "PacketResult",
     "cache_dir",
     "default_packet_path",
+    "latest_packet",
     "make_packet",
     "normalise_for_print",
     "packet_source",
     "prepare_attachment_pages",
+    "prepared_page_paths",
 ]
 
 
@@ -94,8 +97,26 @@ def make_packet(
     is_cancelled: Callable[[], bool] = lambda: False,
 ) -> PacketResult:
     """Build the application's print packet into `out` (the previous file stays until the new one is verified)."""
-    return assemble_packet(packet_source(services, app_id), Path(out), options or PacketOptions(), progress,
-                           is_cancelled)
+    result = assemble_packet(packet_source(services, app_id), Path(out), options or PacketOptions(), progress,
+                             is_cancelled)
+    # Remembered so the automatic backup finds a packet saved outside the default folder too.
+    services.repo.set_setting(f"{LATEST_SETTING}.{app_id}", str(Path(result.path).resolve()))
+    return result
+
+
+def latest_packet(services: Any, app_id: int) -> Path | None:
+    """The newest successfully written packet PDF of the application that still exists, if any."""
+    stored = services.repo.get_setting(f"{LATEST_SETTING}.{app_id}")
+    candidates = [Path(stored)] if stored else []
+    candidates += list((Path(services.home) / "打印材料").glob(f"*-{app_id}.pdf"))
+    candidates = [p for p in candidates if p.is_file()]
+    return max(candidates, key=lambda p: p.stat().st_mtime) if candidates else None
+
+
+def prepared_page_paths(services: Any, app_id: int, sha256: str) -> list[Path]:
+    """Where the prepared print pages of one attached image blob are cached (one path per printed page)."""
+    jobs = material_jobs(packet_source(services, app_id))
+    return [cache_path(j.cache_dir, j.sha256, j.page, j.edits) for j in jobs if j.sha256 == sha256]
 
 
 def prepare_attachment_pages(

@@ -38,7 +38,7 @@ def test_review_page_builds_previews_and_prints_the_packet(wizard, qtbot, servic
     path = default_packet_path(services, demo_app)
     assert widget.last_path == path and path.is_file()
     pages = len(PdfReader(path).pages)
-    assert widget.status.text() == f"已生成，共 {pages} 页"
+    assert widget.status.text().startswith(f"已生成，共 {pages} 页；已自动备份到 ")  # issue 6: backup after packet
     preview = widget.preview
     assert preview is not None and preview.isVisible()
     qtbot.addWidget(preview)
