@@ -50,6 +50,11 @@ def run_gui(argv: Sequence[str] = ()) -> int:
 
         install_backup_menu(window, services)
         window.show()
-        return int(qt_app.exec())
+        code = int(qt_app.exec())
+        from desktop_app.ui.worker import cancel_all_and_wait
+
+        # A packet, backup or restore may still be writing: stop it and wait before another instance may start.
+        cancel_all_and_wait()
+        return code
     finally:
         lock.release()

@@ -22,14 +22,15 @@ def _app_id(text: str) -> int:
 
 
 def cmd_attach(args: argparse.Namespace, services: Any) -> int:
-    from desktop_app.usecases.scans import NEEDS_PASSWORD, REFUSED, STORED, attach_file, resolve_target
+    from desktop_app.usecases.scans import NEEDS_PASSWORD, REFUSED, STORED, attach_files, resolve_target
 
     services.load(args.app)
     target = resolve_target(services, args.app, args.target)
     refused = stored = False
-    for raw in args.files:
-        outcome = attach_file(services, args.app, target, Path(raw), kind=args.kind, password=args.password or "",
-                              allow_duplicate=args.allow_duplicate, pages=args.pages or "")
+    outcomes = attach_files(services, args.app, target, [Path(raw) for raw in args.files], kind=args.kind,
+                            password=args.password or "", allow_duplicate=args.allow_duplicate,
+                            pages=args.pages or "")
+    for outcome in outcomes:
         line = outcome.line
         if outcome.status == NEEDS_PASSWORD:
             line += "（命令行请用 --password 提供密码）"

@@ -246,7 +246,7 @@ class BackupDialog(QDialog):
 
         self.job = run_in_background(wrapped, on_done=lambda value: self._finished(on_done, value),
                                      on_error=self._failed, on_progress=self._progress,
-                                     on_cancelled=self._cancelled)
+                                     on_cancelled=self._cancelled, owner=self)
         return self.job
 
     def _progress(self, done: int, total: int, text: str) -> None:

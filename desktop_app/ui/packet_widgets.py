@@ -91,7 +91,7 @@ class PacketWidget(QWidget):
         self.cancel_button.show()
         self.status.setText("正在生成…")
         self.job = run_in_background(work, on_done=self._done, on_error=self._failed,
-                                     on_progress=self._progress, on_cancelled=self._cancelled)
+                                     on_progress=self._progress, on_cancelled=self._cancelled, owner=self)
 
     def cancel(self) -> None:
         """Stop at the next step; the previous packet stays as it was."""
@@ -136,7 +136,7 @@ class PacketWidget(QWidget):
 
         self.status.setText(f"{done_text}；正在自动备份…")
         self.backup_job = run_in_background(lambda progress: backup_after_packet(services, app_id),
-                                            on_done=show, on_error=failed)
+                                            on_done=show, on_error=failed, owner=self)
 
     def _failed(self, exc: BaseException) -> None:
         self._reset()

@@ -3,6 +3,9 @@
     job = run_in_background(work, on_done=show, on_error=report, on_progress=bar.update_progress)
     job.cancel()
 
+Pass `owner=widget` when the callbacks touch a widget: once the widget is deleted (the person went
+back to the list), the job is cancelled and its callbacks are dropped instead of hitting a dead object.
+
 `work(progress)` receives a Progress: call `progress.update(done, total, text)` now and then and
 check `progress.cancelled` (or call `progress.raise_if_cancelled()`) between steps. The callbacks run
 on the GUI thread. With `set_synchronous(True)` (tests) the work runs at once on the calling thread.
@@ -77,9 +80,12 @@ class Job(QObject):
     def __init__(self, work: Callable[[Progress], Any], on_done: Callable[[Any], None] | None,
                  on_error: Callable[[BaseException], None] | None,
                  on_progress: Callable[[int, int, str], None] | None,
-                 on_cancelled: Callable[[], None] | None) -> None:
+                 on_cancelled: Callable[[], None] | None, owner: QObject | None = None) -> None:
         super().__init__()
         self._work = work
+        self._owner = owner
+        if owner is not None:
+            owner.destroyed.connect(self.cancel)
         self.progress = Progress(self.progressed.emit)
         self.is_finished = False
         self.result: Any = None
@@ -110,15 +116,20 @@ class Job(QObject):
         else:
             self._finish(self._value)
 
+    def _owner_alive(self) -> bool:
+        import shiboken6
+
+        return self._owner is None or shiboken6.isValid(self._owner)
+
     def _progress(self, done: int, total: int, text: str) -> None:
-        if self._on_progress is not None:
+        if self._on_progress is not None and self._owner_alive():
             self._on_progress(done, total, text)
 
     def _finish(self, value: Any) -> None:
         self.is_finished = True
         self.result = value
         _running.discard(self)
-        if self._on_done is not None:
+        if self._on_done is not None and self._owner_alive():
             self._on_done(value)
 
     def _fail(self, exc: BaseException) -> None:
@@ -126,6 +137,10 @@ class Job(QObject):
         self.is_finished = True
         self.error = exc
         _running.discard(self)
+        if not self._owner_alive():
+            if not isinstance(exc, Cancelled):
+                log.error("background job failed after its window closed", exc_info=exc)
+            return
         if isinstance(exc, Cancelled):
             if self._on_cancelled is not None:
                 self._on_cancelled()
@@ -143,12 +158,20 @@ def run_in_background(
     on_error: Callable[[BaseException], None] | None = None,
     on_progress: Callable[[int, int, str], None] | None = None,
     on_cancelled: Callable[[], None] | None = None,
+    owner: QObject | None = None,
 ) -> Job:
     """Start `work(progress)` on the thread pool; callbacks run on the GUI thread. Returns the Job."""
-    job = Job(work, on_done, on_error, on_progress, on_cancelled)
+    job = Job(work, on_done, on_error, on_progress, on_cancelled, owner)
     _running.add(job)
     if _synchronous:
         job._execute()
     else:
         QThreadPool.globalInstance().start(_Runnable(job))
     return job
+
+
+def cancel_all_and_wait(timeout_ms: int = 30_000) -> bool:
+    """Ask every running job to stop and wait for the threads (on quit, before the lock is released)."""
+    for job in list(_running):
+        job.cancel()
+    return bool(QThreadPool.globalInstance().waitForDone(timeout_ms))

@@ -10,7 +10,7 @@ import os
 import shutil
 import tempfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from desktop_app.formspec.model import AttachmentKind, SectionSpec
 from desktop_app.scans import naming
 from desktop_app.scans.errors import PasswordRequired, ScanRefused
 from desktop_app.scans.export import fit_jpeg
-from desktop_app.scans.intake import examine, read_file
+from desktop_app.scans.intake import Examined, examine, read_file
 from desktop_app.scans.normalise import open_normalised, selected_pages
 from desktop_app.scans.sniff import PDF, extension_for
 
@@ -153,17 +153,20 @@ def attach_bytes(
     password: str = "",
     allow_duplicate: bool = False,
     pages: str = "",
+    examined: Examined | None = None,
 ) -> ImportOutcome:
     """Check a file by its content, store its exact bytes and attach them; never raises for bad files.
 
-    `pages` ("1,3-4") keeps only those pages of a PDF or multi-page TIFF (stored as an edit).
+    `pages` ("1,3-4") keeps only those pages of a PDF or multi-page TIFF (stored as an edit);
+    `examined` is the result of `examine(data, password)` when the caller already has it.
     """
-    try:
-        examined = examine(data, password)
-    except PasswordRequired as exc:
-        return ImportOutcome(name, NEEDS_PASSWORD, exc.message)
-    except ScanRefused as exc:
-        return ImportOutcome(name, REFUSED, exc.message)
+    if examined is None:
+        try:
+            examined = examine(data, password)
+        except PasswordRequired as exc:
+            return ImportOutcome(name, NEEDS_PASSWORD, exc.message)
+        except ScanRefused as exc:
+            return ImportOutcome(name, REFUSED, exc.message)
     section = services.forms.section(target.section) if target.section else None
     if kind is None:
         kind = guess_kind(section, name) if section is not None else ""
@@ -250,6 +253,40 @@ def attach_file(services: Any, app_id: int, target: Target, path: Path, **option
     except ScanRefused as exc:
         return ImportOutcome(path.name, REFUSED, exc.message)
     return attach_bytes(services, app_id, target, data, path.name, **options)
+
+
+def _read_and_examine(path: Path, password: str) -> tuple[bytes | None, Examined | None, ImportOutcome | None]:
+    try:
+        data = read_file(path)
+        return data, examine(data, password), None
+    except PasswordRequired as exc:
+        return None, None, ImportOutcome(path.name, NEEDS_PASSWORD, exc.message)
+    except ScanRefused as exc:
+        return None, None, ImportOutcome(path.name, REFUSED, exc.message)
+
+
+def attach_files(
+    services: Any, app_id: int, target: Target, paths: list[Path], *, password: str = "", **options: Any
+) -> Iterator[ImportOutcome]:
+    """Attach many files in order; reading and decoding run two files ahead on a second core.
+
+    Pillow and zlib release the GIL while decoding, so a thread overlaps the decode check of the next
+    files with storing this one; storing stays sequential so duplicates within the batch are caught.
+    At most three files are held in memory at once.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="examine") as pool:
+        pending = [pool.submit(_read_and_examine, p, password) for p in paths[:2]]
+        for index, path in enumerate(paths):
+            if index + 2 < len(paths):
+                pending.append(pool.submit(_read_and_examine, paths[index + 2], password))
+            data, examined, refused = pending.pop(0).result()
+            if refused is not None or data is None:
+                yield refused or ImportOutcome(path.name, REFUSED, "")
+                continue
+            yield attach_bytes(services, app_id, target, data, path.name, password=password, examined=examined,
+                               **options)
 
 
 # Names ----------------------------------------------------------------------------------------

@@ -72,3 +72,47 @@ def test_synchronous_mode_runs_at_once():
         assert job.is_finished and results == [7]
     finally:
         worker.set_synchronous(False)
+
+
+def test_callbacks_of_a_deleted_owner_are_dropped_and_the_job_cancelled(qtbot):
+    import threading
+
+    from PySide6.QtWidgets import QLabel
+
+    from desktop_app.ui import worker
+
+    label = QLabel("等待")
+    started = threading.Event()
+    release = threading.Event()
+    seen: list[object] = []
+
+    def work(progress):
+        started.set()
+        release.wait(10)
+        progress.update(1, 2, "一半")
+        return progress.cancelled
+
+    job = worker.run_in_background(work, on_done=lambda value: label.setText(str(value)),
+                                   on_progress=lambda *a: seen.append(a), owner=label)
+    assert started.wait(10)
+    label.deleteLater()
+    qtbot.waitUntil(lambda: job.progress.cancelled, timeout=3000)
+    release.set()
+    qtbot.waitUntil(lambda: job.is_finished, timeout=5000)
+    # No "already deleted" error reached the person, and the work was told to stop.
+    assert job.result is True and seen == []
+
+
+def test_cancel_all_and_wait_stops_running_jobs(qtbot):
+    from desktop_app.ui import worker
+
+    def work(progress):
+        for _ in range(500):
+            progress.raise_if_cancelled()
+            __import__("time").sleep(0.01)
+        return "finished"
+
+    job = worker.run_in_background(work)
+    assert worker.cancel_all_and_wait(10_000)
+    qtbot.waitUntil(lambda: job.is_finished, timeout=3000)
+    assert job.result is None and isinstance(job.error, worker.Cancelled)
