@@ -110,6 +110,9 @@ class WizardWidget(QWidget):
                 from desktop_app.ui.backup_page import BackupButton
 
                 page.add_action_widget(BackupButton(self.session))
+                from desktop_app.ui.upload_export import UploadExportWidget
+
+                page.add_action_widget(UploadExportWidget(self.session))
             else:
                 section = self.session.services.forms.section(key)
                 cls = SPECIAL_PAGES.get(key) or (TablePage if section.repeatable else SinglePage)

@@ -108,7 +108,11 @@ class Job(QObject):
             self._value = self._work(self.progress)
         except BaseException as exc:  # noqa: BLE001 - every failure goes back to the GUI thread
             self._exc = exc
-        self.ended.emit()
+        try:
+            self.ended.emit()
+        except RuntimeError:
+            # The job's Qt side is gone (the application is quitting): nobody is left to tell.
+            log.info("background job ended after its signals were deleted")
 
     def _ended(self) -> None:
         if self._exc is not None:
