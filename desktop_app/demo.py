@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from desktop_app.formspec.validators import id_check_char, patent_check_char
 from desktop_app.reference import annual_review_years
 
 
 def _id_number(body17: str) -> str:
-    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    total = sum(int(d) * w for d, w in zip(body17, weights, strict=True))
-    return body17 + "10X98765432"[total % 11]
+    return body17 + id_check_char(body17)
 
 
 def _isbn13(body12: str) -> str:
@@ -23,9 +22,7 @@ def _isbn13(body12: str) -> str:
 
 
 def _patent(body12: str) -> str:
-    weights = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
-    total = sum(int(d) * w for d, w in zip(body12, weights, strict=True)) % 11
-    return f"ZL{body12}.{'X' if total == 10 else total}"
+    return f"ZL{body12}.{patent_check_char(body12)}"
 
 
 UNIT = "宜良县水务产业投资有限公司"

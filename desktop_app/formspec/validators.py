@@ -226,7 +226,8 @@ def _region_known(code: str) -> bool:
     return code[:4] in _YUNNAN_PREFECTURES
 
 
-def _id_check_char(body: str) -> str:
+def id_check_char(body: str) -> str:
+    """The GB 11643 MOD 11-2 check character of the first 17 digits of a resident ID."""
     total = sum(int(c) * w for c, w in zip(body, _ID_WEIGHTS, strict=True))
     return _ID_CHECK_CHARS[total % 11]
 
@@ -271,7 +272,7 @@ def parse_id_number(raw: str, *, today: date | None = None) -> IdInfo:
     if age > 120:
         raise ValueError(f"按身份证号码计算年龄为{age}岁，超过120岁：请对照身份证核对第7至10位出生年份")
 
-    if _id_check_char(number[:17]) != number[17]:
+    if id_check_char(number[:17]) != number[17]:
         # Deliberately not revealing the expected character: "fixing" only the last one would
         # hide a typo elsewhere in the number.
         raise ValueError("身份证号码校验位不正确：请对照身份证逐位核对后重新输入")
@@ -821,7 +822,8 @@ _PATENT_HELP = "请照专利证书填写，如 ZL201910123458.9"
 _OLD_FORMAT_YEARS = frozenset(f"{y % 100:02d}" for y in range(1985, 2004))
 
 
-def _patent_check_char(digits: str) -> str:
+def patent_check_char(digits: str) -> str:
+    """The check character of a Chinese patent application number's digits."""
     total = sum(int(c) * _PATENT_WEIGHTS[i % 8] for i, c in enumerate(digits)) % 11
     return "X" if total == 10 else str(total)
 
@@ -865,7 +867,7 @@ def check_patent_number(raw: str) -> Check:
             return _fail(length_error)
     if kind not in _PATENT_TYPES:
         return _fail(f"专利号中的类型位“{kind}”不对（应为1、2、3、8或9）：{_PATENT_HELP}")
-    if _patent_check_char(digits) != check:
+    if patent_check_char(digits) != check:
         return _fail("专利号校验位不正确：请对照专利证书逐位核对后重新输入")
     return Check(f"ZL{digits}.{check}")
 

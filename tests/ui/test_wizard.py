@@ -14,10 +14,10 @@ ID_NUMBER = "53010219800101001X"
 
 
 def _valid_id() -> str:
-    from desktop_app.formspec.validators import _id_check_char
+    from desktop_app.formspec.validators import id_check_char
 
     body = "53010219850315002"
-    return body + _id_check_char(body)
+    return body + id_check_char(body)
 
 
 def _flush(window) -> None:
