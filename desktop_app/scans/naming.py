@@ -286,6 +286,11 @@ def safe_filename(name: str) -> str:
     return stem + ext
 
 
+def section_folder(number: int, title: str) -> str:
+    """The folder of a section in exports and backups: 01_现有职称情况 … 13_…; 基本信息 and the cover are 00."""
+    return safe_filename(f"{number:02d}_{title}")
+
+
 def section_prefix(number: int, entry: int | None) -> str:
     """`02-1` for entry 1 of section 2, `02` for section-level material, `00` for 基本信息 and the cover."""
     return f"{number:02d}" if entry is None else f"{number:02d}-{entry}"

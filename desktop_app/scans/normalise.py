@@ -242,6 +242,11 @@ def open_normalised(
     return apply_edits(im, edits)
 
 
+def normalise_decoded(im: Image.Image, edits: Mapping[str, Any] | None = None) -> Image.Image:
+    """An already decoded picture (maybe at reduced scale) made upright, sRGB and edited, as open_normalised does."""
+    return apply_edits(to_srgb(_upright(im)), edits)
+
+
 def check_decodes(source: Source, page: int = 0) -> None:
     """Decode every compressed byte of one page so a truncated or corrupt file fails now, cheaply.
 

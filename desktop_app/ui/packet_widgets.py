@@ -118,16 +118,13 @@ class PacketWidget(QWidget):
 
     def _start_backup(self, done_text: str) -> None:
         """Issue 6: back up after every successful packet, off the GUI thread (copying scans takes seconds)."""
-        import shiboken6
-
         from desktop_app.usecases.backup import backup_after_packet
 
         services, app_id = self.session.services, self.session.app_id
 
         def show(message: Any) -> None:
-            # The review page may have been closed while the backup ran.
-            if shiboken6.isValid(self):
-                self.status.setText(f"{done_text}；{message}" if message else done_text)
+            # owner=self below drops this when the review page was closed while the backup ran.
+            self.status.setText(f"{done_text}；{message}" if message else done_text)
 
         def failed(exc: BaseException) -> None:
             # backup_after_packet never raises; this only guards against a bug in it.

@@ -258,16 +258,6 @@ class AttachmentsWidget(QWidget):
         if missing:
             self._make_thumbnails(missing)
 
-    def _alive(self, callback: Any) -> Any:
-        """Wrap a job callback so it is dropped when the widget was closed while the job ran."""
-        import shiboken6
-
-        def call(*args: Any) -> None:
-            if shiboken6.isValid(self):
-                callback(*args)
-
-        return call
-
     def _thumb_key(self, attachment: Any) -> str:
         return str(attachment.sha256) + json.dumps(dict(attachment.edits), sort_keys=True, ensure_ascii=False)
 
@@ -284,7 +274,7 @@ class AttachmentsWidget(QWidget):
             return out
 
         self._busy += 1
-        run_in_background(work, on_done=self._alive(self._thumbnails_ready), on_error=self._alive(self._job_failed))
+        run_in_background(work, on_done=self._thumbnails_ready, on_error=self._job_failed, owner=self)
 
     def _thumbnails_ready(self, images: list[tuple[str, QImage]]) -> None:
         for key, image in images:
@@ -358,8 +348,9 @@ class AttachmentsWidget(QWidget):
         self.status.setStyleSheet("")
         self.status.setText(f"正在添加 {len(files)} 个文件……")
         self._files_by_name.update({p.name: p for p in files})
-        run_in_background(work, on_done=self._alive(self._imported), on_error=self._alive(self._job_failed),
-                          on_progress=self._alive(lambda d, t, _text: self.status.setText(f"正在添加：{d}/{t}")))
+        run_in_background(work, on_done=self._imported, on_error=self._job_failed,
+                          on_progress=lambda d, t, _text: self.status.setText(f"正在添加：{d}/{t}"), owner=self,
+                          cancel_with_owner=False)
 
     def _imported(self, outcomes: list[Any]) -> None:
         from desktop_app.usecases.scans import DUPLICATE, NEEDS_PASSWORD, REFUSED, STORED
@@ -568,6 +559,6 @@ class AttachmentsWidget(QWidget):
 
         self._busy += 1
         self.status.setText("正在识别扫描件上的文字……")
-        run_in_background(work, on_done=self._alive(finished), on_error=self._alive(self._job_failed),
-                          on_progress=self._alive(
-                              lambda d, t, text: self.status.setText(f"正在识别（{d + 1}/{t}）：{text}")))
+        run_in_background(work, on_done=finished, on_error=self._job_failed,
+                          on_progress=lambda d, t, text: self.status.setText(f"正在识别（{d + 1}/{t}）：{text}"),
+                          owner=self)

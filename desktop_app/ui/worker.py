@@ -4,7 +4,8 @@
     job.cancel()
 
 Pass `owner=widget` when the callbacks touch a widget: once the widget is deleted (the person went
-back to the list), the job is cancelled and its callbacks are dropped instead of hitting a dead object.
+back to the list), the job is cancelled (unless `cancel_with_owner=False`) and its callbacks are
+dropped instead of hitting a dead object.
 
 `work(progress)` receives a Progress: call `progress.update(done, total, text)` now and then and
 check `progress.cancelled` (or call `progress.raise_if_cancelled()`) between steps. The callbacks run
@@ -80,11 +81,12 @@ class Job(QObject):
     def __init__(self, work: Callable[[Progress], Any], on_done: Callable[[Any], None] | None,
                  on_error: Callable[[BaseException], None] | None,
                  on_progress: Callable[[int, int, str], None] | None,
-                 on_cancelled: Callable[[], None] | None, owner: QObject | None = None) -> None:
+                 on_cancelled: Callable[[], None] | None, owner: QObject | None = None,
+                 cancel_with_owner: bool = True) -> None:
         super().__init__()
         self._work = work
         self._owner = owner
-        if owner is not None:
+        if owner is not None and cancel_with_owner:
             owner.destroyed.connect(self.cancel)
         self.progress = Progress(self.progressed.emit)
         self.is_finished = False
@@ -163,9 +165,14 @@ def run_in_background(
     on_progress: Callable[[int, int, str], None] | None = None,
     on_cancelled: Callable[[], None] | None = None,
     owner: QObject | None = None,
+    cancel_with_owner: bool = True,
 ) -> Job:
-    """Start `work(progress)` on the thread pool; callbacks run on the GUI thread. Returns the Job."""
-    job = Job(work, on_done, on_error, on_progress, on_cancelled, owner)
+    """Start `work(progress)` on the thread pool; callbacks run on the GUI thread. Returns the Job.
+
+    With `cancel_with_owner=False` the work goes on after the owner is deleted (only its callbacks are
+    dropped): an import the person started must still store every file.
+    """
+    job = Job(work, on_done, on_error, on_progress, on_cancelled, owner, cancel_with_owner)
     _running.add(job)
     if _synchronous:
         job._execute()

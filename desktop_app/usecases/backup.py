@@ -36,7 +36,7 @@ from desktop_app.backup.errors import (
 from desktop_app.backup.reader import Inspection, inspect_zip
 from desktop_app.errors import DataError, UserError
 from desktop_app.paths import HOME_ENV
-from desktop_app.scans.naming import safe_filename
+from desktop_app.scans.naming import safe_filename, section_folder
 from desktop_app.storage import DB_NAME, open_engine
 from desktop_app.storage.repository import now
 from desktop_app.storage.schema import answers, applications, attachments, blobs, entries, section_flags
@@ -226,9 +226,9 @@ def snapshot_database(services: Any, app_id: int, target: Path) -> None:
 
 def _section_folders(services: Any) -> dict[str | None, str]:
     folders: dict[str | None, str] = {None: "00_申报材料"}
-    # Numbered like the scans' proposed names: 00 for 基本信息 and the cover, then 01 … 13 in menu order.
-    for index, section in enumerate(services.forms):
-        folders[section.key] = safe_filename(f"{max(0, index - 1):02d}_{section.title}")
+    # The same folders as the upload-ready export: 00 for 基本信息 and the cover, then 01 … 13.
+    for section in services.forms:
+        folders[section.key] = section_folder(section.number, section.title)
     return folders
 
 

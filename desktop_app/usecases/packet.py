@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageOps
+from PIL import Image
 
 from desktop_app.packet.pipeline import (
     PacketCancelled,
@@ -39,11 +39,7 @@ __all__ = [
 
 def normalise_for_print(im: Image.Image, edits: Mapping[str, Any]) -> Image.Image:
     """Upright sRGB picture with the attachment's edits, for an image already decoded (maybe at reduced scale)."""
-    try:
-        im = ImageOps.exif_transpose(im) or im
-    except Exception:  # a malformed EXIF block: keep the pixels as stored, as the import does
-        pass
-    return scan_normalise.apply_edits(scan_normalise.to_srgb(im), edits)
+    return scan_normalise.normalise_decoded(im, edits)
 
 
 def _image_pages(path: Path, edits: Mapping[str, Any]) -> list[int]:

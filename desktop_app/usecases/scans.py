@@ -482,7 +482,7 @@ def upload_export(
                 progress(done, len(ordered))
             section = _section_for(services, attachment)
             # 基本信息 and the cover are both 00 (they precede the 13 numbered sections) and sort by title.
-            folder = naming.safe_filename(f"{section.number:02d}_{section.title}")
+            folder = naming.section_folder(section.number, section.title)
             try:
                 pages = _pages(services, attachment)
             except ScanRefused as exc:
@@ -538,22 +538,27 @@ def _size_text(size: int) -> str:
     return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
 
 
-def thumbnail_picture(blob_path: Path, media_type: str, edits: Mapping[str, Any], side: int) -> Any:
-    """A small upright RGB picture of the first chosen page of a stored scan (None when unreadable)."""
+def _first_page_picture(data: bytes, media_type: str, edits: Mapping[str, Any], side: int, pdf_dpi: int) -> Any:
+    """The first chosen page of a scan as an upright RGB picture no larger than `side`; raises ScanRefused."""
     from desktop_app.scans.normalise import apply_edits, pdf_page_count
 
-    try:
-        data = blob_path.read_bytes()
-        if media_type == PDF:
-            from desktop_app.scans.pdfrender import render_pdf_page
+    if media_type == PDF:
+        from desktop_app.scans.pdfrender import render_pdf_page
 
-            password = str(edits.get("pdf_password", "") or "")
-            pages = selected_pages(edits, pdf_page_count(data, password)) or [0]
-            picture = apply_edits(render_pdf_page(data, pages[0], dpi=24, password=password), edits)
-            picture.thumbnail((side, side))
-            return picture.convert("RGB")
-        pages = selected_pages(edits, 10_000) or [0]
-        return open_normalised(data, edits, page=pages[0], max_side=side).convert("RGB")
+        password = str(edits.get("pdf_password", "") or "")
+        pages = selected_pages(edits, pdf_page_count(data, password)) or [0]
+        picture = apply_edits(render_pdf_page(data, pages[0], dpi=pdf_dpi, password=password), edits)
+        picture.thumbnail((side, side))
+        return picture.convert("RGB")
+    # Image pages are 1-based in the edits; only the first chosen one is needed.
+    first = int((edits.get("pages") or [1])[0]) - 1
+    return open_normalised(data, edits, page=first, max_side=side).convert("RGB")
+
+
+def thumbnail_picture(blob_path: Path, media_type: str, edits: Mapping[str, Any], side: int) -> Any:
+    """A small upright RGB picture of the first chosen page of a stored scan (None when unreadable)."""
+    try:
+        return _first_page_picture(blob_path.read_bytes(), media_type, edits, side, pdf_dpi=24)
     except (ScanRefused, OSError):
         return None
 
@@ -565,16 +570,7 @@ def content_check(services: Any, app: ApplicationData, attachment: Attachment) -
     if not ocr.is_available():
         return None
     data = services.blobs.read(attachment.sha256)
-    if attachment.media_type == PDF:
-        from desktop_app.scans.normalise import pdf_page_count
-        from desktop_app.scans.pdfrender import render_pdf_page
-
-        password = str(attachment.edits.get("pdf_password", "") or "")
-        pages = selected_pages(attachment.edits, pdf_page_count(data, password)) or [0]
-        picture = render_pdf_page(data, pages[0], dpi=150, password=password)
-    else:
-        pages = selected_pages(attachment.edits, 10_000) or [0]
-        picture = open_normalised(data, attachment.edits, page=pages[0], max_side=ocr.MAX_SIDE)
+    picture = _first_page_picture(data, attachment.media_type, attachment.edits, ocr.MAX_SIDE, pdf_dpi=150)
     section = _section_for(services, attachment)
     text = ocr.read_text(picture)
     return ocr.compare(attachment.display_name, text, section.attachments, other_kinds(services.forms, section.key))
