@@ -43,7 +43,8 @@ def cmd_attach(args: argparse.Namespace, services: Any) -> int:
 
 
 def _prepare_print_pages(services: Any, app_id: int) -> None:
-    """Issue 5: prepare the print pages right after import so the next `packet` reuses them."""
+    """Issue 5: the import itself prepares each new page's print picture; this catches what it could not
+    (a page cache it could not write) so the next `packet` only merges. Cached pages cost a header read."""
     import logging
 
     from desktop_app.usecases.packet import prepare_attachment_pages

@@ -9,6 +9,7 @@ and re-encoded at JPEG quality 85.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 import math
@@ -42,9 +43,9 @@ Normaliser = Callable[[Image.Image, Mapping[str, Any]], Image.Image]
 
 @dataclass(frozen=True)
 class PrepareJob:
-    """One page of one image blob to prepare."""
+    """One page of one image blob to prepare (from the stored file, or from its bytes during import)."""
 
-    source: Path
+    source: Path | bytes
     sha256: str
     page: int
     edits: tuple[tuple[str, Any], ...]
@@ -110,25 +111,36 @@ def _usable_as_is(im: Image.Image, job: PrepareJob) -> bool:
     return orientation in (1, None) and long_side <= PASS_LONG and short_side <= PASS_SHORT
 
 
+def _open(source: Path | bytes) -> Image.Image:
+    return Image.open(io.BytesIO(source) if isinstance(source, bytes) else source)
+
+
 def ready_image(job: PrepareJob) -> PreparedImage | None:
     """The prepared page when no pixel work is needed (cached, or usable as is); reads headers only."""
     target = cache_path(job.cache_dir, job.sha256, job.page, job.edits)
     if target.is_file():
         with Image.open(target) as done:
             return PreparedImage(target, done.width, done.height, done.mode == "L")
-    with Image.open(job.source) as im:
-        if _usable_as_is(im, job):
+    with _open(job.source) as im:
+        if _usable_as_is(im, job) and isinstance(job.source, Path):
             return PreparedImage(job.source, im.width, im.height, im.mode == "L")
     return None
 
 
-def prepare_image(job: PrepareJob) -> PreparedImage:
-    """The print JPEG for one page of an image blob (from the cache when it was prepared before)."""
-    ready = ready_image(job)
-    if ready is not None:
-        return ready
-    target = cache_path(job.cache_dir, job.sha256, job.page, job.edits)
-    with Image.open(job.source) as im:
+def needs_rendering(job: PrepareJob) -> bool:
+    """Whether the page must be decoded and re-encoded (not cached yet, and not printable as it is)."""
+    if cache_path(job.cache_dir, job.sha256, job.page, job.edits).is_file():
+        return False
+    with _open(job.source) as im:
+        return not _usable_as_is(im, job)
+
+
+def print_picture(job: PrepareJob) -> Image.Image:
+    """Decode one page at the scale print needs and make it upright with the edits (RGB or L).
+
+    Decoding is where a broken file fails, so the import uses this as its decode check.
+    """
+    with _open(job.source) as im:
         if job.page:
             im.seek(job.page)
         if im.format == "JPEG" and max(im.size) > PASS_LONG:
@@ -139,8 +151,12 @@ def prepare_image(job: PrepareJob) -> PreparedImage:
     if picture.mode not in ("RGB", "L"):
         picture = picture.convert("RGB")
     factor = max(1, math.ceil(max(max(picture.size) / PASS_LONG, min(picture.size) / PASS_SHORT)))
-    if factor > 1:
-        picture = picture.reduce(factor)
+    return picture.reduce(factor) if factor > 1 else picture
+
+
+def save_prepared(job: PrepareJob, picture: Image.Image) -> PreparedImage:
+    """Write a print picture into the cache atomically (a half-written JPEG is never left behind)."""
+    target = cache_path(job.cache_dir, job.sha256, job.page, job.edits)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".prep-", suffix=".jpg")
     try:
@@ -151,6 +167,14 @@ def prepare_image(job: PrepareJob) -> PreparedImage:
         if os.path.exists(tmp):
             os.unlink(tmp)
     return PreparedImage(target, picture.width, picture.height, picture.mode == "L")
+
+
+def prepare_image(job: PrepareJob) -> PreparedImage:
+    """The print JPEG for one page of an image blob (from the cache when it was prepared before)."""
+    ready = ready_image(job)
+    if ready is not None:
+        return ready
+    return save_prepared(job, print_picture(job))
 
 
 def prepare_many(

@@ -5,6 +5,7 @@ Pure over bytes: nothing is stored here (the use case stores the exact bytes aft
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,8 +63,16 @@ def read_file(path: Path) -> bytes:
         raise ScanRefused(NOT_READABLE.format(reason=f"{path}（{exc.strerror or '读取出错'}）")) from exc
 
 
-def examine(data: bytes, password: str = "") -> Examined:
-    """Accept or refuse a file by its content; every page is decoded once so broken files fail here."""
+# Decodes one page of image bytes, raising ScanRefused when it cannot (normalise.check_decodes by default).
+PageCheck = Callable[[bytes, int], None]
+
+
+def examine(data: bytes, password: str = "", check_page: PageCheck | None = None) -> Examined:
+    """Accept or refuse a file by its content; every page is decoded once so broken files fail here.
+
+    `check_page` replaces the plain decode check, so a caller that needs the decoded page anyway (the
+    print page prepared during import) decodes each page only once.
+    """
     if not data:
         raise ScanRefused(EMPTY)
     if len(data) > MAX_FILE_BYTES:
@@ -80,10 +89,10 @@ def examine(data: bytes, password: str = "") -> Examined:
     if media_type in ("image/heif", "image/avif") and not normalise.HAS_HEIF and media_type == "image/heif":
         raise Unsupported(HEIF_MISSING)
     assert media_type in IMAGE_TYPES
-    return _examine_image(data, media_type)
+    return _examine_image(data, media_type, check_page or normalise.check_decodes)
 
 
-def _examine_image(data: bytes, media_type: str) -> Examined:
+def _examine_image(data: bytes, media_type: str, check_page: PageCheck) -> Examined:
     im = normalise.open_image(data)
     notices: list[str] = []
     with normalise.pillow_errors():
@@ -95,7 +104,7 @@ def _examine_image(data: bytes, media_type: str) -> Examined:
         notices.append(ANIMATED)
     for page in range(pages):
         # Decoding is the only way to know the pixels are all there (truncation shows up at load).
-        normalise.check_decodes(data, page=page)
+        check_page(data, page)
     return Examined(media_type, pages, tuple(notices))
 
 

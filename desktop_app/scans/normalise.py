@@ -42,6 +42,7 @@ except Exception:  # pragma: no cover - the wheel is a dependency; a broken inst
     HAS_HEIF = False
 
 Source = bytes | Path
+ORIENTATION = 0x0112  # the EXIF tag
 
 TRUNCATED = "文件不完整：可能没有下载或复制完，请重新下载或重新拍照、扫描后再添加"
 BOMB = ("图片尺寸过大（{megapixels}），超过 A4 纸 600 dpi 扫描所需的约 3480 万像素，无法安全打开："
@@ -106,6 +107,16 @@ def open_image(source: Source) -> Image.Image:
     return im
 
 
+def open_page(source: Source, page: int = 0) -> Image.Image:
+    """Open (headers only) one page of an image blob, refusing an oversized page before decoding it."""
+    im = open_image(source)
+    if page:
+        with pillow_errors():
+            im.seek(page)
+            _check_size(im)
+    return im
+
+
 def is_animated(im: Image.Image) -> bool:
     """Whether the image is an animation (GIF, APNG, animated WebP), whose first frame is used."""
     return bool(getattr(im, "is_animated", False)) and im.format != "TIFF"
@@ -131,6 +142,8 @@ def selected_pages(edits: Mapping[str, Any] | None, count: int) -> list[int]:
 def _upright(im: Image.Image) -> Image.Image:
     """Apply the EXIF/TIFF orientation exactly once (TIFF load already did it and dropped the tag)."""
     try:
+        if im.getexif().get(ORIENTATION, 1) in (1, None):
+            return im  # already upright: exif_transpose would copy every pixel for nothing
         rotated = ImageOps.exif_transpose(im)
     except Exception:  # a malformed EXIF block must not stop the import: keep the pixels as stored
         log.info("ignoring unreadable EXIF orientation")
@@ -168,7 +181,7 @@ def _icc_to_srgb(im: Image.Image, icc: bytes | None) -> Image.Image:
                 return converted
         except Exception:
             log.info("ignoring unusable ICC profile")
-    return im.convert("RGB")
+    return im if im.mode == "RGB" else im.convert("RGB")
 
 
 def to_srgb(im: Image.Image) -> Image.Image:
@@ -346,6 +359,7 @@ __all__ = [
     "is_animated",
     "open_image",
     "open_normalised",
+    "open_page",
     "open_pdf",
     "pdf_page_count",
     "pdf_pages",

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from desktop_app.domain import ApplicationData, ApplicationSummary, Attachment, Entry, SectionData
 from desktop_app.errors import NotFoundError
@@ -307,9 +308,15 @@ class Repository:
     def record_blob(self, sha256: str, size: int, media_type: str) -> None:
         """Register a stored blob (idempotent)."""
         with self.engine.begin() as con:
-            exists = con.execute(select(blobs.c.sha256).where(blobs.c.sha256 == sha256)).first()
-            if exists is None:
-                con.execute(insert(blobs).values(sha256=sha256, size=size, media_type=media_type, created_at=now()))
+            self._record_blob(con, sha256, size, media_type)
+
+    @staticmethod
+    def _record_blob(con: Connection, sha256: str, size: int, media_type: str) -> None:
+        con.execute(
+            sqlite_insert(blobs)
+            .values(sha256=sha256, size=size, media_type=media_type, created_at=now())
+            .on_conflict_do_nothing(index_elements=[blobs.c.sha256])
+        )
 
     def add_attachment(
         self,
@@ -322,10 +329,18 @@ class Repository:
         section: str | None = None,
         entry_id: int | None = None,
         edits: Mapping[str, Any] | None = None,
+        blob: tuple[int, str] | None = None,
     ) -> int:
-        """Attach a stored blob to an entry, a section or the whole application."""
+        """Attach a stored blob to an entry, a section or the whole application.
+
+        `blob` (size, media type) registers the blob in the same transaction (as `record_blob` does).
+        """
         with self.engine.begin() as con:
-            self._require(con, app_id)
+            touched = con.execute(update(applications).where(applications.c.id == app_id).values(updated_at=now()))
+            if touched.rowcount == 0:
+                self._require(con, app_id)  # raises the Chinese "no such application" message
+            if blob is not None:
+                self._record_blob(con, sha256, *blob)
             last = con.execute(
                 select(func.max(attachments.c.position)).where(
                     attachments.c.application_id == app_id,
@@ -347,7 +362,6 @@ class Repository:
                     created_at=now(),
                 )
             )
-            self._touch(con, app_id)
             return int(result.inserted_primary_key[0])
 
     def update_attachment(self, attachment_id: int, **values: Any) -> None:
@@ -398,10 +412,13 @@ class Repository:
         return default if raw is None else json.loads(raw)
 
     def set_setting(self, key: str, value: Any) -> None:
-        """Store a setting."""
+        """Store a setting (nothing is written when it already has this value)."""
+        text = json.dumps(value, ensure_ascii=False)
         with self.engine.begin() as con:
+            if con.execute(select(settings.c.value).where(settings.c.key == key)).scalar() == text:
+                return
             con.execute(delete(settings).where(settings.c.key == key))
-            con.execute(insert(settings).values(key=key, value=json.dumps(value, ensure_ascii=False)))
+            con.execute(insert(settings).values(key=key, value=text))
 
     def application_ids(self) -> Iterable[int]:
         """Ids of all applications."""

@@ -131,7 +131,6 @@ class AttachmentsWidget(QWidget):
         self.section = services.forms.section(section_key)
         self.entry_id = entry_id
         self._thumbs: dict[str, QPixmap] = {}
-        self._files_by_name: dict[str, Path] = {}
         self._busy = 0
         # Background print-page preparation (at most one live job). The list, not self, is bound to
         # `destroyed`: the job is cancelled when the entry is closed, without touching the dying widget.
@@ -329,7 +328,7 @@ class AttachmentsWidget(QWidget):
 
     def add_files(self, paths: Sequence[Path], *, allow_duplicate: bool = False, password: str = "") -> None:
         """Check and store files in the background, then show the outcome and ask about duplicates."""
-        from desktop_app.usecases.scans import Target, attach_file
+        from desktop_app.usecases.scans import Target, attach_files
 
         target = Target(self.section.key, self.entry_id)
         services, app_id = self.services, self.app_id
@@ -337,17 +336,20 @@ class AttachmentsWidget(QWidget):
 
         def work(progress: Any) -> list[Any]:
             outcomes = []
-            for done, path in enumerate(files):
-                progress.raise_if_cancelled()
-                outcomes.append(attach_file(services, app_id, target, path, allow_duplicate=allow_duplicate,
-                                            password=password))
-                progress.update(done + 1, len(files), f"正在添加 {path.name}")
+            # Reading, checking and preparing the print pages run ahead on other threads (issue 5).
+            batch = attach_files(services, app_id, target, files, allow_duplicate=allow_duplicate, password=password)
+            try:
+                for done, outcome in enumerate(batch):
+                    outcomes.append(outcome)
+                    progress.update(done + 1, len(files), f"正在添加 {outcome.name}")
+                    progress.raise_if_cancelled()
+            finally:
+                batch.close()  # on cancel: waits only for the files already being read
             return outcomes
 
         self._busy += 1
         self.status.setStyleSheet("")
         self.status.setText(f"正在添加 {len(files)} 个文件……")
-        self._files_by_name.update({p.name: p for p in files})
         run_in_background(work, on_done=self._imported, on_error=self._job_failed,
                           on_progress=lambda d, t, _text: self.status.setText(f"正在添加：{d}/{t}"), owner=self,
                           cancel_with_owner=False)
@@ -369,11 +371,11 @@ class AttachmentsWidget(QWidget):
         self._done_one()
         duplicates = [o for o in outcomes if o.status == DUPLICATE]
         if duplicates and self.ask_duplicates(duplicates):
-            self.add_files([self._files_by_name[o.name] for o in duplicates], allow_duplicate=True)
-        for outcome in (o for o in outcomes if o.status == NEEDS_PASSWORD):
+            self.add_files([o.source for o in duplicates if o.source is not None], allow_duplicate=True)
+        for outcome in (o for o in outcomes if o.status == NEEDS_PASSWORD and o.source is not None):
             password = self.ask_password(outcome.name)
             if password:
-                self.add_files([self._files_by_name[outcome.name]], password=password)
+                self.add_files([outcome.source], password=password)
 
     def _prepare_print_pages(self) -> None:
         """Issue 5: prepare the new scans' print pages now, in the background, so 生成打印材料 is quick later."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,18 @@ from desktop_app.packet.pipeline import (
     assemble_packet,
     material_jobs,
 )
-from desktop_app.packet.scan_pages import cache_path, prepare_many
+from desktop_app.packet.scan_pages import (
+    PrepareJob,
+    cache_path,
+    needs_rendering,
+    prepare_many,
+    print_picture,
+    save_prepared,
+)
 from desktop_app.scans import normalise as scan_normalise
+from desktop_app.scans.intake import PageCheck
+
+log = logging.getLogger(__name__)
 
 CACHE_FOLDER = ("cache", "pages")
 LATEST_SETTING = "packet.latest_path"
@@ -28,6 +39,7 @@ __all__ = [
     "PacketResult",
     "cache_dir",
     "default_packet_path",
+    "import_page_check",
     "latest_packet",
     "make_packet",
     "normalise_for_print",
@@ -124,3 +136,28 @@ def prepare_attachment_pages(
     """Prepare every scan's print page now (call right after import, in the background); returns how many."""
     jobs = material_jobs(packet_source(services, app_id))
     return len(prepare_many(jobs, is_cancelled=is_cancelled, on_done=on_done))
+
+
+def import_page_check(services: Any, sha256: str) -> PageCheck:
+    """The import's decode check that also prepares the page's print picture (one decode per page).
+
+    Pages printable as they are (upright JPEGs up to 300 dpi) and pages already cached get the plain,
+    cheaper decode check. A failure to write the cache is not the file's fault: it is logged and the
+    packet prepares the page later.
+    """
+    folder = cache_dir(services)
+
+    def check(data: bytes, page: int) -> None:
+        job = PrepareJob(data, sha256, page, (), folder, normalise_for_print)
+        with scan_normalise.pillow_errors():
+            scan_normalise.open_page(data, page).close()  # oversized pages are refused before decoding
+            picture = print_picture(job) if needs_rendering(job) else None
+        if picture is None:
+            scan_normalise.check_decodes(data, page)
+            return
+        try:
+            save_prepared(job, picture)
+        except OSError:
+            log.warning("could not cache a print page during import", exc_info=True)
+
+    return check

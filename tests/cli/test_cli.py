@@ -154,6 +154,12 @@ def test_module_entry_point_runs_as_a_process(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert (tmp_path / "h" / "drafts.sqlite").exists()
+    # The process leaves without interpreter teardown (__main__._finish): exit codes and messages still arrive.
+    proc = subprocess.run(
+        [sys.executable, "-m", "desktop_app", "get", "999"], cwd=REPO, env=env, capture_output=True, text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 2 and "没有编号为 999 的申报" in proc.stderr
 
 
 def test_usage_errors_and_help_speak_chinese(capsys: pytest.CaptureFixture[str]) -> None:

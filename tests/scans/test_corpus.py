@@ -113,3 +113,31 @@ def test_animated_image_takes_first_frame_and_says_so() -> None:
     examined = examine((CORPUS / "images" / "iss634.gif").read_bytes())
     assert examined.pages == 1
     assert any("第一帧" in n for n in examined.notices)
+
+
+def _outcome(data: bytes, check: object = None) -> tuple[str, object]:
+    try:
+        return ("ok", examine(data, check_page=check).pages)  # type: ignore[arg-type]
+    except PasswordRequired as exc:
+        return ("password", exc.message)
+    except (ScanRefused, Unsupported) as exc:
+        return ("refused", exc.message)
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.relative_to(CORPUS).as_posix())
+def test_import_that_prepares_print_pages_decides_like_the_plain_check(path: Path, tmp_path: Path) -> None:
+    """The import's decode check also writes print pages (issue 5); it must accept and refuse the same files."""
+    import hashlib
+    from types import SimpleNamespace
+
+    from PIL import Image
+
+    from desktop_app.usecases.packet import import_page_check
+
+    data = path.read_bytes()
+    check = import_page_check(SimpleNamespace(home=tmp_path), hashlib.sha256(data).hexdigest())
+    assert _outcome(data, check) == _outcome(data)
+    for page in (tmp_path / "cache" / "pages").glob("*"):
+        with Image.open(page) as prepared:
+            prepared.load()  # every cached print page is a whole JPEG
+            assert prepared.format == "JPEG" and prepared.mode in ("RGB", "L")

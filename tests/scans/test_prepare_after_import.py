@@ -3,6 +3,7 @@ and the next packet reuses them instead of preparing again."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 from pathlib import Path
 
@@ -90,3 +91,78 @@ def test_cli_attach_prepares_the_print_page_without_changing_its_output(services
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("已添加：本科毕业证书.jpg")
     _prepared_then_reused(services, demo_app, tmp_path)
+
+
+# The import's decode check is the decode that makes the print page (one decode per page) -------------
+
+
+def _attach(services, app_id, *paths):  # type: ignore[no-untyped-def]
+    from desktop_app.usecases.scans import attach_files, resolve_target
+
+    return list(attach_files(services, app_id, resolve_target(services, app_id, "education[1]"), list(paths)))
+
+
+def _cache_files(services) -> list[Path]:  # type: ignore[no-untyped-def]
+    from desktop_app.usecases.packet import cache_dir
+
+    folder = cache_dir(services)
+    return sorted(folder.glob("*.jpg")) if folder.is_dir() else []
+
+
+def test_the_print_page_is_ready_when_the_import_returns(services, demo_app, tmp_path):
+    from desktop_app.usecases.packet import prepared_page_paths
+    from desktop_app.usecases.scans import STORED
+
+    _drop_scans(services, demo_app)
+    photo = _phone_photo(tmp_path / "本科毕业证书.jpg")
+    scan = tmp_path / "学士学位证书.png"
+    Image.new("RGB", (2480, 3508), (250, 250, 245)).save(scan)
+    outcomes = _attach(services, demo_app, photo, scan)
+    assert [o.status for o in outcomes] == [STORED, STORED]
+    assert [o.source for o in outcomes] == [photo, scan]
+    for attachment in services.load(demo_app).attachments:
+        (page,) = prepared_page_paths(services, demo_app, attachment.sha256)
+        assert page.is_file(), f"{attachment.original_name}: no print page after import"
+        with Image.open(page) as prepared:
+            assert prepared.format == "JPEG"
+            assert prepared.size in ((1512, 2016), (2480, 3508))  # the photo upright at half scale; the scan as is
+
+
+def test_a_truncated_photo_is_refused_and_leaves_nothing_behind(services, demo_app, tmp_path):
+    from desktop_app.usecases.scans import REFUSED
+
+    _drop_scans(services, demo_app)
+    whole = _phone_photo(tmp_path / "whole.jpg").read_bytes()
+    broken = tmp_path / "本科毕业证书.jpg"
+    broken.write_bytes(whole[: len(whole) * 2 // 3])
+    (outcome,) = _attach(services, demo_app, broken)
+    assert outcome.status == REFUSED and "文件不完整" in outcome.message
+    assert not services.load(demo_app).attachments
+    assert _cache_files(services) == []
+    assert not services.blobs.exists(hashlib.sha256(broken.read_bytes()).hexdigest())
+
+
+def test_an_unwritable_page_cache_does_not_stop_the_import(services, demo_app, tmp_path):
+    from desktop_app.usecases.packet import cache_dir, make_packet
+    from desktop_app.usecases.scans import STORED
+
+    _drop_scans(services, demo_app)
+    folder = cache_dir(services)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    folder.write_text("not a folder")  # every write into the cache fails
+    (outcome,) = _attach(services, demo_app, _phone_photo(tmp_path / "本科毕业证书.jpg"))
+    assert outcome.status == STORED
+    folder.unlink()
+    result = make_packet(services, demo_app, tmp_path / "打印材料.pdf")  # prepares what the import could not
+    assert result.pages > 0 and len(_cache_files(services)) == 1
+
+
+def test_scans_printed_as_they_are_get_no_copy_in_the_cache(services, demo_app, tmp_path):
+    from desktop_app.usecases.scans import STORED
+
+    _drop_scans(services, demo_app)
+    scan = tmp_path / "学士学位证书.jpg"
+    Image.new("RGB", (2480, 3508), (250, 250, 245)).save(scan, "JPEG", quality=90)
+    (outcome,) = _attach(services, demo_app, scan)
+    assert outcome.status == STORED
+    assert _cache_files(services) == []  # an upright 300-dpi JPEG goes into the PDF untouched

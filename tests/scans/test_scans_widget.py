@@ -77,6 +77,27 @@ def test_duplicate_is_asked_and_rotation_is_an_edit(qtbot, services, education_e
     assert services.blobs.read(attachment.sha256) == before == photo.read_bytes()
 
 
+def test_adding_a_duplicate_again_takes_the_file_from_its_own_folder(qtbot, services, education_entry, synchronous,
+                                                                    tmp_path):
+    from desktop_app.ui.scans_widget import AttachmentsWidget
+
+    app_id, entry_id = education_entry
+    widget = AttachmentsWidget(services, app_id, "education", entry_id)
+    qtbot.addWidget(widget)
+    first, second, third = (tmp_path / name for name in ("甲", "乙", "丙"))
+    for folder in (first, second, third):
+        folder.mkdir()
+    original = _photo(first / "毕业证书.jpg")
+    (second / "毕业证书.jpg").write_bytes(original.read_bytes())  # same name, same content: a duplicate
+    _photo(third / "毕业证书.jpg", "另一张毕业证书")  # same name, other content
+    widget.add_files([original])
+    widget.ask_duplicates = lambda dupes: True  # type: ignore[method-assign]
+    widget.add_files([second / "毕业证书.jpg", third / "毕业证书.jpg"])
+    shas = [a.sha256 for a in services.load(app_id).attachments]
+    # The duplicate added again is the one from 乙 (same bytes as 甲), not the last file of that name (丙).
+    assert len(shas) == 3 and shas.count(shas[0]) == 2
+
+
 def _large_photos(folder: Path, count: int) -> list[Path]:
     """Phone-sized (12 MP) photos with distinct bytes: one encode, then a unique JPEG comment each."""
     from PIL import Image
