@@ -38,6 +38,8 @@ def cmd_packet(args: argparse.Namespace, services: Any) -> int:
     result = make_packet(services, args.app, out.resolve(), options, progress)
     sys.stdout.write(f"{result.path}\n")
     sys.stderr.write(f"已生成打印材料，共 {result.pages} 页\n")
+    for notice in result.notices:
+        sys.stderr.write(f"请注意：{notice}\n")
     # Issue 6: a backup after every successful packet. It never raises; a failed backup is reported
     # on stderr but the packet itself was written and verified, so the exit code stays 0.
     from desktop_app.usecases.backup import backup_after_packet

@@ -48,7 +48,7 @@ class Material:
     entry: str | None
     title: str
     images: list[PreparedImage] = field(default_factory=list)
-    pdf_pages: list[Any] = field(default_factory=list)
+    pdf_pages: list[Any] = field(default_factory=list)  # pypdf pages, or PreparedImage where rasterised
 
 
 def material_title(section: SectionSpec | None, attachment: Attachment) -> str:
@@ -97,8 +97,12 @@ def _pages_of(material: Material, strip: bool, header: str) -> list[PlannedPage]
         slot = ImageSlot(image.path, image.width, image.height, image.gray, fit(image.width, image.height, box))
         pages.append(PlannedPage(slots=[slot], header=header, strip=strip))
     for page in material.pdf_pages:
-        pages.append(PlannedPage(slots=[PdfSlot(material.attachment.id, page, box, material.title)],
-                                 header=header, strip=strip))
+        if isinstance(page, PreparedImage):  # a PDF page that had to be rasterised (fonts not embedded)
+            slot: ImageSlot | PdfSlot = ImageSlot(page.path, page.width, page.height, page.gray,
+                                                  fit(page.width, page.height, box))
+        else:
+            slot = PdfSlot(material.attachment.id, page, box, material.title)
+        pages.append(PlannedPage(slots=[slot], header=header, strip=strip))
     return pages
 
 

@@ -18,7 +18,7 @@ from pypdf.generic import (
 )
 
 from desktop_app.packet.plan import Box, ImageSlot, PageMap, PdfSlot
-from desktop_app.packet.sanitize import clean_page, drop_unused_fonts
+from desktop_app.packet.sanitize import placeable_copy
 
 SCAN_PREFIX = "/Scan"
 PAGE_TOP = 842
@@ -80,10 +80,7 @@ def _place_images(writer: PdfWriter, page, slots: list[ImageSlot]) -> None:  # t
 
 
 def _place_pdf_page(page, slot: PdfSlot) -> None:  # type: ignore[no-untyped-def]
-    # A page of its own writer can be edited (pypdf 7 refuses edits on a reader's pages).
-    holder = PdfWriter()
-    source = clean_page(holder.add_page(slot.page))
-    drop_unused_fonts(source)
+    source = placeable_copy(slot.page)
     visible = source.cropbox
     x0, y0 = float(visible.left), float(visible.bottom)
     width, height = float(visible.width), float(visible.height)

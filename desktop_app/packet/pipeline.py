@@ -6,6 +6,7 @@ packet only after it was read back and checked, so a failed or cancelled run lea
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -16,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+from PIL import Image
 
 from desktop_app.domain import ApplicationData, Attachment
 from desktop_app.errors import UserError
@@ -35,17 +38,19 @@ from desktop_app.packet.layout import Text
 from desktop_app.packet.merge import merge
 from desktop_app.packet.plan import PageMap, Part, build_page_map
 from desktop_app.packet.render import render_pages
-from desktop_app.packet.sanitize import sanitize_writer
+from desktop_app.packet.sanitize import placeable_copy, sanitize_writer
 from desktop_app.packet.scan_pages import (
     Normaliser,
     PrepareCancelled,
     PreparedImage,
     PrepareJob,
+    cache_path,
     freeze_edits,
     prepare_many,
+    save_prepared,
 )
 from desktop_app.packet.tier_pages import chain_for, organisation, publicity_part, tiers_part
-from desktop_app.packet.verify import verify_packet
+from desktop_app.packet.verify import page_unembedded_fonts, verify_packet
 from desktop_app.reference import Reference
 
 log = logging.getLogger(__name__)
@@ -89,6 +94,9 @@ class ScanAccess:
     normalise: Normaliser | None = None
     image_pages: Callable[[Path, Mapping[str, Any]], list[int]] = lambda path, edits: [0]
     pdf_pages: Callable[[Path, Mapping[str, Any]], list[Any]] = _open_pdf_default
+    # The n-th chosen page of a PDF attachment as an upright picture (for pages that cannot be placed as
+    # pages: fonts not embedded). None: such a page stops the packet with a message instead.
+    pdf_raster: Callable[[Path, Mapping[str, Any], int], Image.Image] | None = None
 
 
 @dataclass(frozen=True)
@@ -115,18 +123,20 @@ class PacketSource:
 
 @dataclass(frozen=True)
 class PacketResult:
-    """What was written."""
+    """What was written, and what the person should check on paper (`notices`, in Chinese)."""
 
     path: Path
     pages: int
     marks: tuple[tuple[str, ...], ...]
     seconds: float
+    notices: tuple[str, ...] = ()
 
 
 @dataclass
 class _Run:
     progress: Progress
     is_cancelled: Callable[[], bool]
+    notices: list[str] = field(default_factory=list)
 
     def step(self, done: int, text: str) -> None:
         if self.is_cancelled():
@@ -180,7 +190,8 @@ def assemble_packet(
     finally:
         shutil.rmtree(work, ignore_errors=True)
     progress(100, 100, "完成")
-    return PacketResult(out, page_map.total, tuple(m.path for m in page_map.marks), time.perf_counter() - started)
+    return PacketResult(out, page_map.total, tuple(m.path for m in page_map.marks), time.perf_counter() - started,
+                        tuple(run.notices))
 
 
 # Steps ------------------------------------------------------------------------------------------
@@ -261,6 +272,43 @@ def material_jobs(source: PacketSource) -> list[PrepareJob]:
     return jobs
 
 
+RASTER_DPI = 200
+UNEMBEDDED_RASTERISED = "证明材料“{name}”第 {pages} 页的字体没有嵌入文件，已转为图片放入：请核对打印出来的文字是否清楚"
+UNEMBEDDED_REFUSED = "证明材料“{name}”第 {pages} 页使用了没有嵌入文件的字体（{fonts}），打印时可能缺字"
+
+
+def _placeable_pdf_pages(source: PacketSource, att: Attachment, path: Path, run: _Run) -> list[Any]:
+    """The attachment's chosen PDF pages: as pages where possible, as pictures where fonts are missing.
+
+    A page whose fonts are not in the file (common in PDFs from online systems: STSong-Light, the
+    standard 14 fonts) would print with substitutes or empty boxes, so it is rendered once at 200 dpi
+    (cached like a scan's print page) and placed as a picture; the person is told which pages.
+    """
+    edits = dict(att.edits or {})
+    pages: list[Any] = list(source.scans.pdf_pages(path, edits))
+    name = att.display_name or att.original_name
+    flagged = [(n, fonts) for n, page in enumerate(pages) if (fonts := page_unembedded_fonts(placeable_copy(page)))]
+    if not flagged:
+        return pages
+    numbers = "、".join(str(n + 1) for n, _ in flagged)
+    if source.scans.pdf_raster is None:
+        fonts = "、".join(sorted({f.lstrip("/") for _, found in flagged for f in found}))
+        raise MaterialError(UNEMBEDDED_REFUSED.format(name=name, pages=numbers, fonts=fonts),
+                            "请向出具单位索取嵌入字体的 PDF，或打印后扫描成图片再添加")
+    # The chosen pages are part of the key: page n of another selection is another page.
+    frozen = (*freeze_edits(edits), ("pages", json.dumps(edits.get("pages"))), ("raster", str(RASTER_DPI)))
+    for n, _fonts in flagged:
+        job = PrepareJob(path, att.sha256, n, frozen, source.cache_dir)
+        target = cache_path(job.cache_dir, job.sha256, job.page, job.edits)
+        if target.is_file():
+            with Image.open(target) as done:
+                pages[n] = PreparedImage(target, done.width, done.height, done.mode == "L")
+        else:
+            pages[n] = save_prepared(job, source.scans.pdf_raster(path, edits, n))
+    run.notices.append(UNEMBEDDED_RASTERISED.format(name=name, pages=numbers))
+    return pages
+
+
 def prepare_scans(source: PacketSource, options: PacketOptions, run: _Run) -> tuple[list[ev.Material], list[ev.Material]]:
     """Prepared images (cached by blob hash and settings) and opened PDF pages, in menu order."""
     ordered = ev.order_attachments(source.app, source.forms)
@@ -275,7 +323,7 @@ def prepare_scans(source: PacketSource, options: PacketOptions, run: _Run) -> tu
             raise MaterialError(f"证明材料“{name}”的文件不见了", "请在证明材料中删除后重新添加该文件")
         try:
             if att.media_type == PDF_TYPE:
-                material.pdf_pages = list(source.scans.pdf_pages(path, dict(att.edits or {})))
+                material.pdf_pages = _placeable_pdf_pages(source, att, path, run)
             elif att.media_type.startswith("image/"):
                 for job in _jobs_for(att, path, source):
                     jobs.append(job)

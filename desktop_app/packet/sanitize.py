@@ -103,3 +103,12 @@ def drop_unused_fonts(page: Any) -> None:
     page.replace_contents(content)
     for name in unused:
         del fonts[NameObject(name)]
+
+
+def placeable_copy(page: Any) -> Any:
+    """A copy of an imported PDF page in its own writer (pypdf refuses edits on a reader's pages), with
+    its actions and annotations removed and its idle fonts dropped: what the merge places."""
+    holder = PdfWriter()
+    copy = clean_page(holder.add_page(page))
+    drop_unused_fonts(copy)
+    return copy

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from pathlib import Path
+from typing import Any
 
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
@@ -17,19 +18,51 @@ class PacketVerifyError(UserError):
     """The written PDF did not read back as expected."""
 
 
-def _fonts(resources: object) -> list[DictionaryObject]:
+def _resolved(value: Any) -> Any:
+    """The object behind an indirect reference (dictionary values from `.get` are not resolved)."""
+    return value.get_object() if value is not None and hasattr(value, "get_object") else value
+
+
+def _fonts(resources: object, visited: set[int] | None = None) -> list[DictionaryObject]:
     fonts: list[DictionaryObject] = []
-    if not isinstance(resources, DictionaryObject):
-        return fonts
-    for ref in (resources.get("/Font") or {}).values():
+    resources = _resolved(resources)
+    visited = set() if visited is None else visited
+    if not isinstance(resources, DictionaryObject) or id(resources) in visited:
+        return fonts  # nothing to look at, or a form that (maliciously) contains itself
+    visited.add(id(resources))
+    for ref in (_resolved(resources.get("/Font")) or {}).values():
         fonts.append(ref.get_object())
-    for name, ref in (resources.get("/XObject") or {}).items():
+    for name, ref in (_resolved(resources.get("/XObject")) or {}).items():
         if str(name).startswith(SCAN_PREFIX):
             continue  # our placed JPEGs: parsing them would read ~100 MB of picture data
         xobject = ref.get_object()
         if xobject.get("/Subtype") == "/Form":
-            fonts.extend(_fonts(xobject.get("/Resources")))
+            fonts.extend(_fonts(xobject.get("/Resources"), visited))
     return fonts
+
+
+def page_unembedded_fonts(page: Any, seen: set[int] | None = None) -> set[str]:
+    """Names of the fonts one page uses whose program is not in the file (standard 14 fonts included).
+
+    Such a page prints with whatever font the printer or viewer substitutes (often empty boxes for
+    Chinese), so the packet places it as a picture instead. `seen` skips fonts already checked.
+    """
+    seen = set() if seen is None else seen
+    missing: set[str] = set()
+    for font in _fonts(page.get("/Resources")):
+        if id(font) in seen:
+            continue
+        seen.add(id(font))
+        descendants = font.get("/DescendantFonts")
+        targets = [d.get_object() for d in descendants] if descendants else [font]
+        for target in targets:
+            if target.get("/Subtype") == "/Type3":
+                continue
+            descriptor = target.get("/FontDescriptor")
+            descriptor = descriptor.get_object() if descriptor is not None else None
+            if descriptor is None or not any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+                missing.add(str(target.get("/BaseFont", "?")))
+    return missing
 
 
 def unembedded_fonts(reader: PdfReader) -> set[str]:
@@ -37,19 +70,7 @@ def unembedded_fonts(reader: PdfReader) -> set[str]:
     missing: set[str] = set()
     seen: set[int] = set()
     for page in reader.pages:
-        for font in _fonts(page.get("/Resources")):
-            if id(font) in seen:
-                continue
-            seen.add(id(font))
-            descendants = font.get("/DescendantFonts")
-            targets = [d.get_object() for d in descendants] if descendants else [font]
-            for target in targets:
-                if target.get("/Subtype") == "/Type3":
-                    continue
-                descriptor = target.get("/FontDescriptor")
-                descriptor = descriptor.get_object() if descriptor is not None else None
-                if descriptor is None or not any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
-                    missing.add(str(target.get("/BaseFont", "?")))
+        missing |= page_unembedded_fonts(page, seen)
     return missing
 
 

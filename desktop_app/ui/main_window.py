@@ -106,7 +106,9 @@ class WizardWidget(QWidget):
                 page: Any = ReviewPage(self.session, self.go_to)
                 from desktop_app.ui.packet_widgets import PacketWidget
 
-                page.add_action_widget(PacketWidget(self.session))
+                packet = PacketWidget(self.session)
+                page.add_action_widget(packet)
+                page.add_message_widget(packet.status)
                 from desktop_app.ui.backup_page import BackupButton
 
                 page.add_action_widget(BackupButton(self.session))

@@ -60,9 +60,14 @@ class PacketWidget(QWidget):
         self.bar.hide()
         self.cancel_button = QPushButton("取消")
         self.cancel_button.hide()
+        # The result (where the backup went, what to check on paper) can be long: the review page gives it
+        # a full-width line of its own (ReviewPage.add_message_widget); standing alone it follows the buttons.
         self.status = QLabel("")
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         for widget in (self.button, self.duplex, self.strip, self.bar, self.cancel_button, self.status):
             layout.addWidget(widget)
+        layout.addStretch(1)  # spare width stays after the controls, not between them
         self.button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self.cancel)
 
@@ -111,12 +116,14 @@ class PacketWidget(QWidget):
     def _done(self, result: Any) -> None:
         self._reset()
         self.last_path = Path(result.path)
-        self.status.setText(f"已生成，共 {result.pages} 页")
+        # What to check on paper (e.g. a PDF page placed as a picture) stays under the result line.
+        notes = "".join(f"\n请注意：{notice}" for notice in getattr(result, "notices", ()))
+        self.status.setText(f"已生成，共 {result.pages} 页{notes}")
         self.preview = PacketPreviewDialog(self.last_path, self)
         self.preview.show()
-        self._start_backup(f"已生成，共 {result.pages} 页")
+        self._start_backup(f"已生成，共 {result.pages} 页", notes)
 
-    def _start_backup(self, done_text: str) -> None:
+    def _start_backup(self, done_text: str, notes: str = "") -> None:
         """Issue 6: back up after every successful packet, off the GUI thread (copying scans takes seconds)."""
         from desktop_app.usecases.backup import backup_after_packet
 
@@ -124,14 +131,14 @@ class PacketWidget(QWidget):
 
         def show(message: Any) -> None:
             # owner=self below drops this when the review page was closed while the backup ran.
-            self.status.setText(f"{done_text}；{message}" if message else done_text)
+            self.status.setText((f"{done_text}；{message}" if message else done_text) + notes)
 
         def failed(exc: BaseException) -> None:
             # backup_after_packet never raises; this only guards against a bug in it.
             log.error("automatic backup failed", exc_info=exc)
             show("自动备份失败（程序内部错误），请在“备份”页手动备份")
 
-        self.status.setText(f"{done_text}；正在自动备份…")
+        self.status.setText(f"{done_text}；正在自动备份…{notes}")
         self.backup_job = run_in_background(lambda progress: backup_after_packet(services, app_id),
                                             on_done=show, on_error=failed, owner=self)
 

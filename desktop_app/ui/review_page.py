@@ -51,6 +51,10 @@ class ReviewPage(QWidget):
         self.actions_layout.setContentsMargins(0, 0, 0, 0)
         self.actions_layout.addStretch(1)
         layout.addWidget(actions)
+        # Full-width lines under the actions for their results (e.g. where the packet and its backup went).
+        self.messages_layout = QVBoxLayout()
+        self.messages_layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self.messages_layout)
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -59,6 +63,10 @@ class ReviewPage(QWidget):
     def add_action_widget(self, widget: QWidget) -> None:
         """Add a button (or any widget) to the row of actions under the summary line, left to right."""
         self.actions_layout.insertWidget(self.actions_layout.count() - 1, widget)
+
+    def add_message_widget(self, widget: QWidget) -> None:
+        """Give an action's result label a full-width line under the row of actions (moved out of its widget)."""
+        self.messages_layout.addWidget(widget)
 
     def load(self) -> None:
         """Run the check and list its findings."""

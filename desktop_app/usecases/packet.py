@@ -66,7 +66,20 @@ def _pdf_pages(path: Path, edits: Mapping[str, Any]) -> list[Any]:
     return scan_normalise.pdf_pages(path, edits)
 
 
-SCAN_ACCESS = ScanAccess(normalise=normalise_for_print, image_pages=_image_pages, pdf_pages=_pdf_pages)
+def _pdf_raster(path: Path, edits: Mapping[str, Any], position: int) -> Image.Image:
+    """The `position`-th chosen page of a PDF attachment rendered upright (QtPdf), for printing as a picture."""
+    from desktop_app.packet.pipeline import RASTER_DPI
+    from desktop_app.scans import pdfrender
+
+    data = path.read_bytes()
+    password = str(edits.get("pdf_password", "") or "")
+    index = scan_normalise.selected_pages(edits, scan_normalise.pdf_page_count(data, password))[position]
+    picture = pdfrender.render_pdf_page(data, index, RASTER_DPI, password)
+    return scan_normalise.apply_edits(picture, {"rotate": edits.get("rotate", 0)})
+
+
+SCAN_ACCESS = ScanAccess(normalise=normalise_for_print, image_pages=_image_pages, pdf_pages=_pdf_pages,
+                         pdf_raster=_pdf_raster)
 
 
 def cache_dir(services: Any) -> Path:

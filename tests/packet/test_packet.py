@@ -130,3 +130,71 @@ def test_text_of_imported_pdf_stays_text(demo_app, make, services):
 @pytest.mark.skipif(shutil.which("qpdf") is None, reason="qpdf is installed by make test's system step")
 def test_qpdf_is_available():
     assert shutil.which("pdftoppm")
+
+
+def _government_style_pdf(path, pages):  # type: ignore[no-untyped-def]
+    """A PDF as online systems make them: Chinese in STSong-Light and Latin in Helvetica, neither embedded.
+
+    `pages` lists, per page, whether it uses those fonts (True) or only the embedded Noto Sans SC (False).
+    """
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    from desktop_app.packet.fonts import register_fonts
+
+    regular, _bold = register_fonts()
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    pdf = canvas.Canvas(str(path), initialFontName=regular)
+    for number, unembedded in enumerate(pages, start=1):
+        if unembedded:
+            pdf.setFont("STSong-Light", 22)
+            pdf.drawString(72, 700, f"继续教育学时证明 第{number}页")
+            pdf.setFont("Helvetica", 14)
+            pdf.drawString(72, 660, "Certificate No. 2025-001")
+        else:
+            pdf.setFont(regular, 22)
+            pdf.drawString(72, 700, f"嵌入字体的页面 第{number}页")
+        pdf.showPage()
+    pdf.save()
+    return path
+
+
+def test_pdf_pages_whose_fonts_are_not_embedded_are_placed_as_pictures(demo_app, services, tmp_path):
+    from desktop_app.usecases.packet import make_packet
+    from desktop_app.usecases.scans import STORED, attach_file, resolve_target
+
+    source = _government_style_pdf(tmp_path / "继续教育学时证明.pdf", [False, True])
+    target = resolve_target(services, demo_app, "continuing_education[1]")
+    assert attach_file(services, demo_app, target, source).status == STORED
+    result = make_packet(services, demo_app, tmp_path / "packet.pdf")
+    reader = PdfReader(result.path)
+    assert unembedded_fonts(reader) == set()  # the packet prints the same on any printer
+    assert result.notices == ("证明材料“继续教育学时证明.pdf”第 2 页的字体没有嵌入文件，已转为图片放入："
+                              "请核对打印出来的文字是否清楚",)
+    texts = page_texts(result.path)
+    first = next(i for i, t in enumerate(texts) if "嵌入字体的页面 第1页" in t)
+    assert "经核对" in texts[first]  # page 1 stays a page: its words can still be selected
+    second = reader.pages[first + 1]
+    xobjects = second["/Resources"]["/XObject"]
+    assert any(xobjects[k].get_object()["/Subtype"] == "/Image" for k in xobjects)  # page 2: a picture
+    assert "继续教育学时证明" not in texts[first + 1] and "经核对" in texts[first + 1]
+    check = subprocess.run(["qpdf", "--check", str(result.path)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_the_demo_packet_needs_no_notices(demo_app, services, tmp_path):
+    from desktop_app.usecases.packet import make_packet
+
+    # The demo's 备案表 lists reportlab's idle Helvetica but never draws with it: it stays a page.
+    assert make_packet(services, demo_app, tmp_path / "packet.pdf").notices == ()
+
+
+def test_cli_tells_which_pdf_pages_became_pictures(demo_app, services, tmp_path, capsys):
+    from desktop_app.cli import main
+
+    source = _government_style_pdf(tmp_path / "继续教育学时证明.pdf", [True])
+    assert main(["attach", str(demo_app), "continuing_education[1]", str(source)]) == 0
+    assert main(["packet", str(demo_app), "--out", str(tmp_path / "打印材料.pdf")]) == 0
+    err = capsys.readouterr().err
+    assert "请注意：证明材料“继续教育学时证明.pdf”第 1 页的字体没有嵌入文件，已转为图片放入" in err

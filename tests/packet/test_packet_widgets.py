@@ -93,3 +93,21 @@ def test_cancel_keeps_the_previous_packet(wizard, qtbot, services, demo_app):
     assert widget.status.text() == "已取消，原有的打印材料没有改动"
     assert path.read_bytes() == before
     assert widget.button.isEnabled()
+
+
+def test_review_page_says_which_pdf_pages_became_pictures(wizard, qtbot, services, demo_app, tmp_path):
+    from desktop_app.ui.packet_widgets import PacketWidget
+    from desktop_app.usecases.scans import STORED, attach_file, resolve_target
+    from tests.packet.test_packet import _government_style_pdf
+
+    source = _government_style_pdf(tmp_path / "继续教育学时证明.pdf", [True])
+    target = resolve_target(services, demo_app, "continuing_education[1]")
+    assert attach_file(services, demo_app, target, source).status == STORED
+    review = wizard.show_page("review")
+    widget = review.findChild(PacketWidget)
+    qtbot.mouseClick(widget.button, Qt.MouseButton.LeftButton)
+    if widget.preview is not None:
+        qtbot.addWidget(widget.preview)
+    lines = widget.status.text().splitlines()
+    assert lines[0].startswith("已生成，共 ") and "已自动备份到" in lines[0]
+    assert lines[1] == "请注意：证明材料“继续教育学时证明.pdf”第 1 页的字体没有嵌入文件，已转为图片放入：请核对打印出来的文字是否清楚"
