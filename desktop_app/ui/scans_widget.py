@@ -1,7 +1,8 @@
 """The scans of one entry (or of 基本信息 / the cover): thumbnails with naming verdicts, add by dialog or
 drag-and-drop, rotate, delete, choose the material type, and 一键规范命名.
 
-Everything slow (checking and storing files, making thumbnails) runs through ui.worker off the GUI thread.
+Everything slow (checking and storing files, making thumbnails, decoding a scan for 裁剪 or counting its
+pages for 选择页面) runs through ui.worker off the GUI thread.
 """
 
 from __future__ import annotations
@@ -299,11 +300,16 @@ class AttachmentsWidget(QWidget):
         return self._busy > 0
 
     def _job_failed(self, exc: BaseException) -> None:
+        self._show_error(exc)
+        self._done_one()
+
+    def _show_error(self, exc: BaseException) -> None:
         from desktop_app.errors import UserError
 
+        if not isinstance(exc, UserError):
+            log.error("scan action failed", exc_info=exc)
         self.status.setText(str(exc) if isinstance(exc, UserError) else "操作未完成：程序内部错误，详细信息已写入日志")
         self.status.setStyleSheet("color: #c62828;")
-        self._done_one()
 
     # Adding -----------------------------------------------------------------------------------------
 
@@ -459,10 +465,24 @@ class AttachmentsWidget(QWidget):
             self.status.setText("PDF 文件请用“选择页面…”只保留需要的页面，不能裁剪。")
             return
         edits = {k: v for k, v in attachment.edits.items() if k != "crop"}
-        picture = thumbnail_picture(self.services.blobs.path(attachment.sha256), attachment.media_type, edits, 640)
-        if picture is None:
-            return
-        dialog = CropDialog(to_qimage(picture), self)
+        blob_path, media_type = self.services.blobs.path(attachment.sha256), attachment.media_type
+
+        def work(_progress: Any) -> QImage | None:
+            # Decoding a large scan takes a moment: off the GUI thread, so the window never freezes.
+            picture = thumbnail_picture(blob_path, media_type, edits, 640)
+            return None if picture is None else to_qimage(picture)
+
+        def opened(picture: QImage | None) -> None:
+            self._action_ended(self.crop_button)
+            if picture is not None:
+                self._crop(attachment.id, edits, picture)
+
+        self._action_started(self.crop_button, "正在打开……")
+        run_in_background(work, on_done=opened, on_error=lambda exc: self._action_failed(self.crop_button, exc),
+                          owner=self)
+
+    def _crop(self, attachment_id: int, edits: dict[str, Any], picture: QImage) -> None:
+        dialog = CropDialog(picture, self)
         if not self.run_dialog(dialog):
             return
         crop = None if dialog.cleared else dialog.label.fractions()
@@ -470,42 +490,64 @@ class AttachmentsWidget(QWidget):
             return
         if crop is not None:
             edits["crop"] = crop
-        self.services.repo.update_attachment(attachment.id, edits=edits)
+        self.services.repo.update_attachment(attachment_id, edits=edits)
         self.refresh()
         self.changed.emit()
+
+    def _action_started(self, button: QPushButton, text: str) -> None:
+        """A background step of a button's action began: say so and keep the button from starting it twice."""
+        button.setEnabled(False)
+        self.status.setStyleSheet("")
+        self.status.setText(text)
+
+    def _action_ended(self, button: QPushButton) -> None:
+        button.setEnabled(True)
+        self.status.setText("")
+
+    def _action_failed(self, button: QPushButton, exc: BaseException) -> None:
+        button.setEnabled(True)
+        self._show_error(exc)
 
     def run_dialog(self, dialog: QDialog) -> bool:
         """Show a modal dialog (tests replace this)."""
         return dialog.exec() == QDialog.DialogCode.Accepted
 
     def choose_pages(self) -> None:
-        """Ask which pages of the selected multi-page scan to keep."""
-        from desktop_app.errors import UserError
+        """Ask which pages of the selected multi-page scan to keep (counting and storing in the background)."""
         from desktop_app.usecases.scans import choose_pages, page_count
 
-        app = self.services.load(self.app_id)
+        services = self.services
+        app = services.load(self.app_id)
         attachment = next((a for a in app.attachments if a.id in self.selected_ids()), None)
         if attachment is None:
             return
-        count = page_count(self.services, attachment)
-        if count < 2:
-            self.status.setText("这个文件只有 1 页。")
-            return
-        current = ",".join(str(p) for p in attachment.edits.get("pages") or ())
-        text, ok = QInputDialog.getText(self, "选择页面", f"共 {count} 页，要保留哪些页？（例如 1,3-4；留空为全部）",
-                                        QLineEdit.EchoMode.Normal, current)
-        if not ok:
-            return
-        try:
-            kept = choose_pages(self.services, attachment, str(text))
-        except UserError as exc:
-            self.status.setStyleSheet("color: #c62828;")
-            self.status.setText(str(exc))
-            return
-        self.status.setStyleSheet("")
-        self.status.setText(f"保留第 {'、'.join(str(p) for p in kept)} 页。")
-        self.refresh()
-        self.changed.emit()
+        button = self.pages_button
+
+        def counted(count: int) -> None:
+            self._action_ended(button)
+            if count < 2:
+                self.status.setText("这个文件只有 1 页。")
+                return
+            current = ",".join(str(p) for p in attachment.edits.get("pages") or ())
+            text, ok = QInputDialog.getText(self, "选择页面", f"共 {count} 页，要保留哪些页？（例如 1,3-4；留空为全部）",
+                                            QLineEdit.EchoMode.Normal, current)
+            if not ok:
+                return
+            chosen = str(text)
+            self._action_started(button, "正在保存……")
+            # choose_pages counts the pages again (it reads the whole file): also off the GUI thread.
+            run_in_background(lambda _progress: choose_pages(services, attachment, chosen), on_done=kept,
+                              on_error=lambda exc: self._action_failed(button, exc), owner=self)
+
+        def kept(pages: list[int]) -> None:
+            self._action_ended(button)
+            self.status.setText(f"保留第 {'、'.join(str(p) for p in pages)} 页。")
+            self.refresh()
+            self.changed.emit()
+
+        self._action_started(button, "正在打开……")
+        run_in_background(lambda _progress: page_count(services, attachment), on_done=counted,
+                          on_error=lambda exc: self._action_failed(button, exc), owner=self)
 
     def delete_selected(self) -> None:
         """Remove the selected scans from this entry (the original files stay where they are)."""

@@ -235,3 +235,42 @@ def test_crop_is_dragged_and_stored_as_an_edit(qtbot, services, education_entry,
     assert left < 0.01 and top < 0.01 and bottom == 1 and 0.45 < right < 0.55
     assert services.blobs.read(attachment.sha256) == photo.read_bytes()
     assert open_normalised(services.blobs.read(attachment.sha256), attachment.edits).size[0] in range(240, 260)
+
+
+def test_crop_decodes_the_picture_off_the_gui_thread(qtbot, services, education_entry, synchronous, tmp_path,
+                                                     monkeypatch):
+    import threading
+
+    from desktop_app.ui import worker
+    from desktop_app.ui.scans_widget import AttachmentsWidget
+    from desktop_app.usecases import scans
+
+    app_id, entry_id = education_entry
+    widget = AttachmentsWidget(services, app_id, "education", entry_id)
+    qtbot.addWidget(widget)
+    widget.add_files([_photo(tmp_path / "本科毕业证书.jpg")])
+    widget.list.item(0).setSelected(True)
+    worker.set_synchronous(False)  # from here on jobs really run on the thread pool
+    decoded_on: list[threading.Thread] = []
+    original = scans.thumbnail_picture
+
+    def recording(*args, **kwargs):
+        decoded_on.append(threading.current_thread())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(scans, "thumbnail_picture", recording)
+    shown: list[tuple[int, int]] = []
+
+    def cancel(dialog) -> bool:
+        shown.append((dialog.label.width(), dialog.label.height()))
+        return False
+
+    widget.run_dialog = cancel  # type: ignore[method-assign]
+    widget.crop_selected()
+    # The dialog waits for the decoding: the button is blocked and the person is told what is happening.
+    assert shown == [] and not widget.crop_button.isEnabled() and widget.status.text() == "正在打开……"
+    qtbot.waitUntil(lambda: bool(shown), timeout=30_000)
+    assert shown == [(500, 350)]  # the whole photo, at its own size (under the 640 limit)
+    assert len(decoded_on) == 1 and decoded_on[0] is not threading.main_thread()
+    assert widget.crop_button.isEnabled() and widget.status.text() == ""
+    assert "crop" not in services.load(app_id).attachments[0].edits
