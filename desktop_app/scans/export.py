@@ -23,7 +23,8 @@ def fit_jpeg(im: Image.Image, max_bytes: int) -> bytes:
 
     The result carries no EXIF, so no viewer can rotate it a second time.
     """
-    im = im.convert("RGB")
+    if im.mode != "RGB":
+        im = im.convert("RGB")  # convert() copies even when nothing changes: a whole page for nothing
     if max(im.size) > MAX_SIDE:
         im = im.copy()
         im.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)

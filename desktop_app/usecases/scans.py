@@ -11,8 +11,9 @@ import os
 import shutil
 import tempfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -483,16 +484,24 @@ class ExportResult:
     problems: list[str] = field(default_factory=list)
 
 
-def _pages(services: Any, attachment: Attachment) -> list[Any]:
-    data = services.blobs.read(attachment.sha256)
-    if attachment.media_type == PDF:
-        from desktop_app.scans.pdfrender import render_pdf_pages
+def _pages(services: Any, attachment: Attachment) -> tuple[int, Generator[Any, None, None]]:
+    """How many pages an attachment exports, and those pages as upright pictures made one at a time.
 
-        return render_pdf_pages(data, attachment.edits)
+    The count comes first (the file names depend on it); raises ScanRefused when the file cannot be read at all.
+    """
+    data = services.blobs.read(attachment.sha256)
+    edits = attachment.edits
+    if attachment.media_type == PDF:
+        from desktop_app.scans.normalise import pdf_page_count
+        from desktop_app.scans.pdfrender import iter_pdf_pages
+
+        password = str(edits.get("pdf_password", "") or "")
+        chosen = selected_pages(edits, pdf_page_count(data, password))
+        return len(chosen), iter_pdf_pages(data, edits, pages=chosen)
     from desktop_app.scans.normalise import image_page_count
 
-    pages = selected_pages(attachment.edits, image_page_count(data))
-    return [open_normalised(data, attachment.edits, page=p) for p in pages]
+    chosen = selected_pages(edits, image_page_count(data))
+    return len(chosen), (open_normalised(data, edits, page=p) for p in chosen)
 
 
 def _entry_label(section: SectionSpec, app: ApplicationData, attachment: Attachment) -> str:
@@ -534,20 +543,18 @@ def upload_export(
             section = _section_for(services, attachment)
             # 基本信息 and the cover are both 00 (they precede the 13 numbered sections) and sort by title.
             folder = naming.section_folder(section.number, section.title)
+            entry_label = _entry_label(section, app, attachment)
+            written = len(result.files)
             try:
-                pages = _pages(services, attachment)
+                for name, size in _write_pages(services, attachment, work / folder, proposals[attachment.id], max_kb):
+                    result.files.append(ExportedFile(folder, name, size, section.title, entry_label))
             except ScanRefused as exc:
+                # A page that fails halfway drops the whole file, as if it had failed before the first page.
+                for item in result.files[written:]:
+                    (work / folder / item.name).unlink(missing_ok=True)
+                del result.files[written:]
                 result.problems.append(f"{_where(services, app, attachment)}：{exc.message}")
                 continue
-            stem, ext = naming.split_name(proposals[attachment.id])
-            for index, page in enumerate(pages, start=1):
-                name = naming.safe_filename(f"{stem}_第{index}页{ext}" if len(pages) > 1 else f"{stem}{ext}")
-                data = fit_jpeg(page, max_kb * 1024)
-                target = work / folder / name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data)
-                result.files.append(ExportedFile(folder, name, len(data), section.title,
-                                                 _entry_label(section, app, attachment)))
         _write_listing(work / LISTING_NAME, app, result, max_kb)
         if out_dir.exists():
             for child in work.iterdir():
@@ -561,6 +568,27 @@ def upload_export(
     if progress:
         progress(len(ordered), len(ordered))
     return result
+
+
+def _write_pages(
+    services: Any, attachment: Attachment, folder: Path, proposal: str, max_kb: int
+) -> Iterator[tuple[str, int]]:
+    """Render, fit and write one page at a time (memory holds a single page); yields each file's name and size."""
+    count, pages = _pages(services, attachment)
+    stem, ext = naming.split_name(proposal)
+    index = 0
+    with closing(pages):  # a page that fails closes the PDF here, on this thread, not whenever GC gets to it
+        # No enumerate(): it keeps its last (index, page) tuple, so the previous page would live through the
+        # next one's rendering; the loop name would too, hence the del.
+        for page in pages:
+            index += 1
+            name = naming.safe_filename(f"{stem}_第{index}页{ext}" if count > 1 else f"{stem}{ext}")
+            data = fit_jpeg(page, max_kb * 1024)
+            del page
+            target = folder / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            yield name, len(data)
 
 
 def _entry_position(app: ApplicationData, attachment: Attachment) -> int:

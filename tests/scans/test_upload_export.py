@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import weakref
 from pathlib import Path
 
 import pytest
@@ -92,3 +93,92 @@ def test_multi_page_files_give_one_numbered_jpeg_per_chosen_page(services, demo_
     assert [n for n in names if "检索证明" in n] == [f"11-1_撰写论文情况_检索证明（变频调速技术在县域供水泵站节能改造中的应用）_第{i}页.jpg"
                                                     for i in (1, 2, 3)]
     assert sum(1 for n in names if "论文正文" in n and "_2_第" in n) == 2
+
+
+def _numbered_pdf(path: Path, pages: int) -> Path:
+    """An A4 PDF whose every page is mostly ink, so a rendered page is a full-size picture."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    for number in range(1, pages + 1):
+        pdf.setFillColorRGB(0.1 * number, 0.4, 0.8)
+        pdf.rect(40, 40, A4[0] - 80, A4[1] - 80, fill=1, stroke=0)
+        pdf.setFillColorRGB(1, 1, 1)
+        pdf.setFont("Helvetica-Bold", 48)
+        pdf.drawString(80, A4[1] - 160, f"Page {number}")
+        pdf.showPage()
+    pdf.save()
+    return path
+
+
+def _app_with_pdf(services, tmp_path: Path, pages: int) -> int:  # type: ignore[no-untyped-def]
+    from desktop_app.usecases.scans import STORED, attach_file, resolve_target
+
+    app = services.new_application("张三", 2026)
+    pdf = _numbered_pdf(tmp_path / "身份证人像面.pdf", pages)
+    outcome = attach_file(services, app, resolve_target(services, app, "basic"), pdf, kind="id_card_front")
+    assert outcome.status == STORED, outcome.message
+    return app
+
+
+def test_pdf_pages_are_rendered_one_at_a_time_each_written_before_the_next(services, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Memory holds one page however long the PDF: page k+1 is rendered only after page k is on disk and freed."""
+    from desktop_app.scans import pdfrender
+
+    pages = 5
+    app = _app_with_pdf(services, tmp_path, pages)
+    out = tmp_path / "upload"
+    rendered: list[weakref.ref[Image.Image]] = []
+    on_disk_before: list[list[str]] = []  # JPEGs already written (in the work folder) when each page is rendered
+    alive_before: list[int] = []  # earlier pages still in memory when each page is rendered
+    real_render = pdfrender._render
+
+    def spy(doc, index: int, dpi: int) -> Image.Image:  # type: ignore[no-untyped-def]
+        on_disk_before.append(sorted(p.name for p in tmp_path.glob(".upload-*/*/*.jpg")))
+        # No gc.collect(): a page must be gone by reference counting alone, not at some later collection.
+        alive_before.append(sum(ref() is not None for ref in rendered))
+        page = real_render(doc, index, dpi)
+        rendered.append(weakref.ref(page))
+        return page
+
+    monkeypatch.setattr(pdfrender, "_render", spy)
+    result = upload_export(services, app, out)
+
+    assert result.problems == []
+    names = [f.name for f in result.files]
+    assert names == [f"00_基本信息_身份证人像面_第{k}页.jpg" for k in range(1, pages + 1)]
+    assert len(on_disk_before) == pages, "every page goes through the per-page renderer"
+    assert on_disk_before == [sorted(names[:k]) for k in range(pages)]
+    assert alive_before == [0] * pages
+    for item in result.files:
+        path = out / item.folder / item.name
+        assert path.stat().st_size == item.size <= 2048 * 1024
+        with Image.open(path) as im:
+            assert im.format == "JPEG" and im.size == (1240, 1754)  # A4 at 150 dpi
+
+
+def test_a_pdf_page_failing_halfway_leaves_no_part_of_that_file(services, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_app.scans import pdfrender
+    from desktop_app.scans.errors import ScanRefused
+    from desktop_app.scans.normalise import DAMAGED_PDF
+
+    app = _app_with_pdf(services, tmp_path, 4)
+    real_render = pdfrender._render
+
+    def third_page_breaks(doc, index: int, dpi: int) -> Image.Image:  # type: ignore[no-untyped-def]
+        if index == 2:
+            raise ScanRefused(DAMAGED_PDF)
+        return real_render(doc, index, dpi)
+
+    monkeypatch.setattr(pdfrender, "_render", third_page_breaks)
+    out = tmp_path / "upload"
+    result = upload_export(services, app, out)
+
+    assert result.files == []
+    assert len(result.problems) == 1 and result.problems[0].endswith(ScanRefused(DAMAGED_PDF).message)
+    assert sorted(p.name for p in out.rglob("*") if p.is_file()) == [LISTING_NAME]
+    listing = (out / LISTING_NAME).read_text(encoding="utf-8-sig")
+    assert "共 0 个文件" in listing and "以下材料未能导出" in listing and "_第1页" not in listing
