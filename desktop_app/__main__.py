@@ -14,11 +14,19 @@ def _finish(code: int) -> None:
     import logging
     import os
 
+    from desktop_app.cli import BROKEN_PIPE, silence_stdout
+
     try:
         sys.stdout.flush()
-        sys.stderr.flush()
-    except (OSError, ValueError):  # a closed pipe: nothing more to say
+    except BrokenPipeError:  # buffered output met a closed pipe (`… | head`): as main() does for it
+        silence_stdout()
+        code = BROKEN_PIPE
+    except (OSError, ValueError):
         code = code or 1
+    try:
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
     logging.shutdown()
     os._exit(code)
 

@@ -192,6 +192,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a command whose output pipe was closed
+
+
+def silence_stdout() -> None:
+    """Point stdout at the null device so the final flush does not fail on the closed pipe again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
@@ -218,6 +232,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("已取消\n")
         return 130
+    except BrokenPipeError:
+        # The reader of our output went away (`… | head`): stop quietly, as shell tools do on SIGPIPE.
+        silence_stdout()
+        return BROKEN_PIPE
     except SystemExit as exc:  # argparse --help
         return int(exc.code or 0)
     except Exception as exc:  # the last line of defence: one Chinese line, details in the log

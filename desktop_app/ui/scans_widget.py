@@ -482,6 +482,13 @@ class AttachmentsWidget(QWidget):
                           owner=self)
 
     def _crop(self, attachment_id: int, edits: dict[str, Any], picture: QImage) -> None:
+        current = next((a for a in self.services.load(self.app_id).attachments if a.id == attachment_id), None)
+        if current is None:
+            return  # removed while the picture was being opened
+        if {k: v for k, v in current.edits.items() if k != "crop"} != edits:
+            # Turned while the picture was being opened: a crop drawn on the old picture would cut the wrong part.
+            self.status.setText("图片在打开期间被旋转了，请重新点击“裁剪…”。")
+            return
         dialog = CropDialog(picture, self)
         if not self.run_dialog(dialog):
             return

@@ -173,3 +173,21 @@ def test_usage_errors_and_help_speak_chinese(capsys: pytest.CaptureFixture[str])
         assert "required" not in line and "invalid" not in line
     code, out, _ = run(capsys, "set", "--help")
     assert code == 0 and out.startswith("用法：zhicheng set") and "显示本帮助并退出" in out
+
+
+def test_a_closed_output_pipe_ends_the_command_quietly(tmp_path: Path) -> None:
+    """`zhicheng list | head -1`: no 程序内部错误 when the reader goes away, exit 141 as shell tools do."""
+    env = dict(os.environ, ZHICHENG_HOME=str(tmp_path / "h"))
+    for year in range(2020, 2026):
+        subprocess.run([sys.executable, "-m", "desktop_app", "new", "--name", "李", "--year", str(year)], cwd=REPO,
+                       env=env, check=True, capture_output=True, timeout=120)
+    # Unbuffered, the write itself fails; buffered (the default), the flush at the end does.
+    for unbuffered in ("1", ""):
+        run_env = dict(env, PYTHONUNBUFFERED=unbuffered)
+        proc = subprocess.Popen([sys.executable, "-m", "desktop_app", "list"], cwd=REPO, env=run_env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.close()  # the reader is gone before anything was written
+        err = proc.stderr.read().decode()
+        assert proc.wait(timeout=120) == 141, (unbuffered, err)
+        assert "程序内部错误" not in err and "Traceback" not in err

@@ -274,3 +274,24 @@ def test_crop_decodes_the_picture_off_the_gui_thread(qtbot, services, education_
     assert len(decoded_on) == 1 and decoded_on[0] is not threading.main_thread()
     assert widget.crop_button.isEnabled() and widget.status.text() == ""
     assert "crop" not in services.load(app_id).attachments[0].edits
+
+
+def test_turning_a_picture_while_its_crop_opens_asks_to_crop_again(qtbot, services, education_entry, synchronous,
+                                                                   tmp_path):
+    from desktop_app.ui import worker
+    from desktop_app.ui.scans_widget import AttachmentsWidget
+
+    app_id, entry_id = education_entry
+    widget = AttachmentsWidget(services, app_id, "education", entry_id)
+    qtbot.addWidget(widget)
+    widget.add_files([_photo(tmp_path / "本科毕业证书.jpg")])
+    widget.list.item(0).setSelected(True)
+    worker.set_synchronous(False)
+    shown: list[object] = []
+    widget.run_dialog = lambda dialog: shown.append(dialog) or True  # type: ignore[method-assign]
+    widget.crop_selected()
+    widget.rotate_selected(90)  # before the decoded picture arrives (the event loop has not run yet)
+    qtbot.waitUntil(lambda: widget.crop_button.isEnabled(), timeout=30_000)
+    assert shown == []  # a crop drawn on the unturned picture would cut the wrong part
+    assert widget.status.text() == "图片在打开期间被旋转了，请重新点击“裁剪…”。"
+    assert services.load(app_id).attachments[0].edits == {"rotate": 90}
