@@ -13,15 +13,38 @@ FEATURES = ("storage", "scans", "packet", "backup")
 ALLOWED_THIRD_PARTY_IN_PURE = {"chinese_calendar"}
 
 
-def imports_of(path: Path) -> set[str]:
+def _module_name(path: Path) -> list[str]:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    return parts[:-1] if parts[-1] == "__init__" else parts
+
+
+def imports_of(path: Path, module: list[str] | None = None) -> set[str]:
+    """Every module a file imports, absolute: relative imports resolved, `from pkg import mod` seen as pkg.mod."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     names: set[str] = set()
+    module = module or _module_name(path)
+    package = module if path.name == "__init__.py" else module[:-1]
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package[: len(package) - (node.level - 1)]
+                target = ".".join([*base, *([node.module] if node.module else [])])
+            else:
+                target = node.module or ""
+            names.add(target)
+            # The imported names may be submodules (`from desktop_app import storage`).
+            names.update(f"{target}.{alias.name}" for alias in node.names)
     return names
+
+
+def test_the_import_reader_sees_relative_and_package_imports(tmp_path: Path) -> None:
+    probe = tmp_path / "probe.py"
+    probe.write_text("from desktop_app import storage\nfrom ..backup import archive\nfrom . import plan\n",
+                     encoding="utf-8")
+    found = imports_of(probe, ["desktop_app", "packet", "probe"])
+    assert {"desktop_app.storage", "desktop_app.backup.archive", "desktop_app.packet.plan"} <= found
 
 
 def modules_under(part: str) -> list[Path]:
