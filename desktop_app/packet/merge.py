@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from pypdf import PdfReader, PdfWriter, Transformation
 from pypdf.generic import (
@@ -17,6 +18,7 @@ from pypdf.generic import (
     StreamObject,
 )
 
+from desktop_app.errors import UserError
 from desktop_app.packet.plan import Box, ImageSlot, PageMap, PdfSlot
 from desktop_app.packet.sanitize import placeable_copy
 
@@ -79,7 +81,25 @@ def _place_images(writer: PdfWriter, page, slots: list[ImageSlot]) -> None:  # t
     page[NameObject("/Contents")] = ArrayObject([writer._add_object(content), *parts])
 
 
+class PlacementError(UserError):
+    """An imported PDF page could not be merged into the packet."""
+
+
+def trial_merge(source: Any) -> None:
+    """Merge a placeable page onto a blank A4 page in a scratch writer; raises what the real merge would."""
+    blank = PdfWriter().add_blank_page(595, 842)
+    blank.merge_transformed_page(source, Transformation(), over=False)
+
+
 def _place_pdf_page(page, slot: PdfSlot) -> None:  # type: ignore[no-untyped-def]
+    try:
+        _merge_pdf_page(page, slot)
+    except Exception as exc:  # noqa: BLE001 - pypdf on a malformed page: name the material, never a traceback
+        raise PlacementError(f"证明材料“{slot.title}”的 PDF 页面无法放入打印材料",
+                             "请把该 PDF 打印后扫描成图片，删除原文件后重新添加") from exc
+
+
+def _merge_pdf_page(page, slot: PdfSlot) -> None:  # type: ignore[no-untyped-def]
     source = placeable_copy(slot.page)
     visible = source.cropbox
     x0, y0 = float(visible.left), float(visible.bottom)

@@ -12,7 +12,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -35,7 +35,7 @@ from desktop_app.packet.form_pages import (
     toc_placeholder,
 )
 from desktop_app.packet.layout import Text
-from desktop_app.packet.merge import merge
+from desktop_app.packet.merge import merge, trial_merge
 from desktop_app.packet.plan import PageMap, Part, build_page_map
 from desktop_app.packet.render import render_pages
 from desktop_app.packet.sanitize import placeable_copy, sanitize_writer
@@ -45,6 +45,7 @@ from desktop_app.packet.scan_pages import (
     PreparedImage,
     PrepareJob,
     cache_path,
+    cached_image,
     freeze_edits,
     prepare_many,
     save_prepared,
@@ -94,9 +95,10 @@ class ScanAccess:
     normalise: Normaliser | None = None
     image_pages: Callable[[Path, Mapping[str, Any]], list[int]] = lambda path, edits: [0]
     pdf_pages: Callable[[Path, Mapping[str, Any]], list[Any]] = _open_pdf_default
-    # The n-th chosen page of a PDF attachment as an upright picture (for pages that cannot be placed as
-    # pages: fonts not embedded). None: such a page stops the packet with a message instead.
-    pdf_raster: Callable[[Path, Mapping[str, Any], int], Image.Image] | None = None
+    # Chosen pages of a PDF attachment (by position among the chosen ones) as upright pictures, one at a
+    # time, for pages that cannot be placed as pages (fonts not embedded). None: such a page stops the
+    # packet with a message instead.
+    pdf_raster: Callable[[Path, Mapping[str, Any], Sequence[int]], Iterable[Image.Image]] | None = None
 
 
 @dataclass(frozen=True)
@@ -273,8 +275,27 @@ def material_jobs(source: PacketSource) -> list[PrepareJob]:
 
 
 RASTER_DPI = 200
+RASTER_MAX_SIDE = round(842 * RASTER_DPI / 72)  # an A4 page's long side at that resolution
 UNEMBEDDED_RASTERISED = "证明材料“{name}”第 {pages} 页的字体没有嵌入文件，已转为图片放入：请核对打印出来的文字是否清楚"
-UNEMBEDDED_REFUSED = "证明材料“{name}”第 {pages} 页使用了没有嵌入文件的字体（{fonts}），打印时可能缺字"
+MALFORMED_RASTERISED = "证明材料“{name}”第 {pages} 页的内部结构有问题，已转为图片放入：请核对打印出来的内容是否完整"
+UNEMBEDDED_REFUSED = "证明材料“{name}”第 {pages} 页使用了没有嵌入文件的字体，打印时可能缺字"
+
+
+FONTS, STRUCTURE = "fonts", "structure"
+
+
+def _needs_picture(page: Any) -> str | None:
+    """Why a PDF page must be printed as a picture (FONTS: it uses fonts not in the file; STRUCTURE: it
+    is too malformed for pypdf to place, and a rendered picture is the safe way to print it), or None."""
+    try:
+        copy = placeable_copy(page)
+        if page_unembedded_fonts(copy):
+            return FONTS
+        trial_merge(copy)  # what the merge will do, on a blank page: malformed resources fail here
+        return None
+    except Exception:  # noqa: BLE001 - hostile or malformed page structure: rasterise rather than fail
+        log.info("cannot place a PDF page as it is; placing it as a picture", exc_info=True)
+        return STRUCTURE
 
 
 def _placeable_pdf_pages(source: PacketSource, att: Attachment, path: Path, run: _Run) -> list[Any]:
@@ -282,30 +303,49 @@ def _placeable_pdf_pages(source: PacketSource, att: Attachment, path: Path, run:
 
     A page whose fonts are not in the file (common in PDFs from online systems: STSong-Light, the
     standard 14 fonts) would print with substitutes or empty boxes, so it is rendered once at 200 dpi
-    (cached like a scan's print page) and placed as a picture; the person is told which pages.
+    to fit A4 (cached like a scan's print page) and placed as a picture; the person is told which pages.
     """
     edits = dict(att.edits or {})
     pages: list[Any] = list(source.scans.pdf_pages(path, edits))
     name = att.display_name or att.original_name
-    flagged = [(n, fonts) for n, page in enumerate(pages) if (fonts := page_unembedded_fonts(placeable_copy(page)))]
+    reasons = {n: why for n, page in enumerate(pages) if (why := _needs_picture(page))}
+    flagged = list(reasons)
     if not flagged:
         return pages
-    numbers = "、".join(str(n + 1) for n, _ in flagged)
+    chosen = [int(p) for p in edits.get("pages") or []]
+
+    def numbers_of(which: list[int]) -> str:  # the page numbers of the file, not positions among the chosen
+        return "、".join(str(chosen[n] if n < len(chosen) else n + 1) for n in which)
+
+    numbers = numbers_of(flagged)
     if source.scans.pdf_raster is None:
-        fonts = "、".join(sorted({f.lstrip("/") for _, found in flagged for f in found}))
-        raise MaterialError(UNEMBEDDED_REFUSED.format(name=name, pages=numbers, fonts=fonts),
+        raise MaterialError(UNEMBEDDED_REFUSED.format(name=name, pages=numbers),
                             "请向出具单位索取嵌入字体的 PDF，或打印后扫描成图片再添加")
     # The chosen pages are part of the key: page n of another selection is another page.
-    frozen = (*freeze_edits(edits), ("pages", json.dumps(edits.get("pages"))), ("raster", str(RASTER_DPI)))
-    for n, _fonts in flagged:
-        job = PrepareJob(path, att.sha256, n, frozen, source.cache_dir)
-        target = cache_path(job.cache_dir, job.sha256, job.page, job.edits)
-        if target.is_file():
-            with Image.open(target) as done:
-                pages[n] = PreparedImage(target, done.width, done.height, done.mode == "L")
+    frozen = (*freeze_edits(edits), ("pages", json.dumps(edits.get("pages"))), ("raster", str(RASTER_MAX_SIDE)))
+    jobs = {n: PrepareJob(path, att.sha256, n, frozen, source.cache_dir) for n in flagged}
+    missing = []
+    for n, job in jobs.items():
+        cached = cached_image(cache_path(job.cache_dir, job.sha256, job.page, job.edits))
+        if cached is None:
+            missing.append(n)
         else:
-            pages[n] = save_prepared(job, source.scans.pdf_raster(path, edits, n))
-    run.notices.append(UNEMBEDDED_RASTERISED.format(name=name, pages=numbers))
+            pages[n] = cached
+    if missing:
+        pictures = source.scans.pdf_raster(path, edits, missing)
+        try:
+            for n, picture in zip(missing, pictures, strict=True):
+                pages[n] = save_prepared(jobs[n], picture)
+        except OSError as exc:
+            raise MaterialError(f"无法保存证明材料“{name}”的打印图片", "请检查磁盘空间后重试") from exc
+        finally:
+            close = getattr(pictures, "close", None)
+            if close is not None:
+                close()  # the renderer's open document is released on this thread
+    for why, template in ((FONTS, UNEMBEDDED_RASTERISED), (STRUCTURE, MALFORMED_RASTERISED)):
+        these = [n for n in flagged if reasons[n] == why]
+        if these:
+            run.notices.append(template.format(name=name, pages=numbers_of(these)))
     return pages
 
 
@@ -334,6 +374,10 @@ def prepare_scans(source: PacketSource, options: PacketOptions, run: _Run) -> tu
             raise
         except UserError as exc:
             raise MaterialError(f"证明材料“{name}”无法放入打印材料：{exc.message}", exc.next_step) from exc
+        except Exception as exc:  # a file the readers choke on: name it instead of an internal error
+            log.warning("attachment %s cannot be placed", att.id, exc_info=True)
+            raise MaterialError(f"证明材料“{name}”无法放入打印材料：文件内容无法识别",
+                                "请在证明材料中删除后重新添加该文件，或打印后扫描成图片再添加") from exc
         materials.append(material)
 
     def on_done(done: int, total: int) -> None:

@@ -74,14 +74,34 @@ def find_active(obj: Any, seen: set[int] | None = None, depth: int = 0) -> list[
 _SHOW_TEXT = (b"Tj", b"TJ", b"'", b'"')
 
 
+def _forms_share_page_fonts(resources: DictionaryObject) -> bool:
+    """Whether a form on the page draws with the page's own fonts (no resources of its own, or the very
+    same dictionary): then the page's content alone does not show which fonts are used."""
+    xobjects = resources.get("/XObject")
+    xobjects = xobjects.get_object() if xobjects is not None else None
+    if not isinstance(xobjects, DictionaryObject):
+        return False
+    for ref in xobjects.values():
+        xobject = ref.get_object() if ref is not None else None
+        if isinstance(xobject, DictionaryObject) and xobject.get("/Subtype") == "/Form":
+            own = xobject.get("/Resources")
+            own = own.get_object() if own is not None else None
+            if own is None or own is resources:
+                return True
+    return False
+
+
 def drop_unused_fonts(page: Any) -> None:
     """Remove page fonts that select a face but never show text with it (reportlab's idle Helvetica),
     so an imported page does not bring a non-embedded font into the packet. The page must belong to a writer."""
     resources = page.get("/Resources")
-    fonts = resources.get_object().get("/Font") if resources is not None else None
+    resources = resources.get_object() if resources is not None else None
+    fonts = resources.get("/Font") if isinstance(resources, DictionaryObject) else None
     if not fonts:
         return
     fonts = fonts.get_object()
+    if not isinstance(fonts, DictionaryObject) or _forms_share_page_fonts(resources):
+        return
     content = page.get_contents()
     if content is None:
         return

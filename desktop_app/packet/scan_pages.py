@@ -115,12 +115,27 @@ def _open(source: Path | bytes) -> Image.Image:
     return Image.open(io.BytesIO(source) if isinstance(source, bytes) else source)
 
 
+def cached_image(target: Path) -> PreparedImage | None:
+    """A prepared page from the cache, or None when it is not there or unreadable (then it is removed:
+    a power cut can leave an empty file behind, and it must be prepared again rather than trusted)."""
+    if not target.is_file():
+        return None
+    try:
+        with Image.open(target) as done:
+            if done.format != "JPEG":
+                raise OSError("not a JPEG")
+            return PreparedImage(target, done.width, done.height, done.mode == "L")
+    except Exception:  # noqa: BLE001 - any unreadable cache file is simply made again
+        log.info("discarding unreadable cached page %s", target.name)
+        target.unlink(missing_ok=True)
+        return None
+
+
 def ready_image(job: PrepareJob) -> PreparedImage | None:
     """The prepared page when no pixel work is needed (cached, or usable as is); reads headers only."""
-    target = cache_path(job.cache_dir, job.sha256, job.page, job.edits)
-    if target.is_file():
-        with Image.open(target) as done:
-            return PreparedImage(target, done.width, done.height, done.mode == "L")
+    cached = cached_image(cache_path(job.cache_dir, job.sha256, job.page, job.edits))
+    if cached is not None:
+        return cached
     with _open(job.source) as im:
         if _usable_as_is(im, job) and isinstance(job.source, Path):
             return PreparedImage(job.source, im.width, im.height, im.mode == "L")

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from pypdf import PdfReader
-from pypdf.generic import DictionaryObject
+from pypdf.generic import ArrayObject, DictionaryObject
 
 from desktop_app.errors import UserError
 from desktop_app.packet.merge import SCAN_PREFIX
@@ -30,13 +30,17 @@ def _fonts(resources: object, visited: set[int] | None = None) -> list[Dictionar
     if not isinstance(resources, DictionaryObject) or id(resources) in visited:
         return fonts  # nothing to look at, or a form that (maliciously) contains itself
     visited.add(id(resources))
-    for ref in (_resolved(resources.get("/Font")) or {}).values():
-        fonts.append(ref.get_object())
-    for name, ref in (_resolved(resources.get("/XObject")) or {}).items():
+    font_dict = _resolved(resources.get("/Font"))
+    if isinstance(font_dict, DictionaryObject):
+        fonts.extend(f for f in (_resolved(ref) for ref in font_dict.values()) if isinstance(f, DictionaryObject))
+    xobjects = _resolved(resources.get("/XObject"))
+    if not isinstance(xobjects, DictionaryObject):
+        return fonts
+    for name, ref in xobjects.items():
         if str(name).startswith(SCAN_PREFIX):
             continue  # our placed JPEGs: parsing them would read ~100 MB of picture data
-        xobject = ref.get_object()
-        if xobject.get("/Subtype") == "/Form":
+        xobject = _resolved(ref)
+        if isinstance(xobject, DictionaryObject) and xobject.get("/Subtype") == "/Form":
             fonts.extend(_fonts(xobject.get("/Resources"), visited))
     return fonts
 
@@ -53,14 +57,15 @@ def page_unembedded_fonts(page: Any, seen: set[int] | None = None) -> set[str]:
         if id(font) in seen:
             continue
         seen.add(id(font))
-        descendants = font.get("/DescendantFonts")
-        targets = [d.get_object() for d in descendants] if descendants else [font]
+        descendants = _resolved(font.get("/DescendantFonts"))
+        targets = [_resolved(d) for d in descendants] if isinstance(descendants, ArrayObject) else [font]
         for target in targets:
-            if target.get("/Subtype") == "/Type3":
+            if not isinstance(target, DictionaryObject) or target.get("/Subtype") == "/Type3":
                 continue
-            descriptor = target.get("/FontDescriptor")
-            descriptor = descriptor.get_object() if descriptor is not None else None
-            if descriptor is None or not any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+            descriptor = _resolved(target.get("/FontDescriptor"))
+            if not isinstance(descriptor, DictionaryObject) or not any(
+                k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")
+            ):
                 missing.add(str(target.get("/BaseFont", "?")))
     return missing
 

@@ -277,8 +277,10 @@ def check_decodes(source: Source, page: int = 0) -> None:
             im.draft(None, (max(1, im.width // 8), max(1, im.height // 8)))
         im.load()
         # Orientation and colour conversion can fail on odd metadata: try them now, on a small copy.
-        if max(im.size) > 1024 and im.mode in ("RGB", "RGBA", "L", "LA", "CMYK", "I;16", "I", "F", "P", "1"):
-            im = im.reduce(max(1, max(im.size) // 512)) if im.mode not in ("P", "1") else im
+        if im.mode.startswith("I;16"):
+            im = im.convert("I")  # 16-bit scans are accepted (printed scaled to 8 bit); reduce() needs 32-bit
+        if max(im.size) > 1024 and im.mode in ("RGB", "RGBA", "L", "LA", "CMYK", "I", "F"):
+            im = im.reduce(max(1, max(im.size) // 512))
         to_srgb(_upright(im))
 
 

@@ -53,8 +53,9 @@ def _opened(data: bytes, password: str) -> Iterator[Any]:
         buffer.close()
 
 
-def _render(doc: Any, page_index: int, dpi: int) -> Image.Image:
-    """One page of an open QPdfDocument as an RGB picture on white; raises ScanRefused."""
+def _render(doc: Any, page_index: int, dpi: int, max_side: int = MAX_SIDE) -> Image.Image:
+    """One page of an open QPdfDocument as an RGB picture on white, its long side at most `max_side`
+    pixels (a poster-sized page is scaled down, not rendered at full size); raises ScanRefused."""
     from PySide6.QtCore import QSize
     from PySide6.QtGui import QImage
 
@@ -63,7 +64,7 @@ def _render(doc: Any, page_index: int, dpi: int) -> Image.Image:
     points = doc.pagePointSize(page_index)
     width = max(1, round(points.width() * dpi / 72))
     height = max(1, round(points.height() * dpi / 72))
-    scale = min(1.0, MAX_SIDE / max(width, height))
+    scale = min(1.0, min(max_side, MAX_SIDE) / max(width, height))
     size = QSize(max(1, round(width * scale)), max(1, round(height * scale)))
     image = doc.render(page_index, size)
     if image.isNull():
@@ -87,6 +88,7 @@ def iter_pdf_pages(
     edits: Mapping[str, Any] | None = None,
     dpi: int = DEFAULT_DPI,
     pages: Sequence[int] | None = None,
+    max_side: int = MAX_SIDE,
 ) -> Generator[Image.Image, None, None]:
     """The chosen pages of a PDF attachment, rendered one at a time as upright pictures with its rotation and crop.
 
@@ -102,7 +104,7 @@ def iter_pdf_pages(
     with _opened(data, password) as doc:
         for index in pages:
             # No local name for the picture: a suspended generator must not hold the page it handed out.
-            yield apply_edits(_render(doc, index, dpi), edits)
+            yield apply_edits(_render(doc, index, dpi, max_side), edits)
 
 
 def render_pdf_pages(blob: Source, edits: Mapping[str, Any] | None = None, dpi: int = DEFAULT_DPI) -> list[Image.Image]:

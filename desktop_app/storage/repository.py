@@ -379,6 +379,24 @@ class Repository:
             con.execute(update(attachments).where(attachments.c.id == attachment_id).values(**values))
             self._touch(con, row.application_id)
 
+    def merge_edits(self, attachment_id: int, changes: Mapping[str, Any]) -> dict[str, Any]:
+        """Change some edits of an attachment in one transaction, keeping the others as they are now
+        (a value None removes the key); returns the edits stored."""
+        with self.engine.begin() as con:
+            row = con.execute(select(attachments).where(attachments.c.id == attachment_id)).first()
+            if row is None:
+                raise NotFoundError(f"没有编号为 {attachment_id} 的附件", "它可能刚被删除，请刷新后重试")
+            edits = dict(json.loads(row.edits or "{}"))
+            for key, value in changes.items():
+                if value is None:
+                    edits.pop(key, None)
+                else:
+                    edits[key] = value
+            con.execute(update(attachments).where(attachments.c.id == attachment_id)
+                        .values(edits=json.dumps(edits, ensure_ascii=False)))
+            self._touch(con, row.application_id)
+        return edits
+
     def delete_attachment(self, attachment_id: int) -> None:
         """Detach a scan (its blob stays in the store; other attachments may share it)."""
         with self.engine.begin() as con:

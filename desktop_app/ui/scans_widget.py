@@ -495,9 +495,7 @@ class AttachmentsWidget(QWidget):
         crop = None if dialog.cleared else dialog.label.fractions()
         if crop is None and not dialog.cleared:
             return
-        if crop is not None:
-            edits["crop"] = crop
-        self.services.repo.update_attachment(attachment_id, edits=edits)
+        self.services.repo.merge_edits(attachment_id, {"crop": crop})  # None (cleared) removes it
         self.refresh()
         self.changed.emit()
 

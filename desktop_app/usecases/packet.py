@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +21,10 @@ from desktop_app.packet.pipeline import (
     material_jobs,
 )
 from desktop_app.packet.scan_pages import (
+    PASS_LONG,
     PrepareJob,
     cache_path,
+    cached_image,
     needs_rendering,
     prepare_many,
     print_picture,
@@ -66,16 +70,17 @@ def _pdf_pages(path: Path, edits: Mapping[str, Any]) -> list[Any]:
     return scan_normalise.pdf_pages(path, edits)
 
 
-def _pdf_raster(path: Path, edits: Mapping[str, Any], position: int) -> Image.Image:
-    """The `position`-th chosen page of a PDF attachment rendered upright (QtPdf), for printing as a picture."""
-    from desktop_app.packet.pipeline import RASTER_DPI
+def _pdf_raster(path: Path, edits: Mapping[str, Any], positions: Sequence[int]) -> Iterator[Image.Image]:
+    """Some of a PDF attachment's chosen pages (by position among them) rendered upright with QtPdf, one at a
+    time, to fit an A4 page at the packet's raster resolution (a poster-sized page is not rendered huge)."""
+    from desktop_app.packet.pipeline import RASTER_DPI, RASTER_MAX_SIDE
     from desktop_app.scans import pdfrender
 
     data = path.read_bytes()
     password = str(edits.get("pdf_password", "") or "")
-    index = scan_normalise.selected_pages(edits, scan_normalise.pdf_page_count(data, password))[position]
-    picture = pdfrender.render_pdf_page(data, index, RASTER_DPI, password)
-    return scan_normalise.apply_edits(picture, {"rotate": edits.get("rotate", 0)})
+    chosen = scan_normalise.selected_pages(edits, scan_normalise.pdf_page_count(data, password))
+    return pdfrender.iter_pdf_pages(data, edits, RASTER_DPI, pages=[chosen[p] for p in positions],
+                                    max_side=RASTER_MAX_SIDE)
 
 
 SCAN_ACCESS = ScanAccess(normalise=normalise_for_print, image_pages=_image_pages, pdf_pages=_pdf_pages,
@@ -151,26 +156,63 @@ def prepare_attachment_pages(
     return len(prepare_many(jobs, is_cancelled=is_cancelled, on_done=on_done))
 
 
+class PixelBudget:
+    """Bounds the pixels decoded at once by the import threads (memory ≈ 4 bytes a pixel, twice over while
+    a picture is made upright and sRGB). A picture larger than the whole budget waits until it is alone."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._used = 0
+        self._free = threading.Condition()
+
+    @contextmanager
+    def hold(self, pixels: int) -> Iterator[None]:
+        """Wait until `pixels` (at most the whole budget) are free, keep them for the block."""
+        need = max(1, min(pixels, self.limit))
+        with self._free:
+            self._free.wait_for(lambda: self._used + need <= self.limit)
+            self._used += need
+        try:
+            yield
+        finally:
+            with self._free:
+                self._used -= need
+                self._free.notify_all()
+
+
+# Three 300-dpi A4 scans or a dozen half-decoded phone photos at once; one 600-dpi poster scan alone.
+IMPORT_PIXELS = PixelBudget(40_000_000)
+
+
 def import_page_check(services: Any, sha256: str) -> PageCheck:
     """The import's decode check that also prepares the page's print picture (one decode per page).
 
-    Pages printable as they are (upright JPEGs up to 300 dpi) and pages already cached get the plain,
-    cheaper decode check. A failure to write the cache is not the file's fault: it is logged and the
-    packet prepares the page later.
+    Pages printable as they are (upright JPEGs up to 300 dpi) get the plain, cheaper decode check; pages
+    already prepared from these very bytes are accepted as they were then. A failure to write the cache
+    is not the file's fault: it is logged and the packet prepares the page later.
     """
     folder = cache_dir(services)
 
     def check(data: bytes, page: int) -> None:
         job = PrepareJob(data, sha256, page, (), folder, normalise_for_print)
         with scan_normalise.pillow_errors():
-            scan_normalise.open_page(data, page).close()  # oversized pages are refused before decoding
-            picture = print_picture(job) if needs_rendering(job) else None
-        if picture is None:
+            header = scan_normalise.open_page(data, page)  # oversized pages are refused before decoding
+            halved = header.format == "JPEG" and max(header.size) > PASS_LONG  # decoded at half scale
+            pixels = header.width * header.height // (4 if halved else 1)
+            header.close()
+            if cached_image(cache_path(folder, sha256, page, ())) is not None:
+                return  # these very bytes were decoded into this print page before: accepted then, accepted now
+            render = needs_rendering(job)
+        if not render:
             scan_normalise.check_decodes(data, page)
             return
-        try:
-            save_prepared(job, picture)
-        except OSError:
-            log.warning("could not cache a print page during import", exc_info=True)
+        with IMPORT_PIXELS.hold(pixels):
+            with scan_normalise.pillow_errors():
+                picture = print_picture(job)
+            try:
+                save_prepared(job, picture)
+            except OSError:
+                log.warning("could not cache a print page during import", exc_info=True)
+            del picture  # freed before the budget is given back
 
     return check

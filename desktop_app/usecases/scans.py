@@ -247,13 +247,10 @@ def page_count(services: Any, attachment: Attachment) -> int:
 def choose_pages(services: Any, attachment: Attachment, text: str) -> list[int]:
     """Keep only the pages in `text` ("1,3-4"; empty for all) as an edit; returns the 1-based pages kept."""
     count = page_count(services, attachment)
-    edits = dict(attachment.edits)
-    if text.strip():
-        edits["pages"] = parse_pages(text, count)
-    else:
-        edits.pop("pages", None)
-    services.repo.update_attachment(attachment.id, edits=edits)
-    return list(edits.get("pages") or range(1, count + 1))
+    pages = parse_pages(text, count) if text.strip() else None
+    # Only "pages" changes: a turn made meanwhile (counting reads the whole file) is kept.
+    services.repo.merge_edits(attachment.id, {"pages": pages})
+    return list(pages or range(1, count + 1))
 
 
 def attach_file(services: Any, app_id: int, target: Target, path: Path, **options: Any) -> ImportOutcome:
@@ -276,13 +273,22 @@ class _Checked:
     stored: Future[Any] | None = None  # the bytes being written into the blob store
 
 
-# Files read and checked ahead of the one being attached; bounds memory to a few files' bytes.
+# Files read and checked ahead of the one being attached, and how many bytes they may hold together
+# (a few phone photos, or one 200 MB file alone).
 LOOKAHEAD = 6
+LOOKAHEAD_BYTES = 256 * 1024 * 1024
 # Decoding uses the CPU, storing mostly waits for the disk (fsync): separate threads keep both busy.
 # One decoding thread more than cores covers the moments a decoder waits for a read or a write
 # (measured on 2 cores: 2 threads 8.0 s, 3 threads 6.9 s, 4 threads 6.9–7.6 s and 60 MB more memory).
 DECODE_THREADS = min(4, (os.cpu_count() or 2) + 1)
 STORE_THREADS = 2
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # reading it will say what is wrong
 
 
 def _store_ahead(services: Any, data: bytes, sha: str, path: Path) -> None:
@@ -317,17 +323,27 @@ def attach_files(
     The decode check of each page is the decode that prepares its print page (cached for the packet).
     Pillow, zlib and hashlib release the GIL, so the decoding threads use both cores while the store
     threads wait for the disk and this one records; recording stays sequential so duplicates within
-    the batch are caught. At most LOOKAHEAD + 1 files are held in memory at once. Closing the
-    generator early (cancel) waits only for the files in flight.
+    the batch are caught. At most LOOKAHEAD + 1 files (LOOKAHEAD_BYTES, or one larger file) are held in
+    memory at once, and IMPORT_PIXELS bounds the pictures decoded together. Closing the generator early
+    (cancel) waits only for the files in flight.
     """
     with ThreadPoolExecutor(DECODE_THREADS, "examine") as pool, ThreadPoolExecutor(STORE_THREADS, "store") as store:
-        pending = [pool.submit(_read_and_examine, services, p, password, store) for p in paths[:LOOKAHEAD]]
+        pending: list[tuple[Future[_Checked], int]] = []  # in the order of `paths`, with each file's size
+        queued = 0
+
+        def read_ahead() -> None:
+            nonlocal queued
+            while queued < len(paths) and len(pending) < LOOKAHEAD:
+                size = _size(paths[queued])
+                if pending and sum(held for _, held in pending) + size > LOOKAHEAD_BYTES:
+                    break
+                pending.append((pool.submit(_read_and_examine, services, paths[queued], password, store), size))
+                queued += 1
+
         try:
-            for index, path in enumerate(paths):
-                if index + LOOKAHEAD < len(paths):
-                    pending.append(pool.submit(_read_and_examine, services, paths[index + LOOKAHEAD], password,
-                                               store))
-                checked = pending.pop(0).result()
+            for path in paths:
+                read_ahead()
+                checked = pending.pop(0)[0].result()
                 if checked.refused is not None or checked.data is None:
                     yield replace(checked.refused or ImportOutcome(path.name, REFUSED, ""), source=path)
                     continue
@@ -337,7 +353,7 @@ def attach_files(
                                        examined=checked.examined, sha256=checked.sha256, **options)
                 yield replace(outcome, source=path)
         finally:
-            for future in pending:
+            for future, _size_held in pending:
                 future.cancel()
 
 

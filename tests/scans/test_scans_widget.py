@@ -295,3 +295,24 @@ def test_turning_a_picture_while_its_crop_opens_asks_to_crop_again(qtbot, servic
     assert shown == []  # a crop drawn on the unturned picture would cut the wrong part
     assert widget.status.text() == "图片在打开期间被旋转了，请重新点击“裁剪…”。"
     assert services.load(app_id).attachments[0].edits == {"rotate": 90}
+
+
+def test_choosing_pages_keeps_a_turn_made_while_the_pages_were_counted(qtbot, services, education_entry,
+                                                                       synchronous, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    from desktop_app.ui.scans_widget import AttachmentsWidget
+
+    app_id, entry_id = education_entry
+    widget = AttachmentsWidget(services, app_id, "education", entry_id)
+    qtbot.addWidget(widget)
+    widget.add_files([CORPUS / "pdfs" / "indirect_rotation.pdf"])
+    widget.list.item(0).setSelected(True)
+
+    def answer_after_a_turn(*args, **kwargs):  # type: ignore[no-untyped-def]
+        widget.rotate_selected(90)  # the person turned the file while the page question was open
+        return "1", True
+
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(answer_after_a_turn))
+    widget.choose_pages()
+    assert services.load(app_id).attachments[0].edits == {"rotate": 90, "pages": [1]}

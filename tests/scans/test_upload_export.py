@@ -135,11 +135,11 @@ def test_pdf_pages_are_rendered_one_at_a_time_each_written_before_the_next(servi
     alive_before: list[int] = []  # earlier pages still in memory when each page is rendered
     real_render = pdfrender._render
 
-    def spy(doc, index: int, dpi: int) -> Image.Image:  # type: ignore[no-untyped-def]
+    def spy(doc, index: int, dpi: int, *args) -> Image.Image:  # type: ignore[no-untyped-def]
         on_disk_before.append(sorted(p.name for p in tmp_path.glob(".upload-*/*/*.jpg")))
         # No gc.collect(): a page must be gone by reference counting alone, not at some later collection.
         alive_before.append(sum(ref() is not None for ref in rendered))
-        page = real_render(doc, index, dpi)
+        page = real_render(doc, index, dpi, *args)
         rendered.append(weakref.ref(page))
         return page
 
@@ -168,10 +168,10 @@ def test_a_pdf_page_failing_halfway_leaves_no_part_of_that_file(services, tmp_pa
     app = _app_with_pdf(services, tmp_path, 4)
     real_render = pdfrender._render
 
-    def third_page_breaks(doc, index: int, dpi: int) -> Image.Image:  # type: ignore[no-untyped-def]
+    def third_page_breaks(doc, index: int, dpi: int, *args) -> Image.Image:  # type: ignore[no-untyped-def]
         if index == 2:
             raise ScanRefused(DAMAGED_PDF)
-        return real_render(doc, index, dpi)
+        return real_render(doc, index, dpi, *args)
 
     monkeypatch.setattr(pdfrender, "_render", third_page_breaks)
     out = tmp_path / "upload"
