@@ -237,20 +237,27 @@ def test_crop_is_dragged_and_stored_as_an_edit(qtbot, services, education_entry,
     assert open_normalised(services.blobs.read(attachment.sha256), attachment.edits).size[0] in range(240, 260)
 
 
-def test_crop_decodes_the_picture_off_the_gui_thread(qtbot, services, education_entry, synchronous, tmp_path,
-                                                     monkeypatch):
-    import threading
-
+def _photo_selected_then_threaded(qtbot, services, education_entry, tmp_path):  # type: ignore[no-untyped-def]
+    """A widget with one photo added and selected; from then on its jobs really run on the thread pool."""
     from desktop_app.ui import worker
     from desktop_app.ui.scans_widget import AttachmentsWidget
-    from desktop_app.usecases import scans
 
     app_id, entry_id = education_entry
     widget = AttachmentsWidget(services, app_id, "education", entry_id)
     qtbot.addWidget(widget)
     widget.add_files([_photo(tmp_path / "本科毕业证书.jpg")])
     widget.list.item(0).setSelected(True)
-    worker.set_synchronous(False)  # from here on jobs really run on the thread pool
+    worker.set_synchronous(False)
+    return app_id, widget
+
+
+def test_crop_decodes_the_picture_off_the_gui_thread(qtbot, services, education_entry, synchronous, tmp_path,
+                                                     monkeypatch):
+    import threading
+
+    from desktop_app.usecases import scans
+
+    app_id, widget = _photo_selected_then_threaded(qtbot, services, education_entry, tmp_path)
     decoded_on: list[threading.Thread] = []
     original = scans.thumbnail_picture
 
@@ -278,15 +285,7 @@ def test_crop_decodes_the_picture_off_the_gui_thread(qtbot, services, education_
 
 def test_turning_a_picture_while_its_crop_opens_asks_to_crop_again(qtbot, services, education_entry, synchronous,
                                                                    tmp_path):
-    from desktop_app.ui import worker
-    from desktop_app.ui.scans_widget import AttachmentsWidget
-
-    app_id, entry_id = education_entry
-    widget = AttachmentsWidget(services, app_id, "education", entry_id)
-    qtbot.addWidget(widget)
-    widget.add_files([_photo(tmp_path / "本科毕业证书.jpg")])
-    widget.list.item(0).setSelected(True)
-    worker.set_synchronous(False)
+    app_id, widget = _photo_selected_then_threaded(qtbot, services, education_entry, tmp_path)
     shown: list[object] = []
     widget.run_dialog = lambda dialog: shown.append(dialog) or True  # type: ignore[method-assign]
     widget.crop_selected()
