@@ -34,6 +34,14 @@ log = logging.getLogger(__name__)
 PRINT_DPI_LIMIT = 300
 
 
+class _StatusLabel(QLabel):
+    """A result line that takes no room while it has nothing to say."""
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt override
+        super().setText(text)
+        self.setVisible(bool(text))
+
+
 class PacketWidget(QWidget):
     """The 生成打印材料 button with its options and progress bar; opens the preview when done."""
 
@@ -62,7 +70,8 @@ class PacketWidget(QWidget):
         self.cancel_button.hide()
         # The result (where the backup went, what to check on paper) can be long: the review page gives it
         # a full-width line of its own (ReviewPage.add_message_widget); standing alone it follows the buttons.
-        self.status = QLabel("")
+        self.status = _StatusLabel("")
+        self.status.setVisible(False)
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         for widget in (self.button, self.duplex, self.strip, self.bar, self.cancel_button, self.status):
