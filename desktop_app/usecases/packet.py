@@ -180,7 +180,8 @@ class PixelBudget:
                 self._free.notify_all()
 
 
-# Three 300-dpi A4 scans or a dozen half-decoded phone photos at once; one 600-dpi poster scan alone.
+# Three 300-dpi A4 scans or a dozen half-decoded phone photos at once; the largest page accepted (A4 at
+# 600 dpi, 35 MP) with at most a photo beside it. About 160 MB of RGBA at the worst.
 IMPORT_PIXELS = PixelBudget(40_000_000)
 
 
