@@ -1,7 +1,7 @@
 import multiprocessing
 import sys
 
-from desktop_app.cli import main
+from desktop_app.cli import main, opens_window
 
 
 def _finish(code: int) -> None:
@@ -35,8 +35,7 @@ if __name__ == "__main__":
     # In the PyInstaller build, worker processes (spawn) re-run this executable; freeze_support()
     # turns those runs into workers instead of a second app. A no-op when running from source.
     multiprocessing.freeze_support()
-    arguments = sys.argv[1:]
     exit_code = main()
-    if arguments and not arguments[0].startswith("--smoke-test") and arguments[0] != "--gui":
+    if not opens_window(sys.argv[1:]):
         _finish(exit_code)
     sys.exit(exit_code)

@@ -206,10 +206,15 @@ def silence_stdout() -> None:
         pass
 
 
+def opens_window(args: Sequence[str]) -> bool:
+    """Whether these arguments start the window (none, --gui, --smoke-test…) rather than a subcommand."""
+    return not args or args[0].startswith("--smoke-test") or args[0] == "--gui"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if not args_list or args_list[0].startswith("--smoke-test") or args_list[0] in ("--gui",):
+    if opens_window(args_list):
         from desktop_app.app import run_gui
 
         return run_gui(args_list)

@@ -44,8 +44,7 @@ from desktop_app.packet.scan_pages import (
     PrepareCancelled,
     PreparedImage,
     PrepareJob,
-    cache_path,
-    cached_image,
+    cached,
     freeze_edits,
     prepare_many,
     save_prepared,
@@ -326,11 +325,11 @@ def _placeable_pdf_pages(source: PacketSource, att: Attachment, path: Path, run:
     jobs = {n: PrepareJob(path, att.sha256, n, frozen, source.cache_dir) for n in flagged}
     missing = []
     for n, job in jobs.items():
-        cached = cached_image(cache_path(job.cache_dir, job.sha256, job.page, job.edits))
-        if cached is None:
+        done = cached(job)
+        if done is None:
             missing.append(n)
         else:
-            pages[n] = cached
+            pages[n] = done
     if missing:
         pictures = source.scans.pdf_raster(path, edits, missing)
         try:

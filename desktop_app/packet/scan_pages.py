@@ -131,11 +131,16 @@ def cached_image(target: Path) -> PreparedImage | None:
         return None
 
 
+def cached(job: PrepareJob) -> PreparedImage | None:
+    """The job's page as prepared before, if it is in the cache and readable."""
+    return cached_image(cache_path(job.cache_dir, job.sha256, job.page, job.edits))
+
+
 def ready_image(job: PrepareJob) -> PreparedImage | None:
     """The prepared page when no pixel work is needed (cached, or usable as is); reads headers only."""
-    cached = cached_image(cache_path(job.cache_dir, job.sha256, job.page, job.edits))
-    if cached is not None:
-        return cached
+    done = cached(job)
+    if done is not None:
+        return done
     with _open(job.source) as im:
         if _usable_as_is(im, job) and isinstance(job.source, Path):
             return PreparedImage(job.source, im.width, im.height, im.mode == "L")
@@ -143,11 +148,14 @@ def ready_image(job: PrepareJob) -> PreparedImage | None:
 
 
 def needs_rendering(job: PrepareJob) -> bool:
-    """Whether the page must be decoded and re-encoded (not cached yet, and not printable as it is)."""
-    if cache_path(job.cache_dir, job.sha256, job.page, job.edits).is_file():
-        return False
+    """Whether the page must be decoded and re-encoded (not printable as it is; the cache is not consulted)."""
     with _open(job.source) as im:
         return not _usable_as_is(im, job)
+
+
+def decode_scale(im: Image.Image) -> int:
+    """The reduction a page is decoded at for print: ½ for JPEGs above 300 dpi on A4 (DCT scaling), else 1."""
+    return 2 if im.format == "JPEG" and max(im.size) > PASS_LONG else 1
 
 
 def print_picture(job: PrepareJob) -> Image.Image:
@@ -158,9 +166,10 @@ def print_picture(job: PrepareJob) -> Image.Image:
     with _open(job.source) as im:
         if job.page:
             im.seek(job.page)
-        if im.format == "JPEG" and max(im.size) > PASS_LONG:
+        scale = decode_scale(im)
+        if scale > 1:
             # Decoding at half scale (DCT scaling) is ~3× cheaper than a full decode plus a resize.
-            im.draft(im.mode if im.mode in ("RGB", "L") else "RGB", (im.width // 2, im.height // 2))
+            im.draft(im.mode if im.mode in ("RGB", "L") else "RGB", (im.width // scale, im.height // scale))
         im.load()
         picture = (job.normalise or default_normalise)(im, _thaw(job.edits))
     if picture.mode not in ("RGB", "L"):

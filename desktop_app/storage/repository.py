@@ -146,8 +146,10 @@ class Repository:
             ui_state=json.loads(app.ui_state or "{}"),
         )
 
-    def _touch(self, con: Connection, app_id: int) -> None:
-        con.execute(update(applications).where(applications.c.id == app_id).values(updated_at=now()))
+    def _touch(self, con: Connection, app_id: int) -> bool:
+        """Mark the application changed; False when there is no such application."""
+        result = con.execute(update(applications).where(applications.c.id == app_id).values(updated_at=now()))
+        return bool(result.rowcount)
 
     def _sync_cached(self, con: Connection, app_id: int, section: str, field: str, value: Any) -> None:
         # The list shows name and year without reading answers.
@@ -336,8 +338,7 @@ class Repository:
         `blob` (size, media type) registers the blob in the same transaction (as `record_blob` does).
         """
         with self.engine.begin() as con:
-            touched = con.execute(update(applications).where(applications.c.id == app_id).values(updated_at=now()))
-            if touched.rowcount == 0:
+            if not self._touch(con, app_id):
                 self._require(con, app_id)  # raises the Chinese "no such application" message
             if blob is not None:
                 self._record_blob(con, sha256, *blob)

@@ -518,7 +518,8 @@ class AttachmentsWidget(QWidget):
         return dialog.exec() == QDialog.DialogCode.Accepted
 
     def choose_pages(self) -> None:
-        """Ask which pages of the selected multi-page scan to keep (counting and storing in the background)."""
+        """Ask which pages of the selected multi-page scan to keep (the pages are counted in the background)."""
+        from desktop_app.errors import UserError
         from desktop_app.usecases.scans import choose_pages, page_count
 
         services = self.services
@@ -538,14 +539,11 @@ class AttachmentsWidget(QWidget):
                                             QLineEdit.EchoMode.Normal, current)
             if not ok:
                 return
-            chosen = str(text)
-            self._action_started(button, "正在保存……")
-            # choose_pages counts the pages again (it reads the whole file): also off the GUI thread.
-            run_in_background(lambda _progress: choose_pages(services, attachment, chosen), on_done=kept,
-                              on_error=lambda exc: self._action_failed(button, exc), owner=self)
-
-        def kept(pages: list[int]) -> None:
-            self._action_ended(button)
+            try:  # with the count in hand, storing the choice is one quick write
+                pages = choose_pages(services, attachment, str(text), count=count)
+            except UserError as exc:
+                self._show_error(exc)
+                return
             self.status.setText(f"保留第 {'、'.join(str(p) for p in pages)} 页。")
             self.refresh()
             self.changed.emit()

@@ -12,6 +12,8 @@ from typing import Any
 from PIL import Image
 
 from desktop_app.packet.pipeline import (
+    RASTER_DPI,
+    RASTER_MAX_SIDE,
     PacketCancelled,
     PacketOptions,
     PacketResult,
@@ -21,10 +23,10 @@ from desktop_app.packet.pipeline import (
     material_jobs,
 )
 from desktop_app.packet.scan_pages import (
-    PASS_LONG,
     PrepareJob,
     cache_path,
-    cached_image,
+    cached,
+    decode_scale,
     needs_rendering,
     prepare_many,
     print_picture,
@@ -73,7 +75,6 @@ def _pdf_pages(path: Path, edits: Mapping[str, Any]) -> list[Any]:
 def _pdf_raster(path: Path, edits: Mapping[str, Any], positions: Sequence[int]) -> Iterator[Image.Image]:
     """Some of a PDF attachment's chosen pages (by position among them) rendered upright with QtPdf, one at a
     time, to fit an A4 page at the packet's raster resolution (a poster-sized page is not rendered huge)."""
-    from desktop_app.packet.pipeline import RASTER_DPI, RASTER_MAX_SIDE
     from desktop_app.scans import pdfrender
 
     data = path.read_bytes()
@@ -198,10 +199,9 @@ def import_page_check(services: Any, sha256: str) -> PageCheck:
         job = PrepareJob(data, sha256, page, (), folder, normalise_for_print)
         with scan_normalise.pillow_errors():
             header = scan_normalise.open_page(data, page)  # oversized pages are refused before decoding
-            halved = header.format == "JPEG" and max(header.size) > PASS_LONG  # decoded at half scale
-            pixels = header.width * header.height // (4 if halved else 1)
+            pixels = header.width * header.height // decode_scale(header) ** 2
             header.close()
-            if cached_image(cache_path(folder, sha256, page, ())) is not None:
+            if cached(job) is not None:
                 return  # these very bytes were decoded into this print page before: accepted then, accepted now
             render = needs_rendering(job)
         if not render:

@@ -244,9 +244,11 @@ def page_count(services: Any, attachment: Attachment) -> int:
     return image_page_count(data)
 
 
-def choose_pages(services: Any, attachment: Attachment, text: str) -> list[int]:
-    """Keep only the pages in `text` ("1,3-4"; empty for all) as an edit; returns the 1-based pages kept."""
-    count = page_count(services, attachment)
+def choose_pages(services: Any, attachment: Attachment, text: str, count: int | None = None) -> list[int]:
+    """Keep only the pages in `text` ("1,3-4"; empty for all) as an edit; returns the 1-based pages kept.
+
+    `count` is the file's page count when the caller has it already (counting reads the whole file)."""
+    count = page_count(services, attachment) if count is None else count
     pages = parse_pages(text, count) if text.strip() else None
     # Only "pages" changes: a turn made meanwhile (counting reads the whole file) is kept.
     services.repo.merge_edits(attachment.id, {"pages": pages})
