@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageOps
+from PIL import ExifTags, Image, ImageOps
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +104,7 @@ def _usable_as_is(im: Image.Image, job: PrepareJob) -> bool:
     if im.format != "JPEG" or im.mode not in ("RGB", "L") or job.edits or job.page:
         return False
     try:
-        orientation = im.getexif().get(0x0112, 1)
+        orientation = im.getexif().get(ExifTags.Base.Orientation, 1)
     except Exception:
         return False
     long_side, short_side = max(im.size), min(im.size)

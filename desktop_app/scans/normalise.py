@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 
 from desktop_app.scans.errors import PasswordRequired, ScanRefused, Unsupported, WrongPassword
 
@@ -42,7 +42,6 @@ except Exception:  # pragma: no cover - the wheel is a dependency; a broken inst
     HAS_HEIF = False
 
 Source = bytes | Path
-ORIENTATION = 0x0112  # the EXIF tag
 
 TRUNCATED = "文件不完整：可能没有下载或复制完，请重新下载或重新拍照、扫描后再添加"
 BOMB = ("图片尺寸过大（{megapixels}），超过 A4 纸 600 dpi 扫描所需的约 3480 万像素，无法安全打开："
@@ -142,7 +141,7 @@ def selected_pages(edits: Mapping[str, Any] | None, count: int) -> list[int]:
 def _upright(im: Image.Image) -> Image.Image:
     """Apply the EXIF/TIFF orientation exactly once (TIFF load already did it and dropped the tag)."""
     try:
-        if im.getexif().get(ORIENTATION, 1) in (1, None):
+        if im.getexif().get(ExifTags.Base.Orientation, 1) in (1, None):
             return im  # already upright: exif_transpose would copy every pixel for nothing
         rotated = ImageOps.exif_transpose(im)
     except Exception:  # a malformed EXIF block must not stop the import: keep the pixels as stored
@@ -237,14 +236,9 @@ def open_normalised(
 
     `max_side` asks for a smaller picture (thumbnails); JPEGs are then decoded at reduced scale.
     """
-    data = read_source(source)
     im: Image.Image
     with pillow_errors():
-        im = Image.open(io.BytesIO(data))
-        _check_size(im)
-        if page:
-            im.seek(page)
-            _check_size(im)
+        im = open_page(source, page)
         if max_side and im.format == "JPEG":
             im.draft("RGB", (max_side, max_side))
         im.load()
@@ -266,13 +260,8 @@ def check_decodes(source: Source, page: int = 0) -> None:
     JPEGs are decoded at 1/8 scale: libjpeg still entropy-decodes the whole stream (truncation and
     corrupt data show up), but skips most of the pixel work; other formats are decoded as they are.
     """
-    data = read_source(source)
     with pillow_errors():
-        im = Image.open(io.BytesIO(data))
-        _check_size(im)
-        if page:
-            im.seek(page)
-            _check_size(im)
+        im = open_page(source, page)
         if im.format == "JPEG":
             im.draft(None, (max(1, im.width // 8), max(1, im.height // 8)))
         im.load()

@@ -15,14 +15,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import ExifTags, Image, ImageDraw, ImageFont
 
 FONT_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts"
 REGULAR = FONT_DIR / "NotoSansSC-Regular.ttf"
 BOLD = FONT_DIR / "NotoSansSC-Bold.ttf"
-
-# EXIF Orientation 6: the camera held upright stores the pixels turned left; viewers turn them right.
-ORIENTATION_TAG = 0x0112
 
 
 @dataclass(frozen=True)
@@ -104,7 +101,8 @@ def to_jpeg(im: Image.Image, quality: int = 85, orientation: int | None = None) 
     elif orientation == 3:
         stored = im.transpose(Image.Transpose.ROTATE_180)
     if orientation:
-        exif[ORIENTATION_TAG] = orientation
+        # 6: the camera held upright stores the pixels turned left; viewers turn them right.
+        exif[ExifTags.Base.Orientation] = orientation
         exif[0x010F] = "Xiaomi"
         exif[0x0110] = "Redmi Note 12"
     buffer = io.BytesIO()

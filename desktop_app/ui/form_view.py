@@ -20,6 +20,16 @@ WARNING_STYLE = "color: #8a5300;"
 HELP_STYLE = "color: #5f6368;"
 
 
+def heading(text: str, larger_by: int) -> QLabel:
+    """A bold label `larger_by` points above the normal text size (page titles, summary lines)."""
+    label = QLabel(text)
+    font = label.font()
+    font.setPointSize(font.pointSize() + larger_by)
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
 class FormView(QWidget):
     """The fields of one entry; emits `field_edited(key)` whenever the person changes a field."""
 

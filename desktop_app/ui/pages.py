@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from desktop_app.formspec.dynamic import dynamic_choices
 from desktop_app.formspec.model import SectionSpec
 from desktop_app.formspec.types import format_value
-from desktop_app.ui.form_view import HELP_STYLE, WARNING_STYLE, FormView
+from desktop_app.ui.form_view import HELP_STYLE, WARNING_STYLE, FormView, heading
 from desktop_app.ui.session import DraftSaver, Session
 from desktop_app.usecases.wizard import confirm_reviewed
 
@@ -64,12 +64,7 @@ class PageHeader(QWidget):
         super().__init__()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        title = QLabel(section.title)
-        font = title.font()
-        font.setPointSize(font.pointSize() + 5)
-        font.setBold(True)
-        title.setFont(font)
-        layout.addWidget(title)
+        layout.addWidget(heading(section.title, 5))
         if section.help:
             help_label = QLabel(section.help)
             help_label.setWordWrap(True)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.formspec.completeness import Finding
-from desktop_app.ui.form_view import ERROR_STYLE, HELP_STYLE, WARNING_STYLE
+from desktop_app.ui.form_view import ERROR_STYLE, HELP_STYLE, WARNING_STYLE, heading
 from desktop_app.ui.session import Session
 
 GoTo = Callable[[str, "int | None", "str | None", str], None]
@@ -33,17 +33,8 @@ class ReviewPage(QWidget):
         self.links: list[tuple[Finding, QPushButton]] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
-        title = QLabel("检查与导出")
-        font = title.font()
-        font.setPointSize(font.pointSize() + 5)
-        font.setBold(True)
-        title.setFont(font)
-        layout.addWidget(title)
-        self.summary = QLabel("")
-        summary_font = self.summary.font()
-        summary_font.setPointSize(summary_font.pointSize() + 2)
-        summary_font.setBold(True)
-        self.summary.setFont(summary_font)
+        layout.addWidget(heading("检查与导出", 5))
+        self.summary = heading("", 2)
         layout.addWidget(self.summary)
         # Where 生成打印材料 / 导出上传材料 / 备份 are added by their features.
         actions = QWidget()

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.errors import UserError
-from desktop_app.ui.form_view import ERROR_STYLE, HELP_STYLE
+from desktop_app.ui.form_view import ERROR_STYLE, HELP_STYLE, heading
 from desktop_app.ui.pages import EntryTable, ask_confirmation
 from desktop_app.usecases.wizard import carry_forward
 
@@ -85,12 +85,7 @@ class StartPage(QWidget):
         self.app_ids: list[int] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
-        title = QLabel("职称申报材料助手")
-        font = title.font()
-        font.setPointSize(font.pointSize() + 8)
-        font.setBold(True)
-        title.setFont(font)
-        layout.addWidget(title)
+        layout.addWidget(heading("职称申报材料助手", 8))
         intro = QLabel("按昆明市职称申报系统的顺序逐项填写，所有内容自动保存在本机。选择一份申报继续填写，或新建一份。")
         intro.setWordWrap(True)
         intro.setStyleSheet(HELP_STYLE)
