@@ -236,9 +236,10 @@ def open_normalised(
 
     `max_side` asks for a smaller picture (thumbnails); JPEGs are then decoded at reduced scale.
     """
+    data = read_source(source)  # a missing file is not a damaged picture: read outside pillow_errors
     im: Image.Image
     with pillow_errors():
-        im = open_page(source, page)
+        im = open_page(data, page)
         if max_side and im.format == "JPEG":
             im.draft("RGB", (max_side, max_side))
         im.load()
@@ -260,8 +261,9 @@ def check_decodes(source: Source, page: int = 0) -> None:
     JPEGs are decoded at 1/8 scale: libjpeg still entropy-decodes the whole stream (truncation and
     corrupt data show up), but skips most of the pixel work; other formats are decoded as they are.
     """
+    data = read_source(source)
     with pillow_errors():
-        im = open_page(source, page)
+        im = open_page(data, page)
         if im.format == "JPEG":
             im.draft(None, (max(1, im.width // 8), max(1, im.height // 8)))
         im.load()
