@@ -66,16 +66,34 @@ def test_widget_prepares_the_print_page_after_import(qtbot, services, demo_app, 
     _prepared_then_reused(services, demo_app, tmp_path)
 
 
-def test_closing_the_entry_cancels_the_preparation(qtbot, services, demo_app, tmp_path):
+def test_closing_the_entry_cancels_the_preparation(qtbot, services, demo_app, tmp_path, monkeypatch):
+    import threading
+
+    from desktop_app.packet.scan_pages import PrepareCancelled
     from desktop_app.ui import worker
     from desktop_app.ui.scans_widget import AttachmentsWidget
+    from desktop_app.usecases import packet
 
+    # The import already prepares the page, so the real preparation may end before the close arrives;
+    # a preparation that runs until it is told to stop makes the close the only way out.
+    started = threading.Event()
+
+    def slow_preparation(services, app_id, *, is_cancelled, **_kwargs):  # type: ignore[no-untyped-def]
+        started.set()
+        for _ in range(3000):
+            if is_cancelled():
+                raise PrepareCancelled()
+            threading.Event().wait(0.01)
+        return 0
+
+    monkeypatch.setattr(packet, "prepare_attachment_pages", slow_preparation)
     _drop_scans(services, demo_app)
     entry_id = services.repo.entry_ids(demo_app, "education")[0]
     widget = AttachmentsWidget(services, demo_app, "education", entry_id)
     widget.add_files([_phone_photo(tmp_path / "本科毕业证书.jpg")])
     qtbot.waitUntil(lambda: bool(widget._prepare_jobs), timeout=30_000)  # import done, preparation started
     job = widget._prepare_jobs[0]
+    assert started.wait(30)
     widget.deleteLater()
     qtbot.waitUntil(lambda: job.is_finished and not worker._running, timeout=30_000)
     assert job.progress.cancelled  # the close reached the job, and nothing went wrong on the way
