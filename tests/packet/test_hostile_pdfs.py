@@ -126,3 +126,18 @@ def test_fonts_used_only_by_a_form_without_resources_of_its_own_are_kept() -> No
     drop_unused_fonts(page)
     # The form (which has no resources of its own) draws with F1: dropping it would lose the text.
     assert "/F1" in page["/Resources"]["/Font"]
+
+
+def test_a_page_that_cannot_be_merged_is_named_in_chinese(monkeypatch):
+    """The failure path names the material by its label (it used to raise AttributeError on the way)."""
+    from desktop_app.packet import merge
+    from desktop_app.packet.plan import Box, PdfSlot
+
+    def broken_merge(page, slot):  # type: ignore[no-untyped-def]
+        raise KeyError("/Resources")
+
+    monkeypatch.setattr(merge, "_merge_pdf_page", broken_merge)
+    slot = PdfSlot(attachment_id=1, page=None, box=Box(0, 0, 100, 100), label="职称评审备案表")
+    with pytest.raises(merge.PlacementError) as caught:
+        merge._place_pdf_page(None, slot)
+    assert "职称评审备案表" in caught.value.message
