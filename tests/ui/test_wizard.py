@@ -111,6 +111,10 @@ def test_entries_add_edit_delete_reorder(window, services, qtbot):
         dialog = page.editor
         type_text(qtbot, dialog.form.editors["title"].widget, title)
         qtbot.mouseClick(dialog.done_button, Qt.MouseButton.LeftButton)
+        # 完成 first points out the empty required fields under them; pressed again it closes.
+        assert dialog.isVisible() and dialog.form.messages["journal"].text() == "必填项，尚未填写"
+        qtbot.mouseClick(dialog.done_button, Qt.MouseButton.LeftButton)
+        assert not dialog.isVisible()
     stored = [row["title"] for row in services.export_answers(app_id)["papers"]]
     assert stored == titles
     assert page.table.rowCount() == 3
@@ -285,6 +289,10 @@ def test_next_and_back_walk_the_menu_order(window, services, qtbot):
     seen = [wizard.current]
     while wizard.next_button.isEnabled():
         qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
+        if wizard.current == seen[-1]:
+            # 下一步 stayed to point out the empty required fields; a second press goes on.
+            assert "必填内容未填写" in wizard.nav_message.text()
+            qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
         seen.append(wizard.current)
     assert seen == [*services.forms.keys, "review"]
     qtbot.mouseClick(wizard.back_button, Qt.MouseButton.LeftButton)
