@@ -24,6 +24,13 @@ _YEAR_BOUND_SECTIONS = {"annual_review"}
 _YEAR_BOUND_COVER_FIELDS = {"publicity_start", "publicity_place"}
 
 
+def update_ui_state(services: Any, app_id: int, changes: Mapping[str, Any]) -> None:
+    """Change some keys of the application's ui_state and keep the others (page, drafts, records …)."""
+    state = dict(services.load(app_id).ui_state)
+    state.update(changes)
+    services.repo.set_ui_state(app_id, state)
+
+
 def carried_note(year: int) -> str:
     """The review note put on every entry carried over from an earlier year."""
     return f"从 {year} 年带入，请核对"
