@@ -51,7 +51,7 @@ def test_every_non_empty_answer_in_menu_order_with_upload_names(capsys, services
     assert "上传扫描件（身份证人像面）\t00_基本信息_身份证人像面.jpg" in lines
     assert sum(1 for line in lines if line.startswith("上传扫描件")) >= len(app.attachments)
     papers = text[text.index("【撰写论文情况】"):text.index("【参加继续教育")]
-    assert "—— 第1条" in papers and "13-1_撰写论文情况_" in papers
+    assert "—— 第1条" in papers and "11-1_撰写论文情况_" in papers
 
 
 def test_one_section_by_key_or_title_and_an_unknown_one(capsys, demo_app):
