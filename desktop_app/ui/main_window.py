@@ -208,7 +208,7 @@ class WizardWidget(QWidget):
             item.setForeground(1, QColor(STATUS_COLOURS.get(status, "#000000")))
         errors = len(report.errors)
         last = self.menu.topLevelItem(len(self.keys) - 1)
-        last.setText(1, f"{errors} 项" if errors else "可以提交")
+        last.setText(1, f"{errors} 项" if errors else "已齐全")
         app = self.session.services.load(self.session.app_id)
         self.person.setText(f"{app.person_name or '（未填姓名）'} · {app.year} 年申报 · 完成度 {report.percent}%")
         self.window().setWindowTitle(f"职称申报材料助手 — {app.person_name} {app.year} 年申报")

@@ -246,7 +246,7 @@ def test_review_link_opens_entry_and_focuses_field(window, services, qtbot, demo
     assert services.get_answer(demo_app, "papers[2].journal") == "中国公路学报"
     after = len(services.check(demo_app).errors)
     assert after == before - 1
-    assert review.summary.text() == (f"还有 {after} 项需要完善" if after else "可以提交")
+    assert review.summary.text() == (f"还有 {after} 项需要完善" if after else "材料已齐全，可以到网上申报系统提交")
 
 
 def test_review_link_to_single_page_field(window, services, qtbot, demo_app):
