@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -40,6 +40,19 @@ from desktop_app.usecases.copy_sheet import (
 VALUE_ROLE = Qt.ItemDataRole.UserRole
 TICK_ROLE = Qt.ItemDataRole.UserRole + 1
 SHOWN_CHARS = 60
+
+
+class CopyTree(QTreeWidget):
+    """The list of lines; Ctrl+C asks the window to copy the value (the view's own copy takes the label)."""
+
+    copy_requested = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copy_requested.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
 
 class FillHelperWindow(QWidget):
@@ -76,7 +89,7 @@ class FillHelperWindow(QWidget):
         layout.addWidget(self.menu_path)
         self.progress = heading("", 1)
         layout.addWidget(self.progress)
-        self.tree = QTreeWidget()
+        self.tree = CopyTree()
         self.tree.setColumnCount(2)
         self.tree.setHeaderLabels(["项目（申报系统中的名称）", "内容（单击复制）"])
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -87,7 +100,7 @@ class FillHelperWindow(QWidget):
         self.tree.itemClicked.connect(self._clicked)
         self.tree.itemChanged.connect(self._ticked)
         layout.addWidget(self.tree, 1)
-        QShortcut(QKeySequence.StandardKey.Copy, self.tree, activated=self.copy_current)
+        self.tree.copy_requested.connect(self.copy_current)
         self.status = QLabel("")
         self.status.setWordWrap(True)
         self.status.setStyleSheet(HELP_STYLE)
