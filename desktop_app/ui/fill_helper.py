@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.errors import UserError
 from desktop_app.ui.form_view import HELP_STYLE, heading
+from desktop_app.ui.sizing import fit_to_screen
 from desktop_app.usecases.copy_sheet import (
     CopyEntry,
     CopySection,
@@ -108,7 +109,7 @@ class FillHelperWindow(QWidget):
         self.section_box.currentIndexChanged.connect(self.show_section)
         self.reload()
         # Narrow enough to sit beside a browser on a 1366-px screen; fits 768 px with the taskbar.
-        self.resize(480, 640)
+        fit_to_screen(self, 480, 640)
 
     # Content -------------------------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ from desktop_app.ui.form_view import ERROR_STYLE, HELP_STYLE, FormView
 from desktop_app.ui.pages import SectionPage, SinglePage, TablePage
 from desktop_app.ui.review_page import ReviewPage
 from desktop_app.ui.session import Session
+from desktop_app.ui.sizing import fit_to_screen
 from desktop_app.ui.special_pages import SPECIAL_PAGES
 from desktop_app.ui.start_page import StartPage
 from desktop_app.usecases.wizard import (
@@ -230,8 +231,9 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.start)
         self.wizard: WizardWidget | None = None
         self.setCentralWidget(self.stack)
-        self.setMinimumSize(1024, 640)
-        self.resize(1366, 768)
+        # Usable down to a 1366×768 screen at 125 % (see ui/sizing.py); the pages scroll below that.
+        self.setMinimumSize(960, 540)
+        fit_to_screen(self, 1340, 700)
         self.start.load()
         last = services.repo.get_setting("last_application")
         if last in self.start.app_ids:

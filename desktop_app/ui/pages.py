@@ -29,6 +29,7 @@ from desktop_app.formspec.model import SectionSpec
 from desktop_app.formspec.types import format_value
 from desktop_app.ui.form_view import ERROR_STYLE, HELP_STYLE, WARNING_STYLE, FormView, heading
 from desktop_app.ui.session import DraftSaver, Session
+from desktop_app.ui.sizing import fit_to_screen
 from desktop_app.usecases.wizard import confirm_reviewed
 
 NOTICE_STYLE = "background: #fff4e5; color: #6b3e00; padding: 6px; border-radius: 4px;"
@@ -237,7 +238,7 @@ class EntryDialog(QDialog):
             self.note_label.setText(entry.review_note)
             self.note.setVisible(True)
         # Fits a 1366×768 screen with the taskbar; the form scrolls, the scans stay visible.
-        self.resize(880, 700)
+        fit_to_screen(self, 880, 660)
 
     @property
     def entry_id(self) -> int | None:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.formspec.validators import check_date
 from desktop_app.ui.form_view import ERROR_STYLE, HELP_STYLE
+from desktop_app.ui.sizing import fit_to_screen
 from desktop_app.usecases.submissions import (
     ACTIONS,
     CHANCES_RULE,
@@ -233,7 +234,7 @@ class SubmissionLogDialog(QDialog):
             self.add_round(round_)
         self.table.itemChanged.connect(lambda _item: self.store())
         self.update_summary()
-        self.resize(960, 520)
+        fit_to_screen(self, 960, 520)
 
     def add_round(self, round_: SubmissionRound) -> int:
         """Append a row (date boxes, two choices, two free texts); returns its index."""
