@@ -92,6 +92,10 @@ class CropLabel(QLabel):
                 round((rect.bottom() + 1) / h, 4)]
 
 
+# The crop dialog fits a 1366×768 screen at 125 % (issue 15): picture plus text and buttons ≤ 550 px.
+CROP_PICTURE_SIDE = 460
+
+
 class CropDialog(QDialog):
     """裁剪: drag over the picture; only the stored edit changes, never the file."""
 
@@ -471,7 +475,7 @@ class AttachmentsWidget(QWidget):
 
         def work(_progress: Any) -> QImage | None:
             # Decoding a large scan takes a moment: off the GUI thread, so the window never freezes.
-            picture = thumbnail_picture(blob_path, media_type, edits, 640)
+            picture = thumbnail_picture(blob_path, media_type, edits, CROP_PICTURE_SIDE)
             return None if picture is None else to_qimage(picture)
 
         def opened(picture: QImage | None) -> None:
