@@ -145,7 +145,9 @@ class StartPage(QWidget):
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
         self.table.open_requested.connect(self.open_selected)
         layout.addWidget(self.table, 1)
-        buttons = QHBoxLayout()
+        self.button_row = QWidget()
+        buttons = QHBoxLayout(self.button_row)
+        buttons.setContentsMargins(0, 0, 0, 0)
         self.new_button = QPushButton("新建")
         self.open_button = QPushButton("打开")
         self.delete_button = QPushButton("删除")
@@ -155,7 +157,7 @@ class StartPage(QWidget):
             button.clicked.connect(slot)
             buttons.addWidget(button)
         buttons.addStretch(1)
-        layout.addLayout(buttons)
+        layout.addWidget(self.button_row)
 
     def load(self) -> None:
         """Read the list again."""
@@ -169,6 +171,8 @@ class StartPage(QWidget):
                 self.table.setItem(row, col, QTableWidgetItem(text))
         self.table.setVisible(bool(listed))
         self.welcome.setVisible(not listed)
+        # The welcome has its own 新建; 打开 / 删除 / 从往年申报继续 have nothing to act on yet.
+        self.button_row.setVisible(bool(listed))
         years = [item.summary.year for item in listed] or [self.services.today.year]
         self.edition.setText(edition_notice(self.services.reference.edition, max(years)))
         for button in (self.open_button, self.delete_button, self.carry_button):

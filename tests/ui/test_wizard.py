@@ -30,7 +30,7 @@ def test_every_widget_kind_has_a_factory():
 
 def test_new_application_from_start_screen_then_basic_info_by_keyboard(window, services, qtbot):
     start = window.start
-    qtbot.mouseClick(start.new_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(start.welcome_new_button, Qt.MouseButton.LeftButton)
     dialog = start.dialog
     type_text(qtbot, dialog.name, "王晓丽")
     dialog.year.setValue(2026)
