@@ -212,7 +212,12 @@ class FillHelperWindow(QWidget):
         out: list[QTreeWidgetItem] = []
         for i in range(self.tree.topLevelItemCount()):
             head = self.tree.topLevelItem(i)
-            out += [head.child(j) for j in range(head.childCount()) if head.child(j).data(1, VALUE_ROLE) is not None]
+            if head is None:
+                continue
+            for j in range(head.childCount()):
+                child = head.child(j)
+                if child is not None and child.data(1, VALUE_ROLE) is not None:
+                    out.append(child)
         return out
 
     # Actions -------------------------------------------------------------------------------------

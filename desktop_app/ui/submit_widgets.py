@@ -261,7 +261,8 @@ class SubmissionLogDialog(QDialog):
         for row in range(self.table.rowCount()):
             texts = [self.table.cellWidget(row, c).text() for c in (0, 1)]  # type: ignore[attr-defined]
             choices = [self.table.cellWidget(row, c).currentText() for c in (2, 3)]  # type: ignore[attr-defined]
-            notes = [(self.table.item(row, c).text() if self.table.item(row, c) else "") for c in (4, 5)]
+            items = [self.table.item(row, c) for c in (4, 5)]
+            notes = [item.text() if item is not None else "" for item in items]
             out.append(SubmissionRound(texts[0].strip(), texts[1].strip(), choices[0], choices[1], notes[0], notes[1]))
         return out
 
