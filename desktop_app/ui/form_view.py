@@ -46,7 +46,9 @@ class FormView(QWidget):
         self.labels: dict[str, QLabel] = {}
         # Every widget of a field's rows, so a field that does not apply can be hidden as a whole.
         self.rows: dict[str, list[QWidget]] = {}
+        self.spacers: dict[str, int] = {}
         grid = QGridLayout(self)
+        self.grid = grid
         grid.setColumnStretch(1, 1)
         grid.setHorizontalSpacing(12)
         grid.setVerticalSpacing(2)
@@ -79,6 +81,7 @@ class FormView(QWidget):
                 self.rows[spec.key].append(help_label)
                 row += 1
             grid.setRowMinimumHeight(row, 8)
+            self.spacers[spec.key] = row
             row += 1
             self.editors[spec.key] = editor
             self.messages[spec.key] = message
@@ -186,8 +189,7 @@ class FormView(QWidget):
             required = self.is_required(spec.key)
             self.labels[spec.key].setText(spec.label + (REQUIRED_MARK if required else ""))
             shown = self.applies(spec.key)
-            for widget in self.rows[spec.key]:
-                widget.setVisible(shown)
+            self.set_field_visible(spec.key, shown)
             message = self.messages[spec.key]
             if not shown:
                 message.setVisible(False)
@@ -195,6 +197,14 @@ class FormView(QWidget):
                 self.show_message(spec.key, "")
             else:
                 message.setVisible(bool(message.text()))
+
+    def set_field_visible(self, key: str, shown: bool) -> None:
+        """Show or hide a field's label, editor, help and the space after it (no gap where it was)."""
+        for widget in self.rows[key]:
+            widget.setVisible(shown)
+        if not shown:
+            self.messages[key].setVisible(False)
+        self.grid.setRowMinimumHeight(self.spacers[key], 8 if shown else 0)
 
     def missing_fields(self) -> list[str]:
         """Required fields (as things stand on screen) that are still empty, in form order."""

@@ -157,8 +157,7 @@ class CoverPage(SinglePage):
         combo = editor.combo  # type: ignore[attr-defined]
         choices = [str(combo.itemData(i)) for i in range(combo.count())]
         single = len(choices) == 1 and bool(self.form.text("series"))
-        for widget in self.form.rows["track"]:
-            widget.setVisible(not single)
+        self.form.set_field_visible("track", not single)
         if single and editor.text() != choices[0]:
             editor.set_text(choices[0])
             self.form.check_live("track")
