@@ -84,12 +84,14 @@ def main() -> int:
     shot("cover.png")
     # 基本信息 after 下一步 with a required field left empty: its message under it, the menu says 填写中.
     services.set_answer(demo, "basic.profession", "")
+    wizard.session.changed()
     wizard.refresh_status()
     basic = wizard.show_page("basic")
     wizard.step(1)
     basic.scroll.verticalScrollBar().setValue(basic.scroll.verticalScrollBar().maximum() // 2)
     shot("required.png")
     services.set_answer(demo, "basic.profession", "机电工程")
+    wizard.session.changed()
     # Two missing answers so the review shows findings with their 去完善 links.
     services.set_answer(demo, "papers[2].journal", "")
     services.set_answer(demo, "annual_review[5].result", "")
