@@ -69,6 +69,9 @@ class FieldEditor(QObject):
         """Replace the offered choices (combo boxes only); True when the current text had to be cleared."""
         return False
 
+    def set_shown(self, shown: dict[str, str]) -> None:
+        """Show some choices in other words (combo boxes only; the stored value stays the same)."""
+
     def focus(self) -> None:
         """Put the keyboard focus in the field."""
         self.widget.setFocus()

@@ -8,6 +8,7 @@ browser's upload box; ticks are remembered with the application.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
@@ -37,6 +38,8 @@ from desktop_app.usecases.copy_sheet import (
     set_tick,
     ticks,
 )
+
+log = logging.getLogger(__name__)
 
 VALUE_ROLE = Qt.ItemDataRole.UserRole
 TICK_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -273,12 +276,24 @@ class FillHelperWindow(QWidget):
         self.section_box.setItemText(index, self._section_text(section))
 
     def open_scans(self, entry: CopyEntry) -> None:
-        """Write just this entry's scans (upload-ready, named) into a fresh folder and open it."""
-        try:
-            folder = export_scans(self.services, self.app_id, [s.attachment_id for s in entry.scans])
-        except UserError as exc:
-            self.status.setText(str(exc))
-            return
+        """Write just this entry's scans (upload-ready, named) into a fresh folder, off the GUI thread, and open it."""
+        from desktop_app.ui.worker import run_in_background
+
+        services, app_id = self.services, self.app_id
+        ids = [s.attachment_id for s in entry.scans]
+        self.status.setText("正在准备扫描件……")
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, UserError):
+                self.status.setText(str(exc))
+                return
+            log.error("preparing the entry's scans failed", exc_info=exc)
+            self.status.setText(f"未能准备扫描件：程序内部错误（{type(exc).__name__}），详细信息已写入日志")
+
+        run_in_background(lambda _progress: export_scans(services, app_id, ids), on_done=self._scans_ready,
+                          on_error=failed, owner=self)
+
+    def _scans_ready(self, folder: Any) -> None:
         self.last_folder = folder
-        self.status.setText(f"扫描件已放在：{folder}")
+        self.status.setText(f"扫描件已放在：{folder}（可直接拖进申报系统的上传框）")
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))

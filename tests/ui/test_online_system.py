@@ -143,3 +143,20 @@ def test_submission_record_travels_in_the_backup(services, demo_app, tmp_path):
     result = create_backup(services, demo_app, tmp_path)
     new_id = restore_backup(services, Path(result.path), allow_duplicate=True).app_id
     assert load_rounds(services, new_id) == load_rounds(services, demo_app)
+
+
+def test_fill_helper_opens_a_folder_with_just_the_entry_scans(window, services, demo_app, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QPushButton
+
+    opened: list[str] = []
+    monkeypatch.setattr("desktop_app.ui.fill_helper.QDesktopServices.openUrl",
+                        lambda url: opened.append(url.toLocalFile()) or True)
+    _wizard, review = _open_review(window, demo_app)
+    helper = review.open_fill_helper()
+    helper.section_box.setCurrentIndex([s.key for s in helper.sections].index("education"))
+    [button] = [b for b in helper.tree.findChildren(QPushButton) if b.text() == "打开本条扫描件文件夹" and b.isVisible()]
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert len(opened) == 1
+    names = sorted(p.name for p in Path(opened[0]).iterdir())
+    listed = sorted(r.text(1) for r in helper._rows() if r.text(0).startswith("扫描件："))
+    assert names == listed and len(names) == 3 and all(n.startswith("02-1_学历情况_") for n in names)
