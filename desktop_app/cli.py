@@ -137,6 +137,11 @@ def cmd_demo(args: argparse.Namespace, services: Any) -> int:
     from desktop_app.demo import create_demo
 
     app_id = create_demo(services, year=args.year)
+    app = services.load(app_id)
+    cover = app.single("cover")
+    # A line for the person first; the id stays the last line because scripts read it from there.
+    _print(f"已创建示例申报：{app.person_name}，{app.year} 年度，申报{cover.get('title_name') or '职称'}"
+           f"（{cover.get('unit_type') or '单位类型未填'}），可用 check、packet、copy-sheet 等命令试用。申报编号：")
     _print(str(app_id))
     return 0
 

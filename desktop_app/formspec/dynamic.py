@@ -35,7 +35,8 @@ def dynamic_choices(
     if source == "district":
         return reference.districts()
     if source == "declare_type":
-        names = [s.name for s in reference.series]
+        # “工程技术” (二、19) stands for the 工程技术人员 series: listing both would offer it twice.
+        names = [s.name for s in reference.series if s.name != "工程技术人员"]
         return ("工程技术", *names)
     return None
 

@@ -147,6 +147,11 @@ def has_chinese_description(stem: str) -> bool:
     return len(_CJK.findall(description(stem))) >= 2
 
 
+def says_material(name: str) -> bool:
+    """Whether a file name itself tells what the material is (not just IMG_1234 or 微信图片_…): 一键规范命名 asks otherwise."""
+    return has_chinese_description(split_name(name)[0])
+
+
 def kind_score(text: str, kind: AttachmentKind) -> int:
     """How well a description names a kind: 100 keyword, 90 synonym, fuzzy score, or 0."""
     folded = text.casefold()

@@ -163,6 +163,13 @@ class BackupDialog(QDialog):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
+        # Issue 15: say why 立即备份 is grey when the page is opened from the start screen.
+        self.no_app_hint = QLabel("“立即备份”备份的是一份打开的申报：请在申报列表中打开要备份的申报，"
+                                  "再到“检查与导出”点击“备份…”。在这里可以校验和恢复已有的备份。")
+        self.no_app_hint.setWordWrap(True)
+        self.no_app_hint.setStyleSheet("color: #5f6368;")
+        self.no_app_hint.setVisible(app_id is None)
+        layout.addWidget(self.no_app_hint)
 
         progress_row = QHBoxLayout()
         self.status = QLabel("")

@@ -69,6 +69,9 @@ class FieldEditor(QObject):
         """Replace the offered choices (combo boxes only); True when the current text had to be cleared."""
         return False
 
+    def set_shown(self, shown: dict[str, str]) -> None:
+        """Show some choices in other words (combo boxes only; the stored value stays the same)."""
+
     def focus(self) -> None:
         """Put the keyboard focus in the field."""
         self.widget.setFocus()
@@ -138,6 +141,8 @@ class ComboEditor(FieldEditor):
             combo.setPlaceholderText(CHOOSE)
         super().__init__(spec, combo)
         self.combo = combo
+        # Stored value → the words shown for it (e.g. 工程技术人员 shown as 工程系列); the stored value never changes.
+        self.shown: dict[str, str] = {}
         self._fill(spec.choices)
         combo.setCurrentIndex(-1)
         if spec.choices_editable:
@@ -146,16 +151,38 @@ class ComboEditor(FieldEditor):
 
     def _fill(self, choices: Sequence[str]) -> None:
         self.combo.clear()
-        self.combo.addItems(list(choices))
+        for choice in choices:
+            self.combo.addItem(self.shown.get(choice, choice), choice)
+            if choice in self.shown:
+                self.combo.setItemData(self.combo.count() - 1, choice, Qt.ItemDataRole.ToolTipRole)
+
+    def set_shown(self, shown: dict[str, str]) -> None:
+        """Show some choices in other words (the stored value stays the same)."""
+        current = self.text()
+        self.shown = dict(shown)
+        choices = [str(self.combo.itemData(i)) for i in range(self.combo.count())]
+        self._quiet = True
+        try:
+            self._fill(choices)
+            self._set(current)
+        finally:
+            self._quiet = False
 
     def text(self) -> str:
+        index = self.combo.currentIndex()
+        if index >= 0 and self.combo.itemText(index) == self.combo.currentText():
+            value = self.combo.itemData(index)
+            if value is not None:
+                return str(value)
         return self.combo.currentText()
 
     def _set(self, text: str) -> None:
-        index = self.combo.findText(text)
+        index = self.combo.findData(text)
+        if index < 0:
+            index = self.combo.findText(text)
         if self.combo.isEditable():
             self.combo.setCurrentIndex(index)
-            self.combo.setEditText(text)
+            self.combo.setEditText(self.combo.itemText(index) if index >= 0 else text)
         elif index < 0 and text:
             # A stored value the list no longer offers stays visible so the person sees what to fix.
             self.combo.addItem(text)
@@ -166,7 +193,7 @@ class ComboEditor(FieldEditor):
     def set_choices(self, choices: Sequence[str] | None) -> bool:
         current = self.text()
         wanted = list(choices or ())
-        if [self.combo.itemText(i) for i in range(self.combo.count())] == wanted:
+        if [self.combo.itemData(i) for i in range(self.combo.count())] == wanted:
             return False
         self._quiet = True
         try:

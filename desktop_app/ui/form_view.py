@@ -18,6 +18,8 @@ from desktop_app.ui.fields import FieldEditor, make_editor, shown_text
 ERROR_STYLE = "color: #b3261e;"
 WARNING_STYLE = "color: #8a5300;"
 HELP_STYLE = "color: #5f6368;"
+REQUIRED_MARK = "（必填）"
+MISSING_MESSAGE = "必填项，尚未填写"
 
 
 def heading(text: str, larger_by: int) -> QLabel:
@@ -42,7 +44,11 @@ class FormView(QWidget):
         self.editors: dict[str, FieldEditor] = {}
         self.messages: dict[str, QLabel] = {}
         self.labels: dict[str, QLabel] = {}
+        # Every widget of a field's rows, so a field that does not apply can be hidden as a whole.
+        self.rows: dict[str, list[QWidget]] = {}
+        self.spacers: dict[str, int] = {}
         grid = QGridLayout(self)
+        self.grid = grid
         grid.setColumnStretch(1, 1)
         grid.setHorizontalSpacing(12)
         grid.setVerticalSpacing(2)
@@ -50,7 +56,7 @@ class FormView(QWidget):
         previous: QWidget | None = None
         for spec in section.fields:
             editor = make_editor(spec)
-            label = QLabel(spec.label + ("（必填）" if spec.required else ""))
+            label = QLabel(spec.label + (REQUIRED_MARK if spec.required else ""))
             label.setWordWrap(True)
             label.setMinimumWidth(150)
             label.setMaximumWidth(230)
@@ -66,13 +72,16 @@ class FormView(QWidget):
             message.setVisible(False)
             grid.addWidget(message, row + 1, 1)
             row += 2
+            self.rows[spec.key] = [label, editor.widget]
             if spec.help:
                 help_label = QLabel(spec.help)
                 help_label.setWordWrap(True)
                 help_label.setStyleSheet(HELP_STYLE)
                 grid.addWidget(help_label, row, 1)
+                self.rows[spec.key].append(help_label)
                 row += 1
             grid.setRowMinimumHeight(row, 8)
+            self.spacers[spec.key] = row
             row += 1
             self.editors[spec.key] = editor
             self.messages[spec.key] = message
@@ -96,6 +105,7 @@ class FormView(QWidget):
                 editor.set_text(shown_text(answers.get(key)))
             self.check_live(key)
         self._update_derived()
+        self.update_conditions()
 
     def texts(self) -> dict[str, str]:
         """The current text of every field."""
@@ -128,6 +138,9 @@ class FormView(QWidget):
         if spec.derived:
             return True
         text = self.editors[key].text()
+        if not text.strip() and self.messages[key].text() == MISSING_MESSAGE and self.is_required(key):
+            # Keep “必填项，尚未填写” once it was shown: the field is still empty.
+            return True
         checked = check_value(spec, text, self.today)
         if not checked.ok:
             self.show_message(key, checked.error)
@@ -144,7 +157,67 @@ class FormView(QWidget):
         self.check_live(key)
         if self.section.field(key).type == "id_number":
             self._update_derived()
+        self.update_conditions()
         self.field_edited.emit(key)
+
+    # Conditions -----------------------------------------------------------------------------------
+
+    def is_required(self, key: str) -> bool:
+        """Whether a field must be filled given what is on screen now (required, or required by another answer)."""
+        spec = self.section.field(key)
+        if spec.derived:
+            return False
+        if spec.required:
+            return True
+        cond = spec.required_if
+        # Conditions on another section ("cover.x") are decided by the shared check, not on this form.
+        return cond is not None and cond.field in self.editors and self.text(cond.field) in cond.values
+
+    def applies(self, key: str) -> bool:
+        """A field applies unless another answer rules it out (a field already holding text always shows)."""
+        spec = self.section.field(key)
+        cond = spec.required_if
+        if cond is None or cond.field not in self.editors or self.text(key).strip():
+            return True
+        return self.text(cond.field) in cond.values
+
+    def update_conditions(self) -> None:
+        """Mark 必填 on fields another answer makes required and hide the fields that do not apply."""
+        for spec in self.section.fields:
+            if spec.required_if is None:
+                continue
+            required = self.is_required(spec.key)
+            self.labels[spec.key].setText(spec.label + (REQUIRED_MARK if required else ""))
+            shown = self.applies(spec.key)
+            self.set_field_visible(spec.key, shown)
+            message = self.messages[spec.key]
+            if not shown:
+                message.setVisible(False)
+            elif not required and message.text() == MISSING_MESSAGE:
+                self.show_message(spec.key, "")
+            else:
+                message.setVisible(bool(message.text()))
+
+    def set_field_visible(self, key: str, shown: bool) -> None:
+        """Show or hide a field's label, editor, help and the space after it (no gap where it was)."""
+        for widget in self.rows[key]:
+            widget.setVisible(shown)
+        if not shown:
+            self.messages[key].setVisible(False)
+        self.grid.setRowMinimumHeight(self.spacers[key], 8 if shown else 0)
+
+    def missing_fields(self) -> list[str]:
+        """Required fields (as things stand on screen) that are still empty, in form order."""
+        return [s.key for s in self.section.fields
+                if self.applies(s.key) and self.is_required(s.key) and not self.text(s.key).strip()]
+
+    def show_missing(self) -> list[str]:
+        """Put “必填项，尚未填写” under every empty required field (leaving the page, 下一步); returns them."""
+        missing = self.missing_fields()
+        for key in missing:
+            if not self.messages[key].text():
+                self.show_message(key, MISSING_MESSAGE)
+        return missing
 
     def _update_derived(self) -> None:
         """Birth date and sex follow the ID number as it is typed (services derives them again on save)."""

@@ -19,16 +19,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.ui.form_view import HELP_STYLE
+from desktop_app.ui.form_view import ERROR_STYLE, HELP_STYLE, FormView
 from desktop_app.ui.pages import SectionPage, SinglePage, TablePage
 from desktop_app.ui.review_page import ReviewPage
 from desktop_app.ui.session import Session
+from desktop_app.ui.sizing import fit_to_screen
 from desktop_app.ui.special_pages import SPECIAL_PAGES
 from desktop_app.ui.start_page import StartPage
-from desktop_app.usecases.wizard import FILLED, HAS_PROBLEMS, NOT_APPLICABLE, NOT_FILLED, section_statuses
+from desktop_app.usecases.wizard import (
+    FILLED,
+    HAS_PROBLEMS,
+    IN_PROGRESS,
+    NOT_APPLICABLE,
+    NOT_FILLED,
+    section_statuses,
+)
 
 REVIEW = "review"
-STATUS_COLOURS = {NOT_FILLED: "#5f6368", FILLED: "#137333", HAS_PROBLEMS: "#b3261e", NOT_APPLICABLE: "#1a73e8"}
+STATUS_COLOURS = {NOT_FILLED: "#5f6368", IN_PROGRESS: "#8a5300", FILLED: "#137333", HAS_PROBLEMS: "#b3261e",
+                  NOT_APPLICABLE: "#1a73e8"}
 
 
 class WizardWidget(QWidget):
@@ -73,7 +82,11 @@ class WizardWidget(QWidget):
         saved = QLabel("所有修改自动保存")
         saved.setStyleSheet(HELP_STYLE)
         nav.addWidget(saved)
-        nav.addStretch(1)
+        # Why 下一步 stayed on the page (empty required fields), shown beside the buttons.
+        self.nav_message = QLabel("")
+        self.nav_message.setWordWrap(True)
+        self.nav_message.setStyleSheet(ERROR_STYLE)
+        nav.addWidget(self.nav_message, 1)
         self.back_button = QPushButton("上一步")
         self.next_button = QPushButton("下一步")
         self.back_button.setShortcut("Ctrl+PgUp")
@@ -93,6 +106,8 @@ class WizardWidget(QWidget):
         session.saved.connect(self.status_timer.start)
         self.statuses: dict[str, str] = {}
         self.current = ""
+        # The page whose empty required fields 下一步 has already pointed out (a second press goes on).
+        self.warned_page = ""
         self.refresh_status()
         start = session.page if session.page in self.keys else "basic"
         self.show_page(start)
@@ -126,7 +141,15 @@ class WizardWidget(QWidget):
     def show_page(self, key: str) -> Any:
         """Leave the current page (storing its edits) and show another."""
         if self.current and self.current in self.pages:
-            self.pages[self.current].flush()
+            leaving = self.pages[self.current]
+            leaving.flush()
+            form = getattr(leaving, "form", None)
+            if isinstance(form, FormView) and key != self.current:
+                # Coming back later, the person finds each empty required field marked under it.
+                form.show_missing()
+        if key != self.current:
+            self.warned_page = ""
+            self.nav_message.setText("")
         page = self.page(key)
         page.load()
         self.stack.setCurrentWidget(page)
@@ -148,7 +171,16 @@ class WizardWidget(QWidget):
             self.show_page(self.keys[self.menu.indexOfTopLevelItem(item)])
 
     def step(self, delta: int) -> None:
-        """下一步 / 上一步."""
+        """下一步 / 上一步; 下一步 first points out the page's empty required fields (pressed again, it goes on)."""
+        form = getattr(self.pages.get(self.current), "form", None)
+        if delta > 0 and isinstance(form, FormView) and self.warned_page != self.current:
+            missing = form.show_missing()
+            if missing:
+                self.warned_page = self.current
+                self.nav_message.setText(f"本页还有 {len(missing)} 项必填内容未填写（已在各项下方标出）。"
+                                         "可以先填写；再按一次“下一步”则先跳过，稍后再填。")
+                self.pages[self.current].go_to(None, missing[0])
+                return
         index = self.keys.index(self.current) + delta
         if 0 <= index < len(self.keys):
             self.show_page(self.keys[index])
@@ -169,7 +201,7 @@ class WizardWidget(QWidget):
     def refresh_status(self) -> None:
         """Recompute the menu marks and the current page's notices."""
         report = self.session.report()
-        self.statuses = section_statuses(self.session.services, self.session.app_id, report)
+        self.statuses = section_statuses(self.session.services, self.session.app_id, report, self.session.drafts)
         for index, key in enumerate(self.keys[:-1]):
             item = self.menu.topLevelItem(index)
             status = self.statuses.get(key, "")
@@ -177,7 +209,7 @@ class WizardWidget(QWidget):
             item.setForeground(1, QColor(STATUS_COLOURS.get(status, "#000000")))
         errors = len(report.errors)
         last = self.menu.topLevelItem(len(self.keys) - 1)
-        last.setText(1, f"{errors} 项" if errors else "可以提交")
+        last.setText(1, f"{errors} 项" if errors else "已齐全")
         app = self.session.services.load(self.session.app_id)
         self.person.setText(f"{app.person_name or '（未填姓名）'} · {app.year} 年申报 · 完成度 {report.percent}%")
         self.window().setWindowTitle(f"职称申报材料助手 — {app.person_name} {app.year} 年申报")
@@ -199,8 +231,9 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.start)
         self.wizard: WizardWidget | None = None
         self.setCentralWidget(self.stack)
-        self.setMinimumSize(1024, 640)
-        self.resize(1366, 768)
+        # Usable down to a 1366×768 screen at 125 % (see ui/sizing.py); the pages scroll below that.
+        self.setMinimumSize(960, 540)
+        fit_to_screen(self, 1340, 700)
         self.start.load()
         last = services.repo.get_setting("last_application")
         if last in self.start.app_ids:

@@ -174,7 +174,9 @@ class PacketPreviewDialog(QDialog):
         super().__init__(parent)
         self.path = path
         self.setWindowTitle(f"打印材料预览 — {path.name}")
-        self.resize(1000, 760)
+        from desktop_app.ui.sizing import fit_to_screen
+
+        fit_to_screen(self, 1000, 660)  # issue 15: fits 1366×768 with the taskbar
         self.document = QPdfDocument(self)
         self.document.load(str(path))
         self.view = QPdfView(self)

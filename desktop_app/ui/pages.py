@@ -27,8 +27,9 @@ from PySide6.QtWidgets import (
 from desktop_app.formspec.dynamic import dynamic_choices
 from desktop_app.formspec.model import SectionSpec
 from desktop_app.formspec.types import format_value
-from desktop_app.ui.form_view import HELP_STYLE, WARNING_STYLE, FormView, heading
+from desktop_app.ui.form_view import ERROR_STYLE, HELP_STYLE, WARNING_STYLE, FormView, heading
 from desktop_app.ui.session import DraftSaver, Session
+from desktop_app.ui.sizing import fit_to_screen
 from desktop_app.usecases.wizard import confirm_reviewed
 
 NOTICE_STYLE = "background: #fff4e5; color: #6b3e00; padding: 6px; border-radius: 4px;"
@@ -103,7 +104,8 @@ class SectionPage(QWidget):
     def refresh(self) -> None:
         """Update notices after a save elsewhere."""
         report = self.session.report()
-        lines = [f"• {f.message}" for f in report.findings
+        # A missing scan names its material (“职称申报承诺书：尚未上传扫描件…”), not just “尚未上传扫描件”.
+        lines = [f"• {f.field_label}：{f.message}" if f.field_label else f"• {f.message}" for f in report.findings
                  if f.section == self.section.key and f.field is None and f.entry is None]
         self.header.set_notices(lines)
 
@@ -209,13 +211,15 @@ class EntryDialog(QDialog):
         self.form = FormView(section, session.services.today)
         scroll.setWidget(self.form)
         layout.addWidget(scroll, 1)
-        saved = QLabel("每项修改都会自动保存，无需点击保存。")
-        saved.setStyleSheet(HELP_STYLE)
+        self.saved_label = QLabel("每项修改都会自动保存，无需点击保存。")
+        self.saved_label.setStyleSheet(HELP_STYLE)
+        self.saved_label.setWordWrap(True)
+        self.warned_missing = False
         buttons = QHBoxLayout()
-        buttons.addWidget(saved, 1)
+        buttons.addWidget(self.saved_label, 1)
         self.done_button = QPushButton("完成")
         self.done_button.setAutoDefault(False)
-        self.done_button.clicked.connect(self.accept)
+        self.done_button.clicked.connect(self.finish)
         buttons.addWidget(self.done_button)
         layout.addLayout(buttons)
         self.saver = DraftSaver(session, section.key, self.form, entry_id)
@@ -234,12 +238,25 @@ class EntryDialog(QDialog):
             self.note_label.setText(entry.review_note)
             self.note.setVisible(True)
         # Fits a 1366×768 screen with the taskbar; the form scrolls, the scans stay visible.
-        self.resize(880, 700)
+        fit_to_screen(self, 880, 660)
 
     @property
     def entry_id(self) -> int | None:
         """The entry edited (None until the first change of a new entry is stored)."""
         return self.saver.entry_id
+
+    def finish(self) -> None:
+        """完成: first points out empty required fields under each of them; pressed again, it closes."""
+        self.saver.flush()
+        missing = self.form.show_missing()
+        if missing and not self.warned_missing:
+            self.warned_missing = True
+            self.saved_label.setText(f"本条还有 {len(missing)} 项必填内容未填写（已在各项下方标出）。"
+                                     "已填的内容已保存；再按一次“完成”可先关闭，稍后再填。")
+            self.saved_label.setStyleSheet(ERROR_STYLE)
+            self.form.focus_field(missing[0])
+            return
+        self.accept()
 
     def _edited(self, key: str) -> None:
         for cleared in refresh_dynamic(self.form, self.session, self.cover):

@@ -19,6 +19,14 @@ from PySide6.QtWidgets import (
 from desktop_app.formspec.completeness import Finding
 from desktop_app.ui.form_view import ERROR_STYLE, HELP_STYLE, WARNING_STYLE, heading
 from desktop_app.ui.session import Session
+from desktop_app.ui.submit_widgets import (
+    READY_TEXT,
+    LatestPacketWidget,
+    SubmissionLogDialog,
+    SubmitGuideWidget,
+    submit_steps,
+)
+from desktop_app.usecases.submissions import load_rounds, record_summary
 
 GoTo = Callable[[str, "int | None", "str | None", str], None]
 
@@ -46,6 +54,28 @@ class ReviewPage(QWidget):
         self.messages_layout = QVBoxLayout()
         self.messages_layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self.messages_layout)
+        # The latest packet, found again after a restart; the way on to the online system.
+        self.latest = LatestPacketWidget(session)
+        layout.addWidget(self.latest)
+        online = QHBoxLayout()
+        self.helper_button = QPushButton("打开填报助手")
+        self.helper_button.setToolTip("在浏览器旁显示每一项内容，单击即复制，对照填写网上申报系统")
+        self.helper_button.clicked.connect(self.open_fill_helper)
+        self.record_button = QPushButton("申报记录…")
+        self.record_button.clicked.connect(self.open_record)
+        self.record_summary = QLabel("")
+        self.record_summary.setWordWrap(True)
+        self.record_summary.setStyleSheet(HELP_STYLE)
+        online.addWidget(self.helper_button)
+        online.addWidget(self.record_button)
+        online.addWidget(self.record_summary, 1)
+        layout.addLayout(online)
+        self.record_warning = QLabel("")
+        self.record_warning.setWordWrap(True)
+        self.record_warning.setStyleSheet(ERROR_STYLE)
+        layout.addWidget(self.record_warning)
+        self.fill_helper: QWidget | None = None
+        self.record_dialog: QWidget | None = None
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -68,10 +98,16 @@ class ReviewPage(QWidget):
             self.summary.setText(f"还有 {len(errors)} 项需要完善")
             self.summary.setStyleSheet(ERROR_STYLE)
         else:
-            self.summary.setText("可以提交" + (f"（另有 {len(warnings)} 条提醒，建议核对）" if warnings else ""))
+            self.summary.setText(READY_TEXT + (f"（另有 {len(warnings)} 条提醒，建议核对）" if warnings else ""))
             self.summary.setStyleSheet("color: #137333;")
+        self.show_record()
         body = QWidget()
         body_layout = QVBoxLayout(body)
+        if not errors:
+            steps = SubmitGuideWidget()
+            steps.show_steps(submit_steps(self.session.services, self.session.app_id))
+            body_layout.addWidget(steps)
+            self.steps = steps
         self.links = []
         by_section: dict[str, list[Finding]] = {}
         for finding in report.findings:
@@ -106,6 +142,34 @@ class ReviewPage(QWidget):
             body_layout.addWidget(done)
         body_layout.addStretch(1)
         self.scroll.setWidget(body)
+
+    def show_record(self) -> None:
+        """The 申报记录 in one line, and the guide's warning when it applies."""
+        summary, warning = record_summary(load_rounds(self.session.services, self.session.app_id))
+        self.record_summary.setText(f"申报记录：{summary}")
+        self.record_warning.setText(warning)
+        self.record_warning.setVisible(bool(warning))
+
+    def open_fill_helper(self) -> QWidget:
+        """The 填报助手 beside the browser (one window per application; shown again when already open)."""
+        from desktop_app.ui.fill_helper import FillHelperWindow
+
+        if self.fill_helper is None:
+            self.fill_helper = FillHelperWindow(self.session.services, self.session.app_id, self)
+        else:
+            self.fill_helper.reload()  # type: ignore[attr-defined]
+        self.fill_helper.show()
+        self.fill_helper.raise_()
+        self.fill_helper.activateWindow()
+        return self.fill_helper
+
+    def open_record(self) -> QWidget:
+        """申报记录 (non-blocking); the summary line follows when it closes."""
+        dialog = SubmissionLogDialog(self.session.services, self.session.app_id, self)
+        dialog.finished.connect(lambda _r: self.show_record())
+        self.record_dialog = dialog
+        dialog.open()
+        return dialog
 
     def flush(self) -> None:
         """Nothing to store on this page."""

@@ -92,6 +92,10 @@ class CropLabel(QLabel):
                 round((rect.bottom() + 1) / h, 4)]
 
 
+# The crop dialog fits a 1366×768 screen at 125 % (issue 15): picture plus text and buttons ≤ 550 px.
+CROP_PICTURE_SIDE = 460
+
+
 class CropDialog(QDialog):
     """裁剪: drag over the picture; only the stored edit changes, never the file."""
 
@@ -222,6 +226,8 @@ class AttachmentsWidget(QWidget):
         self.setAcceptDrops(usable)
         if not usable:
             self.status.setText("请先填写本条内容，再添加扫描件。")
+        elif self.status.text() == "请先填写本条内容，再添加扫描件。":
+            self.status.setText("")  # issue 15: the hint no longer applies once 添加扫描件 is enabled
         self.refresh()
 
     def refresh(self) -> None:
@@ -469,7 +475,7 @@ class AttachmentsWidget(QWidget):
 
         def work(_progress: Any) -> QImage | None:
             # Decoding a large scan takes a moment: off the GUI thread, so the window never freezes.
-            picture = thumbnail_picture(blob_path, media_type, edits, 640)
+            picture = thumbnail_picture(blob_path, media_type, edits, CROP_PICTURE_SIDE)
             return None if picture is None else to_qimage(picture)
 
         def opened(picture: QImage | None) -> None:
@@ -569,13 +575,39 @@ class AttachmentsWidget(QWidget):
         """一键规范命名 for this entry's scans."""
         from desktop_app.usecases.scans import apply_proposed_names
 
-        ids = [a.id for a in self._mine(self.services.load(self.app_id))]
+        mine = self._mine(self.services.load(self.app_id))
+        if not self._ask_unknown_materials(mine):
+            return
+        ids = [a.id for a in mine]
         changed = apply_proposed_names(self.services, self.app_id, ids)
         self.status.setStyleSheet("")
         self.status.setText(f"已按材料内容重新命名 {changed} 个文件（原文件不变）。" if changed else "文件名已符合规范。")
         self.refresh()
         if changed:
             self.changed.emit()
+
+    def _ask_unknown_materials(self, attachments: list[Any]) -> bool:
+        """Issue 15: a scan whose type and name say nothing (IMG_1234.jpg) is not renamed “…_材料”: ask what it is."""
+        from desktop_app.scans.naming import says_material
+
+        labels = [k.label for k in self.section.attachments]
+        for attachment in attachments:
+            if attachment.kind or says_material(attachment.display_name) or not labels:
+                continue
+            label = self.ask_material(attachment.display_name, labels)
+            if label is None:
+                self.status.setText("未重命名：请先选择每个扫描件是什么材料。")
+                return False
+            kind = self.section.attachments[labels.index(label)].key
+            self.services.repo.update_attachment(attachment.id, kind=kind)
+        return True
+
+    def ask_material(self, name: str, labels: list[str]) -> str | None:
+        """Which material a scan is; None when the person cancels."""
+        from PySide6.QtWidgets import QInputDialog
+
+        label, ok = QInputDialog.getItem(self, "这是什么材料？", f"从文件名“{name}”看不出是什么材料，请选择：", labels, 0, False)
+        return str(label) if ok else None
 
     def check_contents(self) -> None:
         """Optional OCR: read each scan in the background and warn where its text contradicts its name."""

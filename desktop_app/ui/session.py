@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop_app.ui.form_view import FormView
-from desktop_app.usecases.wizard import save_field
+from desktop_app.usecases.wizard import save_field, update_ui_state
 
 # A change is stored at most this long after the first unsaved keystroke (the issue allows one second).
 SAVE_DELAY_MS = 400
@@ -64,7 +64,8 @@ class Session(QObject):
 
     def save_ui_state(self) -> None:
         """Store page and drafts in the application's ui_state."""
-        self.services.repo.set_ui_state(self.app_id, {"page": self.page, "drafts": self.drafts})
+        # Other keys of ui_state (填报助手 ticks, 申报记录) belong to other windows and are kept.
+        update_ui_state(self.services, self.app_id, {"page": self.page, "drafts": self.drafts})
 
     def report(self, fresh: bool = False) -> Any:
         """The completeness report (cached until the next save)."""

@@ -22,6 +22,9 @@ TIER_BOX_STYLE = (
 # Cover fields whose change alters the offered choices or the approval chain.
 _CASCADE = {"series", "track", "tier", "title_name", "committee_level", "committee", "district", "unit_type",
             "dispatched"}
+# Series shown the way the guide and applicants name them (“昆明市工程系列…评审委员会”, “农业系列初级职称”);
+# the stored value stays the name in the guide's table 二、1.
+SERIES_SHOWN = {"工程技术人员": "工程系列", "农业技术人员": "农业系列"}
 
 
 class ChainWidget(QGroupBox):
@@ -82,11 +85,27 @@ class CoverPage(SinglePage):
         # Above the form, so the chain visibly changes while unit type and committee level are chosen.
         self.body_layout.insertWidget(1, self.chain)
         self.body_layout.insertWidget(1, self.committee_info)
+        self.edition = QLabel("")
+        self.edition.setWordWrap(True)
+        self.edition.setStyleSheet(HELP_STYLE)
+        self.body_layout.insertWidget(1, self.edition)
+        self.form.editors["series"].set_shown(SERIES_SHOWN)
 
     def after_load(self, cover: Mapping[str, Any]) -> None:
         self.cascade()
+        self.show_edition()
+
+    def show_edition(self) -> None:
+        """Which edition of the guide's tables the choices come from, and what to check for a later year."""
+        from desktop_app.ui.start_page import edition_notice
+
+        text = self.form.text("year").strip()
+        year = int(text) if text.isdigit() else self.session.services.today.year
+        self.edition.setText(edition_notice(self.session.services.reference.edition, year))
 
     def on_field_edited(self, key: str) -> None:
+        if key == "year":
+            self.show_edition()
         if key in _CASCADE:
             for cleared in self.cascade():
                 self.saver.mark(cleared)
@@ -94,6 +113,7 @@ class CoverPage(SinglePage):
     def cascade(self) -> list[str]:
         """Recompute the dependent choices, committee details and chain from what is on screen."""
         cleared = refresh_dynamic(self.form, self.session, {})
+        cleared += self.skip_single_track()
         reference = self.session.services.reference
         texts: dict[str, Any] = {k: v for k, v in self.form.texts().items() if v}
         series, track, tier = texts.get("series"), texts.get("track"), texts.get("tier")
@@ -130,6 +150,21 @@ class CoverPage(SinglePage):
         self.chain.show_chain(texts.get("unit_type", ""), texts.get("committee_level", ""),
                               texts.get("dispatched", ""))
         return cleared
+
+    def skip_single_track(self) -> list[str]:
+        """A series with one 专业（子系列） (the series itself) needs no choice: it is filled in and the step hidden."""
+        editor = self.form.editors["track"]
+        combo = editor.combo  # type: ignore[attr-defined]
+        choices = [str(combo.itemData(i)) for i in range(combo.count())]
+        single = len(choices) == 1 and bool(self.form.text("series"))
+        self.form.set_field_visible("track", not single)
+        if single and editor.text() != choices[0]:
+            editor.set_text(choices[0])
+            self.form.check_live("track")
+            return ["track"]
+        if single:
+            self.form.messages["track"].setVisible(False)
+        return []
 
     def describe_committees(self) -> None:
         """Each offered committee shows its phone and planned review month when pointed at."""

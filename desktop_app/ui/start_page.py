@@ -28,6 +28,23 @@ from desktop_app.ui.form_view import ERROR_STYLE, HELP_STYLE, heading
 from desktop_app.ui.pages import EntryTable, ask_confirmation
 from desktop_app.usecases.wizard import carry_forward
 
+WELCOME_TEXT = (
+    "本程序帮您准备昆明市职称评审的申报材料，全程不需要联网：\n"
+    "1. 按网上申报系统左侧菜单的顺序填写基本信息、职称申报封面和 13 项申报信息，并添加各项材料的扫描件；\n"
+    "2. 按《昆明市职称评审申报指南》检查是否齐全、是否规范，指出要完善的地方；\n"
+    "3. 生成按审核顺序排好的打印材料，用“填报助手”对照填写网上申报系统，并备份当年的电子材料。\n"
+    "点击“新建”开始填写自己的申报；不确定怎么填，可以先点“看看示例”，打开一份填好的示例申报。"
+)
+
+
+def edition_notice(edition: int, year: int) -> str:
+    """Which edition of the guide's tables is in use, and what to do when the declaration year is later."""
+    text = f"所用名录：《昆明市职称评审申报指南》{edition} 年版（系列、评审委员会、评审计划、县（市）区人社部门）。"
+    if year > edition:
+        text += (f"{year} 年度申报请以市人力资源和社会保障局和各评委会当年的申报通知为准；"
+                 "有新版名录时，用“帮助 → 导入新版名录”导入。")
+    return text
+
 
 class YearDialog(QDialog):
     """Asks for a name (new application) and a declaration year."""
@@ -45,6 +62,8 @@ class YearDialog(QDialog):
         form = QFormLayout()
         self.name = QLineEdit()
         self.name.setPlaceholderText("与身份证上的姓名一致")
+        # Sized to its content: the placeholder is never clipped.
+        self.name.setMinimumWidth(self.name.fontMetrics().horizontalAdvance(self.name.placeholderText()) + 48)
         if with_name:
             form.addRow("申报人姓名", self.name)
         self.year = QSpinBox()
@@ -63,6 +82,8 @@ class YearDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.with_name = with_name
+        # A hint gets room to read in a few lines instead of a narrow column.
+        self.setMinimumWidth(460 if hint else 360)
 
     def accept(self) -> None:  # noqa: D102 - refuses an empty name with a message
         if self.with_name and not self.name.text().strip():
@@ -86,10 +107,34 @@ class StartPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
         layout.addWidget(heading("职称申报材料助手", 8))
-        intro = QLabel("按昆明市职称申报系统的顺序逐项填写，所有内容自动保存在本机。选择一份申报继续填写，或新建一份。")
+        intro = QLabel("按昆明市专业技术人员职称申报系统的顺序逐项填写，所有内容自动保存在本机。选择一份申报继续填写，或新建一份。")
         intro.setWordWrap(True)
         intro.setStyleSheet(HELP_STYLE)
         layout.addWidget(intro)
+        self.edition = QLabel("")
+        self.edition.setWordWrap(True)
+        self.edition.setStyleSheet(HELP_STYLE)
+        layout.addWidget(self.edition)
+        # Shown instead of the empty table: what the app does and the two ways to begin.
+        self.welcome = QWidget()
+        welcome_layout = QVBoxLayout(self.welcome)
+        welcome_layout.setContentsMargins(0, 16, 0, 16)
+        welcome_layout.addWidget(heading("还没有申报", 3))
+        self.what = QLabel(WELCOME_TEXT)
+        self.what.setWordWrap(True)
+        welcome_layout.addWidget(self.what)
+        begin = QHBoxLayout()
+        self.welcome_new_button = QPushButton("新建")
+        self.demo_button = QPushButton("看看示例")
+        self.demo_button.setToolTip("新建一份填好的示例申报（高级工程师，县区国有企业），可以随意查看、修改或删除")
+        self.welcome_new_button.clicked.connect(self.ask_new)
+        self.demo_button.clicked.connect(self.open_demo)
+        begin.addWidget(self.welcome_new_button)
+        begin.addWidget(self.demo_button)
+        begin.addStretch(1)
+        welcome_layout.addLayout(begin)
+        welcome_layout.addStretch(1)
+        layout.addWidget(self.welcome, 1)
         self.table = EntryTable(0, 4)
         self.table.setHorizontalHeaderLabels(["申报人", "申报年度", "申报职称", "完成度"])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -100,10 +145,9 @@ class StartPage(QWidget):
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
         self.table.open_requested.connect(self.open_selected)
         layout.addWidget(self.table, 1)
-        self.empty = QLabel("还没有申报。点击“新建”开始填写。")
-        self.empty.setStyleSheet(HELP_STYLE)
-        layout.addWidget(self.empty)
-        buttons = QHBoxLayout()
+        self.button_row = QWidget()
+        buttons = QHBoxLayout(self.button_row)
+        buttons.setContentsMargins(0, 0, 0, 0)
         self.new_button = QPushButton("新建")
         self.open_button = QPushButton("打开")
         self.delete_button = QPushButton("删除")
@@ -113,7 +157,7 @@ class StartPage(QWidget):
             button.clicked.connect(slot)
             buttons.addWidget(button)
         buttons.addStretch(1)
-        layout.addLayout(buttons)
+        layout.addWidget(self.button_row)
 
     def load(self) -> None:
         """Read the list again."""
@@ -125,11 +169,25 @@ class StartPage(QWidget):
                       f"{item.percent}%"]
             for col, text in enumerate(values):
                 self.table.setItem(row, col, QTableWidgetItem(text))
-        self.empty.setVisible(not listed)
+        self.table.setVisible(bool(listed))
+        self.welcome.setVisible(not listed)
+        # The welcome has its own 新建; 打开 / 删除 / 从往年申报继续 have nothing to act on yet.
+        self.button_row.setVisible(bool(listed))
+        years = [item.summary.year for item in listed] or [self.services.today.year]
+        self.edition.setText(edition_notice(self.services.reference.edition, max(years)))
         for button in (self.open_button, self.delete_button, self.carry_button):
             button.setEnabled(bool(listed))
         if listed:
             self.table.selectRow(0)
+
+    def open_demo(self) -> int:
+        """看看示例: create the sample application and open it."""
+        from desktop_app.demo import create_demo
+
+        app_id = int(create_demo(self.services))
+        self.load()
+        self.open_requested.emit(app_id)
+        return app_id
 
     def selected_id(self) -> int | None:
         """The application of the selected row."""

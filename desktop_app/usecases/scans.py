@@ -609,6 +609,12 @@ def _write_pages(
             yield name, len(data)
 
 
+def write_upload_pages(services: Any, attachment: Attachment, folder: Path, proposal: str,
+                       max_kb: int = DEFAULT_MAX_KB) -> list[str]:
+    """Write one scan's upload-ready pages into `folder` as the export names them (the 填报助手 uses it)."""
+    return [name for name, _size in _write_pages(services, attachment, folder, proposal, max_kb)]
+
+
 def _entry_position(app: ApplicationData, attachment: Attachment) -> int:
     if attachment.section is None or attachment.entry_id is None:
         return -1

@@ -11,6 +11,7 @@ from desktop_app.errors import UserError
 from desktop_app.reference import annual_review_years
 
 NOT_FILLED = "未填"
+IN_PROGRESS = "填写中"
 FILLED = "已填"
 HAS_PROBLEMS = "有问题"
 NOT_APPLICABLE = "无此项"
@@ -23,16 +24,39 @@ _YEAR_BOUND_SECTIONS = {"annual_review"}
 _YEAR_BOUND_COVER_FIELDS = {"publicity_start", "publicity_place"}
 
 
+def update_ui_state(services: Any, app_id: int, changes: Mapping[str, Any]) -> None:
+    """Change some keys of the application's ui_state and keep the others (page, drafts, records …)."""
+    state = dict(services.load(app_id).ui_state)
+    state.update(changes)
+    services.repo.set_ui_state(app_id, state)
+
+
 def carried_note(year: int) -> str:
     """The review note put on every entry carried over from an earlier year."""
     return f"从 {year} 年带入，请核对"
 
 
-def section_statuses(services: Any, app_id: int, report: Any = None) -> dict[str, str]:
-    """未填 / 已填 / 有问题 / 无此项 per section key, from the shared completeness check."""
+# Findings that only say something is not there yet (the step is 填写中, not 有问题).
+_MISSING_MESSAGES = ("必填项，尚未填写", "尚未上传扫描件", "尚未填写", "至少需要填写", "缺少 ")
+
+
+def is_missing_finding(finding: Any) -> bool:
+    """True when a finding says something is still to be filled in or uploaded, not that a value is wrong."""
+    return any(str(finding.message).startswith(m) for m in _MISSING_MESSAGES)
+
+
+def section_statuses(services: Any, app_id: int, report: Any = None,
+                     drafts: Mapping[str, str] | None = None) -> dict[str, str]:
+    """未填 / 填写中 / 已填 / 有问题 / 无此项 per section key, from the shared completeness check.
+
+    有问题 only for an invalid value or a contradiction (and for text kept as a draft because it was not
+    valid); a step with only empty required fields or scans still to upload is 填写中.
+    """
     app: ApplicationData = services.load(app_id)
     report = report if report is not None else services.check(app_id)
-    with_errors = {f.section for f in report.errors}
+    with_problems = {f.section for f in report.errors if not is_missing_finding(f)}
+    with_missing = {f.section for f in report.errors if is_missing_finding(f)}
+    with_drafts = {key.split(":", 1)[0] for key in (drafts or {})}
     out: dict[str, str] = {}
     for section in services.forms:
         data = app.section(section.key)
@@ -45,10 +69,12 @@ def section_statuses(services: Any, app_id: int, report: Any = None) -> dict[str
             answers = data.entries[0].answers if data.entries else {}
             ignored = _PREFILLED.get(section.key, set())
             filled = any(k not in ignored for k, v in answers.items() if v not in (None, ""))
-        if not filled:
+        if section.key in with_problems or section.key in with_drafts:
+            out[section.key] = HAS_PROBLEMS if filled or section.key in with_drafts else NOT_FILLED
+        elif not filled:
             out[section.key] = NOT_FILLED
-        elif section.key in with_errors:
-            out[section.key] = HAS_PROBLEMS
+        elif section.key in with_missing:
+            out[section.key] = IN_PROGRESS
         else:
             out[section.key] = FILLED
     return out

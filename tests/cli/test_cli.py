@@ -95,7 +95,9 @@ def test_repeatable_set_appends_and_clear(capsys: pytest.CaptureFixture[str]) ->
 def test_demo_is_complete_and_one_missing_value_is_named(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "demo", "--year", "2026")
     assert code == 0
-    app = out.strip().splitlines()[-1]
+    # A human line first (issue 15), the id last: scripts read the last line.
+    human, app = out.strip().splitlines()
+    assert human.startswith("已创建示例申报：李明远，2026 年度，申报高级工程师") and app.isdigit()
     code, out, _ = run(capsys, "check", app)
     assert code == 0, out
     assert "可以提交" in out

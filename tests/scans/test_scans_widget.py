@@ -277,7 +277,10 @@ def test_crop_decodes_the_picture_off_the_gui_thread(qtbot, services, education_
     # The dialog waits for the decoding: the button is blocked and the person is told what is happening.
     assert shown == [] and not widget.crop_button.isEnabled() and widget.status.text() == "正在打开……"
     qtbot.waitUntil(lambda: bool(shown), timeout=30_000)
-    assert shown == [(500, 350)]  # the whole photo, at its own size (under the 640 limit)
+    from desktop_app.ui.scans_widget import CROP_PICTURE_SIDE
+
+    # The whole photo, fitted into the crop dialog's picture (issue 15: the dialog fits 768-px screens at 125 %).
+    assert shown == [(CROP_PICTURE_SIDE, round(350 * CROP_PICTURE_SIDE / 500))]
     assert len(decoded_on) == 1 and decoded_on[0] is not threading.main_thread()
     assert widget.crop_button.isEnabled() and widget.status.text() == ""
     assert "crop" not in services.load(app_id).attachments[0].edits

@@ -30,7 +30,7 @@ def test_every_widget_kind_has_a_factory():
 
 def test_new_application_from_start_screen_then_basic_info_by_keyboard(window, services, qtbot):
     start = window.start
-    qtbot.mouseClick(start.new_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(start.welcome_new_button, Qt.MouseButton.LeftButton)
     dialog = start.dialog
     type_text(qtbot, dialog.name, "王晓丽")
     dialog.year.setValue(2026)
@@ -111,6 +111,10 @@ def test_entries_add_edit_delete_reorder(window, services, qtbot):
         dialog = page.editor
         type_text(qtbot, dialog.form.editors["title"].widget, title)
         qtbot.mouseClick(dialog.done_button, Qt.MouseButton.LeftButton)
+        # 完成 first points out the empty required fields under them; pressed again it closes.
+        assert dialog.isVisible() and dialog.form.messages["journal"].text() == "必填项，尚未填写"
+        qtbot.mouseClick(dialog.done_button, Qt.MouseButton.LeftButton)
+        assert not dialog.isVisible()
     stored = [row["title"] for row in services.export_answers(app_id)["papers"]]
     assert stored == titles
     assert page.table.rowCount() == 3
@@ -158,6 +162,8 @@ def test_not_applicable_marks_section_and_menu(window, services, qtbot):
 
 def _choose(combo, text):
     index = combo.findText(text)
+    if index < 0:
+        index = combo.findData(text)  # a choice shown in other words (工程技术人员 as 工程系列)
     assert index >= 0, f"{text} not offered: {[combo.itemText(i) for i in range(combo.count())]}"
     combo.setCurrentIndex(index)
 
@@ -242,7 +248,7 @@ def test_review_link_opens_entry_and_focuses_field(window, services, qtbot, demo
     assert services.get_answer(demo_app, "papers[2].journal") == "中国公路学报"
     after = len(services.check(demo_app).errors)
     assert after == before - 1
-    assert review.summary.text() == (f"还有 {after} 项需要完善" if after else "可以提交")
+    assert review.summary.text() == (f"还有 {after} 项需要完善" if after else "材料已齐全，可以到网上申报系统提交")
 
 
 def test_review_link_to_single_page_field(window, services, qtbot, demo_app):
@@ -285,6 +291,10 @@ def test_next_and_back_walk_the_menu_order(window, services, qtbot):
     seen = [wizard.current]
     while wizard.next_button.isEnabled():
         qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
+        if wizard.current == seen[-1]:
+            # 下一步 stayed to point out the empty required fields; a second press goes on.
+            assert "必填内容未填写" in wizard.nav_message.text()
+            qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
         seen.append(wizard.current)
     assert seen == [*services.forms.keys, "review"]
     qtbot.mouseClick(wizard.back_button, Qt.MouseButton.LeftButton)

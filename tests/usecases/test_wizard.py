@@ -8,6 +8,7 @@ from desktop_app.errors import UserError
 from desktop_app.usecases.wizard import (
     FILLED,
     HAS_PROBLEMS,
+    IN_PROGRESS,
     NOT_APPLICABLE,
     NOT_FILLED,
     carry_forward,
@@ -73,8 +74,11 @@ def test_section_statuses(services):
     services.set_answer(app_id, "work_summary.summary", "总结" * 120)
     statuses = section_statuses(services, app_id)
     assert statuses["papers"] == NOT_APPLICABLE
-    assert statuses["basic"] == HAS_PROBLEMS
+    # Only empty required fields and scans still to upload: 填写中, not 有问题.
+    assert statuses["basic"] == IN_PROGRESS
     assert statuses["work_summary"] == FILLED
+    services.set_answer(app_id, "basic.is_civil_servant", "是")
+    assert section_statuses(services, app_id)["basic"] == HAS_PROBLEMS
 
 
 def test_save_field_keeps_invalid_values_out(services):
