@@ -142,11 +142,46 @@ def cmd_demo(args: argparse.Namespace, services: Any) -> int:
 
 
 def _app_id(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"申报编号应为数字：{text}") from None
-    return value
+    # ASCII digits only: int() would also read other scripts' digits ("١" as 1).
+    if not re.fullmatch(r"[0-9]{1,9}", text.strip()):
+        raise argparse.ArgumentTypeError(f"申报编号应为阿拉伯数字：{terminal_safe(text)}")
+    return int(text)
+
+
+# Characters that must never reach a terminal raw: C0/C1 controls other than newline, tab and carriage
+# return (ESC starts screen-clearing and title-changing sequences), DEL, bidirectional controls, and
+# lone surrogates (argument bytes that were not UTF-8, which the terminal's encoder cannot write).
+_UNSAFE_FOR_TERMINAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def terminal_safe(text: str) -> str:
+    """Text with every control character shown as a visible code (\\x1b → <U+001B>) instead of acting."""
+    return _UNSAFE_FOR_TERMINAL.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
+
+
+class _SafeStream:
+    """A text stream that writes terminal_safe text to the stream it wraps (stdout or stderr)."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(terminal_safe(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def undecodable_argument(args: Sequence[str]) -> str:
+    """A Chinese message for the first argument whose bytes were not UTF-8, else ""."""
+    for position, arg in enumerate(args, start=1):
+        if any("\ud800" <= char <= "\udfff" for char in arg):
+            return (
+                f"第{position}个参数“{terminal_safe(arg)}”不是有效的 UTF-8 文字（可能被截断了一半汉字，"
+                "或是从 GBK 编码的压缩包里解出的文件名）：请重新输入该参数，文件请先改成正常的中文名"
+            )
+    return ""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -222,7 +257,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     setup_logging()
     services = None
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _SafeStream(stdout), _SafeStream(stderr)  # type: ignore[assignment]
     try:
+        bad_argument = undecodable_argument(args_list)
+        if bad_argument:
+            raise UsageError(bad_argument)
         args = build_parser().parse_args(args_list)
         if getattr(args, "handler", None) is None:
             build_parser().print_help()
@@ -250,5 +290,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"程序内部错误（{type(exc).__name__}），操作未完成；详细信息已写入日志 {current_log_file()}\n")
         return 1
     finally:
+        sys.stdout, sys.stderr = stdout, stderr
         if services is not None:
             services.close()

@@ -10,7 +10,7 @@ from typing import Any
 
 from desktop_app.domain import ApplicationData, ApplicationSummary
 from desktop_app.errors import InvalidValueError, NotFoundError, UsageError
-from desktop_app.formspec.completeness import Finding, errors_only, find_problems, is_required
+from desktop_app.formspec.completeness import Finding, errors_only, find_problems, percent_complete
 from desktop_app.formspec.dynamic import dynamic_choices
 from desktop_app.formspec.keys import AnswerKey, parse_key
 from desktop_app.formspec.loader import load_forms
@@ -85,9 +85,13 @@ class Services:
 
     def new_application(self, name: str, year: int) -> int:
         """Create an application for a person and declaration year."""
-        name = name.strip()
-        if not name:
+        name_spec = self.forms.section("basic").field("name")
+        checked = check_value(name_spec, name, self.today)
+        if not checked.ok:
+            raise InvalidValueError(checked.error)
+        if not checked.value:
             raise UsageError("姓名不能为空", "请用 --name 填写申报人姓名")
+        name = str(checked.value)
         if not 2000 <= year <= 2100:
             raise UsageError(f"申报年度 {year} 不合理", "请填写四位年份，例如 2026")
         app_id = self.repo.create_application(name, year)
@@ -243,20 +247,5 @@ class Services:
         return Report(tuple(findings), self._percent(app, findings))
 
     def _percent(self, app: ApplicationData, findings: list[Finding]) -> int:
-        """Share of required items that are present and valid."""
-        errors = len(errors_only(findings))
-        if errors == 0:
-            return 100
-        total = 0
-        for section in self.forms:
-            data = app.section(section.key)
-            if section.repeatable:
-                total += 1
-                if data.not_applicable:
-                    continue
-            entries = data.entries or ()
-            answers = [e.answers for e in entries] or [{}]
-            for entry in answers:
-                total += sum(1 for spec in section.fields if is_required(spec, entry, app))
-        total = max(total, errors)
-        return max(0, min(99, round(100 * (total - errors) / total)))
+        """Share of required items that are present and valid (formspec.completeness.percent_complete)."""
+        return percent_complete(app, self.forms, findings)

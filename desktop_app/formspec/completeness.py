@@ -316,3 +316,51 @@ def _attachment_finding(section: SectionSpec, number: int | None, entry_id: int 
     message = "尚未上传扫描件" + (f"：{kind.help}" if kind.help else "")
     return Finding(section=section.key, section_title=section.title, entry=number, entry_id=entry_id, field=None,
                    field_label=kind.label, message=message)
+
+
+def percent_complete(app: ApplicationData, forms: FormSet, findings: list[Finding]) -> int:
+    """Share of required items present and valid: 100 only when nothing blocks, else at most 99.
+
+    Every required field counts, also those of the first entry of a repeatable section that has no
+    entry yet (and is not marked 无此项), plus one item per repeatable section (filled or 无此项) and
+    one per required scan; a blocking finding that belongs to none of these counts as one more item.
+    """
+    errors = errors_only(findings)
+    if not errors:
+        return 100
+    error_fields = {(f.section, f.entry, f.field) for f in errors if f.field}
+    error_sections = {f.section for f in errors if f.field is None and f.entry is None}
+    counted: set[tuple[str, int | None, str | None]] = set()
+    total = done = 0
+    for section in forms:
+        data = app.section(section.key)
+        if section.repeatable:
+            total += 1
+            counted.add((section.key, None, None))
+            if data.not_applicable and section.allow_not_applicable:
+                done += 1
+                continue
+            done += 1 if data.entries and section.key not in error_sections else 0
+        rows = data.entries if section.repeatable else data.entries[:1]
+        for entry in rows or (Entry(id=0, position=0, answers={}),):
+            number = entry.position + 1 if section.repeatable and rows else None
+            for spec in section.fields:
+                if not is_required(spec, entry.answers, app):
+                    continue
+                total += 1
+                counted.add((section.key, number, spec.key))
+                value = entry.answers.get(spec.key)
+                if value not in (None, "") and (section.key, number, spec.key) not in error_fields:
+                    done += 1
+        for kind in section.attachments:
+            if kind.required and not (section.repeatable and not rows):
+                total += 1
+                if not any(f.section == section.key and f.field_label == kind.label for f in errors):
+                    done += 1
+    kind_labels = {(s.key, k.label) for s in forms for k in s.attachments if k.required}
+    for f in errors:
+        if (f.section, f.entry, f.field) in counted or (f.field is None and f.entry is None
+                                                         and (f.section, f.field_label) in kind_labels):
+            continue
+        total += 1  # a blocking finding outside the counted items (eligibility, a cross-field rule, …)
+    return max(0, min(99, (100 * done) // max(total, 1)))
