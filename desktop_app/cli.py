@@ -133,6 +133,29 @@ def cmd_check(args: argparse.Namespace, services: Any) -> int:
     return 0 if report.is_ready else 1
 
 
+def cmd_na(args: argparse.Namespace, services: Any) -> int:
+    services.load(args.app)
+    section_key = args.section.strip()
+    services.set_not_applicable(args.app, section_key, not args.off)
+    section = services.forms.section(section_key)
+    if args.off:
+        _print(f"已取消{section.title}的“无此项”标记")
+    else:
+        _print(f"已将{section.title}标记为“无此项”")
+        count = len(services.load(args.app).section(section_key).entries)
+        if count:
+            _print(f"提示：{section.title}仍有 {count} 条已填写的内容：如确实没有，请用 remove 删除这些条目")
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace, services: Any) -> int:
+    services.load(args.app)
+    section, number, scans = services.remove_entry(args.app, args.entry)
+    note = f"（连同它的 {scans} 个扫描件；扫描件文件仍留在资料库中，其他条目仍可使用）" if scans else ""
+    _print(f"已删除{section.title}第{number}条{note}")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace, services: Any) -> int:
     from desktop_app.demo import create_demo
 
@@ -215,6 +238,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("app", type=_app_id)
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.set_defaults(handler=cmd_check)
+
+    p = sub.add_parser("na", help="将分节标记为“无此项”；加 --off 取消标记")
+    p.add_argument("app", type=_app_id)
+    p.add_argument("section", help="分节键，如 patents")
+    p.add_argument("--off", action="store_true", help="取消“无此项”标记")
+    p.set_defaults(handler=cmd_na)
+
+    p = sub.add_parser("remove", help="删除一条：分节[序号]，如 papers[2]")
+    p.add_argument("app", type=_app_id)
+    p.add_argument("entry", help="分节[序号]，序号从 1 开始")
+    p.set_defaults(handler=cmd_remove)
 
     p = sub.add_parser("demo", help="创建一份完整的示例申报，最后一行输出其编号")
     p.add_argument("--year", type=int, default=None, help="申报年度（默认今年）")

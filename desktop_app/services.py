@@ -238,6 +238,31 @@ class Services:
             raise UsageError(f"{section.title}必须填写，不能标记为“无此项”")
         self.repo.set_not_applicable(app_id, section_key, flag)
 
+    def remove_entry(self, app_id: int, key_text: str) -> tuple[SectionSpec, int, int]:
+        """Delete entry N of a repeatable section (`papers[2]`); (section, N, scans detached from it).
+
+        The scans' files stay in the blob store (other entries or applications may use the same bytes).
+        """
+        try:
+            key = parse_key(key_text)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from exc
+        section = self._section(key.section)
+        if key.field is not None:
+            raise UsageError(f"“{key_text}”指向一个字段，删除的是整条", f"请写成 {section.key}[序号]")
+        if not section.repeatable:
+            raise UsageError(f"{section.title}只有一项，不能删除", "清除某个字段请用 set 并给空值 ''")
+        if key.index is None:
+            raise UsageError(f"请写明删除{section.title}的第几条", f"例如 {section.key}[1]")
+        app = self.load(app_id)
+        entries = app.section(section.key).entries
+        if key.index > len(entries):
+            raise NotFoundError(f"{section.title}没有第 {key.index} 条", f"目前有 {len(entries)} 条")
+        entry = entries[key.index - 1]
+        scans = sum(1 for a in app.attachments if a.entry_id == entry.id)
+        self.repo.delete_entry(entry.id)
+        return section, key.index, scans
+
     # Completeness ---------------------------------------------------------------------------------
 
     def check(self, app_id: int) -> Report:
