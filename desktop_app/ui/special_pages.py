@@ -21,7 +21,7 @@ TIER_BOX_STYLE = (
 )
 # Cover fields whose change alters the offered choices or the approval chain.
 _CASCADE = {"series", "track", "tier", "title_name", "committee_level", "committee", "district", "unit_type",
-            "dispatched"}
+            "dispatched", "employer_nature"}
 
 
 class ChainWidget(QGroupBox):
@@ -37,7 +37,8 @@ class ChainWidget(QGroupBox):
         layout.addWidget(self.message)
         self.boxes: list[QLabel] = []
 
-    def show_chain(self, unit_type: str, committee_level: str, dispatched: str) -> None:
+    def show_chain(self, unit_type: str, committee_level: str, dispatched: str, employer_nature: str = "",
+                   procedure: Any = None) -> None:
         """Rebuild the boxes for the current answers (a message when something is still missing)."""
         while self.row.count():
             item = self.row.takeAt(0)
@@ -48,11 +49,14 @@ class ChainWidget(QGroupBox):
             self.message.setText("选择单位类型和评委会级别后，这里显示审核盖章的顺序。")
             return
         try:
-            tiers = approval_chain(unit_type, committee_level, dispatched == "是")
+            tiers = approval_chain(unit_type, committee_level, dispatched == "是", employer_nature,
+                                   procedure=procedure)
         except ValueError as exc:
             self.message.setText(str(exc))
             return
-        self.message.setText("申报人本人签字后，依次由以上各级审核、签署意见并盖章。")
+        explanation = procedure.explain(unit_type, committee_level, dispatched == "是", employer_nature) if procedure else ""
+        self.message.setText("申报人本人签字后，依次由以上各级审核、签署意见并盖章。" + (
+            f"\n指南原文：{explanation}" if explanation else ""))
         for index, tier in enumerate(tiers):
             if index:
                 arrow = QLabel("→")
@@ -118,7 +122,8 @@ class CoverPage(SinglePage):
         if self.form.editors["title_name"].set_choices(titles):
             cleared.append("title_name")
         texts = {k: v for k, v in self.form.texts().items() if v}
-        if texts.get("committee_level") == "省级":
+        level = reference.procedure.level(str(texts.get("committee_level") or ""))
+        if level is not None and not level.listed:
             committees: tuple[str, ...] = ()
         else:
             committees = suggested_committees(texts, reference) if texts.get("series") else ()
@@ -128,7 +133,7 @@ class CoverPage(SinglePage):
         self.describe_committees()
         self.show_committee(texts.get("committee", ""))
         self.chain.show_chain(texts.get("unit_type", ""), texts.get("committee_level", ""),
-                              texts.get("dispatched", ""))
+                              texts.get("dispatched", ""), texts.get("employer_nature", ""), reference.procedure)
         return cleared
 
     def describe_committees(self) -> None:
