@@ -118,6 +118,14 @@ def cmd_check(args: argparse.Namespace, services: Any) -> int:
                     "field_label": f.field_label,
                     "severity": f.severity,
                     "message": f.message,
+                    # A contradiction's other field (issue 13), or null.
+                    "other": None if f.other is None else {
+                        "section": f.other.section,
+                        "section_title": f.other.section_title,
+                        "entry": f.other.entry,
+                        "field": f.other.field,
+                        "field_label": f.other.field_label,
+                    },
                 }
                 for f in report.findings
             ],

@@ -7,47 +7,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from desktop_app.domain import ApplicationData, Entry
+from desktop_app.formspec.crossfield import cross_field_problems
 from desktop_app.formspec.dynamic import dynamic_choices, suggested_committees
+from desktop_app.formspec.findings import ERROR, WARNING, FieldRef, Finding
 from desktop_app.formspec.model import AttachmentKind, Condition, FieldSpec, FormSet, SectionSpec
 from desktop_app.formspec.types import check_value
 from desktop_app.reference import Reference, annual_review_years, eligibility_findings
+from desktop_app.reference.procedure import DISTRICT_OFFICE
 
-ERROR = "error"
-WARNING = "warning"
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One thing to complete or fix; `entry` is 1-based, `field` a field key (both None for the section)."""
-
-    section: str
-    section_title: str
-    entry: int | None
-    entry_id: int | None
-    field: str | None
-    field_label: str
-    message: str
-    severity: str = ERROR
-
-    @property
-    def is_error(self) -> bool:
-        """Errors block submission; warnings are advice."""
-        return self.severity == ERROR
-
-    def location(self) -> str:
-        """Where, in the guide's words: 撰写论文情况 第2条 期刊名称."""
-        parts = [self.section_title]
-        if self.entry is not None:
-            parts.append(f"第{self.entry}条")
-        if self.field_label:
-            parts.append(self.field_label)
-        return " ".join(parts)
-
+# Finding lives in its own module so the cross-field rules can build them; re-exported here for callers.
+__all__ = ["ERROR", "WARNING", "FieldRef", "Finding", "errors_only", "find_problems", "percent_complete"]
 
 # Common short forms people type instead of the full official name (the guide: 不得使用简称).
 _KNOWN_SHORT_FORMS = {
@@ -116,6 +90,8 @@ def find_problems(
         findings.extend(_section_problems(section, data.entries, data.not_applicable, app, cover, reference, today))
     findings.extend(_eligibility(app, forms, today or date.today()))
     findings.extend(_cover_consistency(app, forms, reference))
+    findings.extend(_chain_needs(app, forms, reference))
+    findings.extend(cross_field_problems(app, forms, reference, today))
     findings.extend(_annual_reviews(app, forms))
     findings.extend(_required_attachments(app, forms))
     return findings
@@ -247,6 +223,46 @@ def _cover_consistency(app: ApplicationData, forms: FormSet, reference: Referenc
     return out
 
 
+def _chain_needs(app: ApplicationData, forms: FormSet, reference: Reference) -> list[Finding]:
+    """What the approval chain needs from the answers (procedure.toml): who signs each tier, and 二、10（1）."""
+    cover = app.single("cover")
+    procedure = reference.procedure
+    dispatched = cover.get("dispatched") == "是"
+    nature = str(cover.get("employer_nature") or "")
+    try:
+        chain = procedure.chain(str(cover.get("unit_type") or ""), str(cover.get("committee_level") or ""),
+                                dispatched, nature)
+    except ValueError:
+        return []  # missing or contradictory answers are reported by the field checks and the rules
+    out: list[Finding] = []
+    for tier in chain:
+        name = "cover.district" if tier.organisation == DISTRICT_OFFICE else tier.organisation
+        section_key, dot, key = name.partition(".")
+        if not dot or not forms.has_section(section_key) or not forms.section(section_key).has_field(key):
+            continue
+        section = forms.section(section_key)
+        spec = section.field(key)
+        answers = app.single(section_key)
+        if answers.get(key) in (None, "") and not is_required(spec, answers, app):
+            out.append(_finding(section, None, None, spec,
+                                f"必填项，尚未填写：纸质材料须由“{tier.name}”一级审核盖章（指南二、3）"))
+    rule = procedure.dispatch_rule(nature) if dispatched else None
+    if rule is not None:
+        basic_section = forms.section("basic")
+        workplace_section, _, workplace_key = rule.workplace.partition(".")
+        workplace = str(app.value(workplace_section, workplace_key) or "").strip()
+        unit = str(app.value("basic", "unit") or "").strip()
+        if workplace and unit and workplace != unit and forms.has_section(workplace_section):
+            other_section = forms.section(workplace_section)
+            other_spec = other_section.field(workplace_key)
+            finding = _finding(basic_section, None, None, basic_section.field("unit"),
+                               f"{rule.guide_text}（指南二、10（1））：请把“基本信息 工作单位”填写为"
+                               f"“{other_section.title} {other_spec.label}”（{workplace}），而不是“{unit}”")
+            out.append(replace(finding, other=FieldRef(other_section.key, other_section.title, None, None,
+                                                       other_spec.key, other_spec.label)))
+    return out
+
+
 def _annual_reviews(app: ApplicationData, forms: FormSet) -> list[Finding]:
     year = app.value("cover", "year")
     if not isinstance(year, int):
@@ -267,7 +283,8 @@ def _annual_reviews(app: ApplicationData, forms: FormSet) -> list[Finding]:
             seen[value] = entry.position
             if value not in expected:
                 out.append(_finding(section, entry.position + 1, entry.id, section.field("year"),
-                                    f"{value} 年度不在近五年（{expected[0]}—{expected[-1]} 年）之内", WARNING))
+                                    f"{value} 年度不在申报年度前五年（{expected[0]}—{expected[-1]} 年）之内："
+                                    "年度考核应填写申报年度之前的五年，请改为其中一年或删除此条"))
     missing = [y for y in expected if y not in seen]
     if missing:
         years = "、".join(str(y) for y in missing)
