@@ -17,7 +17,7 @@ from desktop_app.formspec.dynamic import dynamic_choices, suggested_committees
 from desktop_app.formspec.findings import ERROR, WARNING, FieldRef, Finding
 from desktop_app.formspec.model import AttachmentKind, Condition, FieldSpec, FormSet, SectionSpec
 from desktop_app.formspec.types import check_value
-from desktop_app.reference import Reference, annual_review_years, eligibility_findings
+from desktop_app.reference import Reference, annual_review_years, eligibility_findings, publicity_period
 from desktop_app.reference.procedure import DISTRICT_OFFICE
 
 # Finding lives in its own module so the cross-field rules can build them; re-exported here for callers.
@@ -91,6 +91,7 @@ def find_problems(
     findings.extend(_eligibility(app, forms, today or date.today()))
     findings.extend(_cover_consistency(app, forms, reference))
     findings.extend(_chain_needs(app, forms, reference))
+    findings.extend(_provisional_publicity(app, forms))
     findings.extend(cross_field_problems(app, forms, reference, today))
     findings.extend(_annual_reviews(app, forms))
     findings.extend(_required_attachments(app, forms))
@@ -221,6 +222,21 @@ def _cover_consistency(app: ApplicationData, forms: FormSet, reference: Referenc
                                 f"评审委员会“{committee}”的评审范围与所选系列和级别不符，可选：{'、'.join(fitting)}",
                                 WARNING))
     return out
+
+
+def _provisional_publicity(app: ApplicationData, forms: FormSet) -> list[Finding]:
+    """A reminder (never on a printed page) when the publicity's end date is computed without the year's notice."""
+    start = app.value("cover", "publicity_start")
+    if not isinstance(start, str):
+        return []
+    try:
+        period = publicity_period(date.fromisoformat(start))
+    except ValueError:
+        return []
+    if not period.provisional:
+        return []
+    section = forms.section("cover")
+    return [_finding(section, None, None, section.field("publicity_start"), period.note, WARNING)]
 
 
 def _chain_needs(app: ApplicationData, forms: FormSet, reference: Reference) -> list[Finding]:

@@ -8,10 +8,11 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout
 
 from desktop_app.formspec.dynamic import dynamic_choices, suggested_committees
-from desktop_app.reference import TIERS, approval_chain, full_years, seniority_cutoff
+from desktop_app.formspec.types import check_value
+from desktop_app.reference import TIERS, approval_chain, full_years, publicity_period, seniority_cutoff
 from desktop_app.ui.form_view import HELP_STYLE
 from desktop_app.ui.pages import SinglePage, TablePage, refresh_dynamic
 from desktop_app.usecases.wizard import prelist_annual_reviews
@@ -86,6 +87,7 @@ class CoverPage(SinglePage):
         # Above the form, so the chain visibly changes while unit type and committee level are chosen.
         self.body_layout.insertWidget(1, self.chain)
         self.body_layout.insertWidget(1, self.committee_info)
+        self.publicity_end = self.add_publicity_end()
 
     def after_load(self, cover: Mapping[str, Any]) -> None:
         self.cascade()
@@ -94,6 +96,33 @@ class CoverPage(SinglePage):
         if key in _CASCADE:
             for cleared in self.cascade():
                 self.saver.mark(cleared)
+        if key == "publicity_start":
+            self.show_publicity_end()
+
+    def add_publicity_end(self) -> QLabel:
+        """The computed last day of the unit's publicity, beside its start date (二、18)."""
+        label = QLabel("")
+        label.setWordWrap(True)
+        label.setStyleSheet(HELP_STYLE)
+        editor = self.form.editors["publicity_start"].widget
+        grid = self.form.layout()
+        assert isinstance(grid, QGridLayout)
+        row, _column, _rows, _columns = grid.getItemPosition(grid.indexOf(editor))
+        grid.addWidget(label, row, 2)
+        return label
+
+    def show_publicity_end(self) -> None:
+        """结束日期 from the start on screen: working days by the holiday calendar; “暂定” when not yet published."""
+        spec = self.section.field("publicity_start")
+        checked = check_value(spec, self.form.texts().get("publicity_start", ""), self.session.services.today)
+        if not checked.ok or not isinstance(checked.value, str):
+            self.publicity_end.setText("")
+            return
+        period = publicity_period(date.fromisoformat(checked.value))
+        end = period.end
+        text = f"结束日期：{end.year}年{end.month}月{end.day}日（共 {period.workdays} 个工作日）"
+        self.publicity_end.setText(text + ("（暂定）" if period.provisional else ""))
+        self.publicity_end.setToolTip(period.note)
 
     def cascade(self) -> list[str]:
         """Recompute the dependent choices, committee details and chain from what is on screen."""
@@ -132,6 +161,7 @@ class CoverPage(SinglePage):
         self.form.editors["committee"].set_choices(committees)
         self.describe_committees()
         self.show_committee(texts.get("committee", ""))
+        self.show_publicity_end()
         self.chain.show_chain(texts.get("unit_type", ""), texts.get("committee_level", ""),
                               texts.get("dispatched", ""), texts.get("employer_nature", ""), reference.procedure)
         return cleared
