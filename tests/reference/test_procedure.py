@@ -141,3 +141,55 @@ def test_python_code_names_no_city() -> None:
 def test_bundled_folder_is_untouched(tmp_path: Path) -> None:
     shutil.copytree(BUNDLED, tmp_path / "copy")
     assert load_reference(tmp_path / "copy").procedure.unit_type_names == load_reference().procedure.unit_type_names
+
+
+DISPATCHED_TO_PUBLIC_INSTITUTION = {
+    "cover.unit_type": "市属国有企事业单位",
+    "cover.dispatched": "是",
+    "cover.dispatch_company": "云南某某人力资源服务有限公司",
+    "cover.employer_nature": "事业单位",
+    "cover.employer_name": "宜良县水务管理站",
+    "basic.unit": "云南某某人力资源服务有限公司",
+}
+
+
+def test_dispatched_to_a_public_institution_packet_has_the_district_office_and_no_department(
+        services, demo_app: int, tmp_path: Path, capsys) -> None:
+    from pypdf import PdfReader
+
+    for key, value in DISPATCHED_TO_PUBLIC_INSTITUTION.items():
+        services.set_answer(demo_app, key, value)
+    agreement = tmp_path / "劳务派遣协议.png"
+    from PIL import Image
+
+    Image.new("RGB", (1240, 1754), "white").save(agreement, dpi=(150, 150))
+    assert main(["attach", str(demo_app), "cover", str(agreement), "--kind", "dispatch_agreement"]) == 0
+    assert main(["check", str(demo_app)]) == 0, capsys.readouterr().out
+    out = tmp_path / "packet.pdf"
+    assert main(["packet", str(demo_app), "--out", str(out)]) == 0
+    reader = PdfReader(str(out))
+    def titles(items: list) -> list[str]:
+        return [t for item in items for t in (titles(item) if isinstance(item, list) else [str(item.title)])]
+
+    flat = " ".join(titles(reader.outline))
+    assert "属地县（市）区人力资源社会保障部门审核意见" in flat
+    assert "主管部门审核意见" not in flat
+    text = "".join(page.extract_text() or "" for page in reader.pages)
+    assert "宜良县水务管理站" in text  # the 用人单位's own 审核 and 公示 pages are kept
+    assert "宜良县人力资源和社会保障局" in text
+
+
+def test_a_freelancers_tier_and_publicity_pages_print_the_agency(services, demo_app: int) -> None:
+    from desktop_app.packet.fonts import register_fonts
+    from desktop_app.packet.tier_pages import publicity_part
+
+    register_fonts()
+    for key, value in {"basic.is_freelancer": "是", "basic.unit": "", "basic.freelance_started_on": "2020-01",
+                       "basic.recommending_agency": "昆明市人才服务中心", "cover.unit_type": "自由职业者"}.items():
+        services.set_answer(demo_app, key, value)
+    assert not [f for f in services.check(demo_app).errors if f.section in ("basic", "cover") and f.field]
+    app = services.load(demo_app)
+    texts = [op.text for part in (tiers_part(app, services.reference), publicity_part(app, services.reference))
+             for page in part.pages for op in page.ops if isinstance(op, Text)]
+    assert "推荐机构" in texts and "工作单位" not in texts
+    assert "昆明市人才服务中心" in " ".join(texts)
