@@ -65,6 +65,7 @@ class Services:
         self.engine = open_engine(self.home / DB_NAME)
         self.repo = Repository(self.engine)
         self.blobs = BlobStore(self.home / "blobs")
+        self._sizes: dict[str, tuple[int, int]] = {}  # pixel size of image scans by SHA-256 (resolution check)
 
     @property
     def today(self) -> date:
@@ -268,8 +269,26 @@ class Services:
     def check(self, app_id: int) -> Report:
         """The completeness report (same function as the wizard's Next button and the review page)."""
         app = self.load(app_id)
-        findings = find_problems(app, self.forms, self.reference, today=self.today)
+        findings = find_problems(app, self.forms, self.reference, today=self.today, scan_sizes=self._scan_sizes(app))
         return Report(tuple(findings), self._percent(app, findings))
+
+    def _scan_sizes(self, app: ApplicationData) -> dict[str, tuple[int, int]]:
+        """Pixel sizes of the image scans (header only, remembered per content hash) for the resolution check."""
+        cache = self._sizes
+        for attachment in app.attachments:
+            if attachment.sha256 in cache or not attachment.media_type.startswith("image/"):
+                continue
+            try:
+                from PIL import Image
+
+                with Image.open(self.blobs.path(attachment.sha256)) as picture:
+                    width, height = picture.size
+                    # Printed upright: a photo stored sideways (EXIF orientation 5–8) prints turned.
+                    turned = picture.getexif().get(0x0112) in (5, 6, 7, 8)
+                    cache[attachment.sha256] = (height, width) if turned else (width, height)
+            except Exception:  # noqa: BLE001 - an unreadable scan is reported elsewhere; no size, no finding
+                cache[attachment.sha256] = (0, 0)
+        return cache
 
     def _percent(self, app: ApplicationData, findings: list[Finding]) -> int:
         """Share of required items that are present and valid (formspec.completeness.percent_complete)."""

@@ -80,9 +80,18 @@ def is_required(spec: FieldSpec, entry: Mapping[str, Any], app: ApplicationData)
 
 
 def find_problems(
-    app: ApplicationData, forms: FormSet, reference: Reference, *, today: date | None = None
+    app: ApplicationData,
+    forms: FormSet,
+    reference: Reference,
+    *,
+    today: date | None = None,
+    scan_sizes: Mapping[str, tuple[int, int]] | None = None,
 ) -> list[Finding]:
-    """Every missing or invalid item, in menu order; errors and warnings."""
+    """Every missing or invalid item, in menu order; errors and warnings.
+
+    `scan_sizes` (pixel width and height of image scans by SHA-256, when the caller can read them) adds
+    the 清晰度不足 warnings.
+    """
     findings: list[Finding] = []
     cover = app.single("cover")
     for section in forms:
@@ -95,6 +104,8 @@ def find_problems(
     findings.extend(cross_field_problems(app, forms, reference, today))
     findings.extend(_annual_reviews(app, forms))
     findings.extend(_required_attachments(app, forms))
+    if scan_sizes:
+        findings.extend(_low_resolution(app, forms, scan_sizes))
     return findings
 
 
@@ -397,3 +408,47 @@ def percent_complete(app: ApplicationData, forms: FormSet, findings: list[Findin
             continue
         total += 1  # a blocking finding outside the counted items (eligibility, a cross-field rule, …)
     return max(0, min(99, (100 * done) // max(total, 1)))
+
+
+# The area a scan is fitted into on its evidence page, in points (packet.evidence.content_box with the
+# 经核对 strip; tests/formspec/test_scan_resolution.py ties the two together).
+PRINT_BOX_POINTS = (523.2756, 689.8898)
+MIN_PRINT_DPI = 150
+
+
+def print_dpi(width: int, height: int) -> float:
+    """The resolution a picture of width × height pixels prints at when fitted to its evidence page."""
+    box_w, box_h = PRINT_BOX_POINTS
+    points_per_pixel = min(box_w / width, box_h / height)
+    return 72 / points_per_pixel
+
+
+def _low_resolution(app: ApplicationData, forms: FormSet, sizes: Mapping[str, tuple[int, int]]) -> list[Finding]:
+    """“清晰度不足，请重新扫描” for every image scan that prints below 150 dpi on its page."""
+    entries = {e.id: (key, e.position + 1) for key, data in app.sections.items() for e in data.entries}
+    kinds = {k.key: k.physical_mm for s in forms for k in s.attachments if k.physical_mm}
+    out: list[Finding] = []
+    for attachment in app.attachments:
+        size = sizes.get(attachment.sha256)
+        if size is None or min(size) <= 0:
+            continue
+        physical = kinds.get(attachment.kind)
+        if physical is not None:
+            # The document's own size: pixels per inch of the card, whichever way round it was scanned.
+            dpi = min(max(size) / (max(physical) / 25.4), min(size) / (min(physical) / 25.4))
+        else:
+            dpi = print_dpi(*size)
+        if dpi >= MIN_PRINT_DPI:
+            continue
+        section_key, number = entries.get(attachment.entry_id or -1, (attachment.section or "basic", None))
+        section = forms.section(section_key) if forms.has_section(section_key) else forms.section("basic")
+        where = f"第{number}条的" if number and section.repeatable else ""
+        out.append(Finding(
+            section=section.key, section_title=section.title, entry=None, entry_id=None, field=None,
+            field_label="",
+            message=(f"清晰度不足，请重新扫描：{where}“{attachment.display_name}”只有 {size[0]}×{size[1]} 像素，"
+                     f"{'按原件大小' if physical else '印在 A4 页面上'}约 {dpi:.0f} dpi（至少需要 {MIN_PRINT_DPI} dpi）；请用扫描仪按 300 dpi 扫描，"
+                     "或用手机正对材料拍摄后替换"),
+            severity=WARNING,
+        ))
+    return out

@@ -62,7 +62,7 @@ _FIELD_KEYS = {
     "choices_editable", "min_length", "max_length", "minimum", "maximum", "pattern", "pattern_message",
     "allow_future", "allow_open_end", "full_name", "print", "print_label", "print_width", "derived",
 }
-_ATTACHMENT_KEYS = {"key", "label", "keywords", "synonyms", "required", "per", "required_if", "help"}
+_ATTACHMENT_KEYS = {"key", "label", "keywords", "synonyms", "required", "per", "required_if", "help", "physical_mm"}
 
 
 def _expect(file: str, key: str, value: Any, kind: type | tuple[type, ...], what: str) -> Any:
@@ -160,7 +160,16 @@ def _attachment(file: str, index: int, raw: Any) -> AttachmentKind:
         per=per,
         required_if=_condition(file, where + ".required_if", raw.get("required_if")),
         help=str(raw.get("help", "")),
+        physical_mm=_physical(file, where, raw.get("physical_mm")),
     )
+
+
+def _physical(file: str, where: str, raw: Any) -> tuple[float, float] | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, list) or len(raw) != 2 or not all(isinstance(x, (int, float)) and x > 0 for x in raw):
+        raise FormDefinitionError(file, where + ".physical_mm", "应为两个正数：宽、高（毫米）")
+    return float(raw[0]), float(raw[1])
 
 
 _RULE_KEYS = {"kind", "message", "clause", "first", "second", "strict", "when", "then", "severity"}

@@ -69,6 +69,9 @@ class AttachmentKind:
     per: str = "entry"
     required_if: Condition | None = None
     help: str = ""
+    # The document's real size in millimetres when it is always the same (an ID card): its scan's resolution
+    # is then judged against the document, not against the page it is printed on.
+    physical_mm: tuple[float, float] | None = None
 
 
 # Kinds of cross-field rule (see desktop_app/formspec/crossfield.py for what each checks).

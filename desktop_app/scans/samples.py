@@ -160,7 +160,8 @@ def registration_record_pdf(name: str, school: str, major: str, level: str, grad
 
 
 def _portrait_page(title: str, lines: list[str], issuer: str, seed: int, number: str = "") -> Image.Image:
-    return render_certificate(title, lines, size=(760, 1075), issuer=issuer, number=number,
+    # 1120 × 1584: an A4 page at about 135 dpi, which prints at 150 dpi or more on its evidence page (issue 13).
+    return render_certificate(title, lines, size=(1120, 1584), issuer=issuer, number=number,
                               accent=(40, 40, 40), seed=seed)
 
 
