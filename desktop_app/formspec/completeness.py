@@ -23,36 +23,22 @@ from desktop_app.reference.procedure import DISTRICT_OFFICE
 # Finding lives in its own module so the cross-field rules can build them; re-exported here for callers.
 __all__ = ["ERROR", "WARNING", "FieldRef", "Finding", "errors_only", "find_problems", "percent_complete"]
 
-# Common short forms people type instead of the full official name (the guide: 不得使用简称).
-_KNOWN_SHORT_FORMS = {
-    "云大": "云南大学",
-    "昆工": "昆明理工大学",
-    "昆理工": "昆明理工大学",
-    "云师大": "云南师范大学",
-    "昆医": "昆明医科大学",
-    "昆医大": "昆明医科大学",
-    "云财": "云南财经大学",
-    "云农大": "云南农业大学",
-    "云民大": "云南民族大学",
-    "西南林": "西南林业大学",
-    "北大": "北京大学",
-    "清华": "清华大学",
-    "复旦": "复旦大学",
-    "中科院": "中国科学院",
-    "社科院": "中国社会科学院",
-    "人社局": "人力资源和社会保障局",
-    "住建局": "住房和城乡建设局",
-    "市一院": "昆明市第一人民医院",
-}
 _ABBREVIATED_ENDINGS = re.compile(r"(?<!大)大$|师大$|理工$|工大$|医大$|农大$|财大$|科大$")
 
 
-def abbreviation_hint(text: str) -> str:
-    """A Chinese hint when a school, unit or journal name looks abbreviated, else ""."""
+def abbreviation_hint(text: str, known: Mapping[str, str] | None = None) -> str:
+    """A Chinese hint when a school, unit or journal name looks abbreviated, else "".
+
+    `known` are the guide data's short forms (procedure.toml [abbreviations]); the active edition's by default.
+    """
     name = text.strip()
     if not name:
         return ""
-    for short, full in _KNOWN_SHORT_FORMS.items():
+    if known is None:
+        from desktop_app.reference.data import load_reference
+
+        known = load_reference().procedure.abbreviations
+    for short, full in known.items():
         if name == short or (short in name and full not in name and len(short) >= 3):
             return f"“{name}”像是简称（{short} → {full}）：请填写全称，申报系统要求不得使用简称"
     if len(name) <= 3 or _ABBREVIATED_ENDINGS.search(name):
@@ -188,9 +174,9 @@ def _field_problems(
     if spec.choices_from:
         allowed = dynamic_choices(spec, entry.answers, cover if section.key != "cover" else entry.answers, reference)
         if allowed is not None and str(value) not in allowed and not spec.choices_editable:
-            out.append(_finding(section, number, entry_id, spec, f"“{value}”不在《昆明市职称评审申报指南》的可选范围内：请重新选择"))
+            out.append(_finding(section, number, entry_id, spec, f"“{value}”不在{reference.procedure.guide_title}的可选范围内：请重新选择"))
     if spec.full_name:
-        hint = abbreviation_hint(str(value))
+        hint = abbreviation_hint(str(value), reference.procedure.abbreviations)
         if hint:
             out.append(_finding(section, number, entry_id, spec, hint, WARNING))
     return out

@@ -7,7 +7,7 @@ from the data alone (no unit type, tier or city is named in code).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 PROCEDURE_FILE = "procedure.toml"
@@ -73,6 +73,10 @@ class Procedure:
     dispatch_text: str
     employer_natures: tuple[str, ...]
     dispatch_rules: tuple[DispatchRule, ...]
+    # 二、19: where the signed 承诺书 comes from (its placeholder page).
+    commitment_note: str = ""
+    # Short forms people type for full official names (不得使用简称): short → full.
+    abbreviations: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def unit_type_names(self) -> tuple[str, ...]:
@@ -244,4 +248,18 @@ def parse_procedure(reader: Reader, data: Mapping[str, object]) -> Procedure:
         dispatch_text=reader.text(dispatch, "guide_text", "dispatch.guide_text"),
         employer_natures=natures,
         dispatch_rules=tuple(rules),
+        commitment_note=reader.text(data, "commitment_note", "commitment_note"),
+        abbreviations=_abbreviations(reader, data),
     )
+
+
+def _abbreviations(reader: Reader, data: Mapping[str, object]) -> dict[str, str]:
+    raw = data.get("abbreviations", {})
+    if not isinstance(raw, Mapping):
+        raise reader.fail("abbreviations", "应为表（简称 = 全称）")
+    result: dict[str, str] = {}
+    for short, full in raw.items():
+        if not isinstance(full, str) or not full.strip() or not str(short).strip():
+            raise reader.fail(f"abbreviations.{short}", "应为非空的全称")
+        result[str(short)] = full
+    return result

@@ -132,7 +132,8 @@ def _procedure_changes(old: Reference, new: Reference) -> list[Change]:
         return " → ".join(procedure.tiers[i].name for i in ids) if ids else "（无）"
 
     changes: list[Change] = []
-    for field, label in (("guide_title", "指南名称"), ("city", "城市"), ("city_hr", "市人力资源和社会保障部门")):
+    for field, label in (("guide_title", "指南名称"), ("city", "城市"), ("city_hr", "市人力资源和社会保障部门"),
+                         ("commitment_note", "承诺书说明")):
         if getattr(a, field) != getattr(b, field):
             changes.append(Change(table, "变更", label, f"{_show(getattr(a, field))} → {_show(getattr(b, field))}"))
     old_units = {u.name: u for u in a.unit_types}
@@ -159,6 +160,14 @@ def _procedure_changes(old: Reference, new: Reference) -> list[Change]:
             chain_text(b, b.dispatch_front), b.employer_natures, b.dispatch_rules, b.dispatch_text):
         changes.append(Change(table, "变更", "劳务派遣人员的审核程序",
                               f"{chain_text(a, a.dispatch_front)} → {chain_text(b, b.dispatch_front)}"))
+    for short in b.abbreviations.keys() - a.abbreviations.keys():
+        changes.append(Change(table, "新增", f"简称“{short}”", b.abbreviations[short]))
+    for short in a.abbreviations.keys() - b.abbreviations.keys():
+        changes.append(Change(table, "删除", f"简称“{short}”"))
+    for short in a.abbreviations.keys() & b.abbreviations.keys():
+        if a.abbreviations[short] != b.abbreviations[short]:
+            changes.append(Change(table, "变更", f"简称“{short}”",
+                                  f"{a.abbreviations[short]} → {b.abbreviations[short]}"))
     return changes
 
 
