@@ -300,7 +300,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     setup_logging()
     services = None
     stdout, stderr = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = _SafeStream(stdout), _SafeStream(stderr)  # type: ignore[assignment]
+    sys.stdout, sys.stderr = _SafeStream(stdout), _SafeStream(stderr)
     try:
         bad_argument = undecodable_argument(args_list)
         if bad_argument:

@@ -16,10 +16,9 @@ from desktop_app.reference.data import (
     load_reference,
     validate_reference_folder,
 )
-from desktop_app.reference.procedure import Procedure
+from desktop_app.reference.procedure import Procedure, Tier
 from desktop_app.reference.rules import (
     EDUCATION_LABELS,
-    Tier,
     annual_review_years,
     approval_chain,
     eligibility_findings,
