@@ -172,11 +172,21 @@ def cmd_demo(args: argparse.Namespace, services: Any) -> int:
     return 0
 
 
-def _app_id(text: str) -> int:
-    # ASCII digits only: int() would also read other scripts' digits ("١" as 1).
+def app_id_argument(text: str) -> int:
+    """An application id argument: ASCII digits only (int() would also read other scripts' digits, "١" as 1)."""
     if not re.fullmatch(r"[0-9]{1,9}", text.strip()):
         raise argparse.ArgumentTypeError(f"申报编号应为阿拉伯数字：{terminal_safe(text)}")
     return int(text)
+
+
+def ascii_int(text: str) -> int:
+    """A whole-number argument written in ASCII digits (a year, a size)."""
+    if not re.fullmatch(r"[+-]?[0-9]{1,9}", text.strip()):
+        raise argparse.ArgumentTypeError(f"应为整数（阿拉伯数字），而不是“{terminal_safe(text)}”")
+    return int(text)
+
+
+_app_id = app_id_argument
 
 
 # Characters that must never reach a terminal raw: C0/C1 controls other than newline, tab and carriage
@@ -228,7 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("new", help="新建申报，输出新申报的编号")
     p.add_argument("--name", required=True, help="申报人姓名")
-    p.add_argument("--year", required=True, type=int, help="申报年度")
+    p.add_argument("--year", required=True, type=ascii_int, help="申报年度")
     p.set_defaults(handler=cmd_new)
 
     p = sub.add_parser("set", help="填写一项：分节.字段 或 分节[序号].字段；值为空字符串时清除")
@@ -259,7 +269,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_remove)
 
     p = sub.add_parser("demo", help="创建一份完整的示例申报，最后一行输出其编号")
-    p.add_argument("--year", type=int, default=None, help="申报年度（默认今年）")
+    p.add_argument("--year", type=ascii_int, default=None, help="申报年度（默认今年）")
     p.set_defaults(handler=cmd_demo)
 
     from desktop_app.commands import MODULES

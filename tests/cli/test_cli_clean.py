@@ -79,3 +79,21 @@ def test_list_never_prints_control_characters(capsys: pytest.CaptureFixture[str]
 
 def test_terminal_safe_keeps_ordinary_text() -> None:
     assert terminal_safe("张三\t2026\n") == "张三\t2026\n"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("new", "--name", "王芳", "--year", "\u0662\u0660\u0662\u0666"),
+        ("attach", "\u0661", "basic", "x.jpg"),
+        ("packet", "\u0661", "--out", "x.pdf"),
+        ("backup", "\u0661"),
+        ("attach", "1", "papers[\u0661]", "x.jpg"),
+        ("attach", "1", "papers[\u00b2]", "x.jpg"),
+    ],
+)
+def test_numbers_and_indexes_must_be_ascii_digits(capsys: pytest.CaptureFixture[str], args: tuple[str, ...]) -> None:
+    run(capsys, "new", "--name", "王芳", "--year", "2026")
+    code, out, err = run(capsys, *args)
+    assert code == 2 and "Traceback" not in err and "内部错误" not in err
+    assert err.strip()
