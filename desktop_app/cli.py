@@ -118,6 +118,14 @@ def cmd_check(args: argparse.Namespace, services: Any) -> int:
                     "field_label": f.field_label,
                     "severity": f.severity,
                     "message": f.message,
+                    # A contradiction's other field (issue 13), or null.
+                    "other": None if f.other is None else {
+                        "section": f.other.section,
+                        "section_title": f.other.section_title,
+                        "entry": f.other.entry,
+                        "field": f.other.field,
+                        "field_label": f.other.field_label,
+                    },
                 }
                 for f in report.findings
             ],
@@ -133,6 +141,29 @@ def cmd_check(args: argparse.Namespace, services: Any) -> int:
     return 0 if report.is_ready else 1
 
 
+def cmd_na(args: argparse.Namespace, services: Any) -> int:
+    services.load(args.app)
+    section_key = args.section.strip()
+    services.set_not_applicable(args.app, section_key, not args.off)
+    section = services.forms.section(section_key)
+    if args.off:
+        _print(f"已取消{section.title}的“无此项”标记")
+    else:
+        _print(f"已将{section.title}标记为“无此项”")
+        count = len(services.load(args.app).section(section_key).entries)
+        if count:
+            _print(f"提示：{section.title}仍有 {count} 条已填写的内容：如确实没有，请用 remove 删除这些条目")
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace, services: Any) -> int:
+    services.load(args.app)
+    section, number, scans = services.remove_entry(args.app, args.entry)
+    note = f"（连同它的 {scans} 个扫描件；扫描件文件仍留在资料库中，其他条目仍可使用）" if scans else ""
+    _print(f"已删除{section.title}第{number}条{note}")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace, services: Any) -> int:
     from desktop_app.demo import create_demo
 
@@ -146,12 +177,57 @@ def cmd_demo(args: argparse.Namespace, services: Any) -> int:
     return 0
 
 
-def _app_id(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"申报编号应为数字：{text}") from None
-    return value
+def app_id_argument(text: str) -> int:
+    """An application id argument: ASCII digits only (int() would also read other scripts' digits, "١" as 1)."""
+    if not re.fullmatch(r"[0-9]{1,9}", text.strip()):
+        raise argparse.ArgumentTypeError(f"申报编号应为阿拉伯数字：{terminal_safe(text)}")
+    return int(text)
+
+
+def ascii_int(text: str) -> int:
+    """A whole-number argument written in ASCII digits (a year, a size)."""
+    if not re.fullmatch(r"[+-]?[0-9]{1,9}", text.strip()):
+        raise argparse.ArgumentTypeError(f"应为整数（阿拉伯数字），而不是“{terminal_safe(text)}”")
+    return int(text)
+
+
+_app_id = app_id_argument
+
+
+# Characters that must never reach a terminal raw: C0/C1 controls other than newline, tab and carriage
+# return (ESC starts screen-clearing and title-changing sequences), DEL, bidirectional controls, and
+# lone surrogates (argument bytes that were not UTF-8, which the terminal's encoder cannot write).
+_UNSAFE_FOR_TERMINAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def terminal_safe(text: str) -> str:
+    """Text with every control character shown as a visible code (\\x1b → <U+001B>) instead of acting."""
+    return _UNSAFE_FOR_TERMINAL.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
+
+
+class _SafeStream:
+    """A text stream that writes terminal_safe text to the stream it wraps (stdout or stderr)."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(terminal_safe(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def undecodable_argument(args: Sequence[str]) -> str:
+    """A Chinese message for the first argument whose bytes were not UTF-8, else ""."""
+    for position, arg in enumerate(args, start=1):
+        if any("\ud800" <= char <= "\udfff" for char in arg):
+            return (
+                f"第{position}个参数“{terminal_safe(arg)}”不是有效的 UTF-8 文字（可能被截断了一半汉字，"
+                "或是从 GBK 编码的压缩包里解出的文件名）：请重新输入该参数，文件请先改成正常的中文名"
+            )
+    return ""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -167,7 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("new", help="新建申报，输出新申报的编号")
     p.add_argument("--name", required=True, help="申报人姓名")
-    p.add_argument("--year", required=True, type=int, help="申报年度")
+    p.add_argument("--year", required=True, type=ascii_int, help="申报年度")
     p.set_defaults(handler=cmd_new)
 
     p = sub.add_parser("set", help="填写一项：分节.字段 或 分节[序号].字段；值为空字符串时清除")
@@ -186,8 +262,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.set_defaults(handler=cmd_check)
 
+    p = sub.add_parser("na", help="将分节标记为“无此项”；加 --off 取消标记")
+    p.add_argument("app", type=_app_id)
+    p.add_argument("section", help="分节键，如 patents")
+    p.add_argument("--off", action="store_true", help="取消“无此项”标记")
+    p.set_defaults(handler=cmd_na)
+
+    p = sub.add_parser("remove", help="删除一条：分节[序号]，如 papers[2]")
+    p.add_argument("app", type=_app_id)
+    p.add_argument("entry", help="分节[序号]，序号从 1 开始")
+    p.set_defaults(handler=cmd_remove)
+
     p = sub.add_parser("demo", help="创建一份完整的示例申报，最后一行输出其编号")
-    p.add_argument("--year", type=int, default=None, help="申报年度（默认今年）")
+    p.add_argument("--year", type=ascii_int, default=None, help="申报年度（默认今年）")
     p.set_defaults(handler=cmd_demo)
 
     from desktop_app.commands import MODULES
@@ -227,7 +314,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     setup_logging()
     services = None
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _SafeStream(stdout), _SafeStream(stderr)
     try:
+        bad_argument = undecodable_argument(args_list)
+        if bad_argument:
+            raise UsageError(bad_argument)
         args = build_parser().parse_args(args_list)
         if getattr(args, "handler", None) is None:
             build_parser().print_help()
@@ -255,5 +347,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"程序内部错误（{type(exc).__name__}），操作未完成；详细信息已写入日志 {current_log_file()}\n")
         return 1
     finally:
+        sys.stdout, sys.stderr = stdout, stderr
         if services is not None:
             services.close()

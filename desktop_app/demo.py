@@ -6,9 +6,11 @@ are invented (ID, ISBN and patent check characters are computed so they are well
 
 from __future__ import annotations
 
+import tomllib
 from typing import Any
 
 from desktop_app.formspec.validators import id_check_char, patent_check_char
+from desktop_app.paths import resources_dir
 from desktop_app.reference import annual_review_years
 
 
@@ -40,10 +42,19 @@ SUMMARY = (
 )
 
 
+def demo_places() -> dict[str, str]:
+    """The demo's local names (committee, schools, bodies) from resources/demo/places.toml."""
+    with (resources_dir() / "demo" / "places.toml").open("rb") as handle:
+        return {str(k): str(v) for k, v in tomllib.load(handle).items()}
+
+
 def sample_answers(year: int) -> dict[str, Any]:
     """The demo's answers by section, as raw text a person would type."""
     reviews = annual_review_years(year)
+    places = demo_places()
     return {
+        # Not a section: the demo's local names, for the generated scans (the ID card's address).
+        "places": places,
         "basic": {
             "name": "李明远",
             "id_number": _id_number("53012519820416031"),
@@ -71,7 +82,7 @@ def sample_answers(year: int) -> dict[str, Any]:
             "tier": "副高",
             "title_name": "高级工程师",
             "committee_level": "市级",
-            "committee": "昆明市机电工程高级工程师评审委员会",
+            "committee": places["committee"],
             "unit_type": "县区国有企事业单位",
             "supervisor": "宜良县人民政府国有资产监督管理办公室",
             "district": "宜良县",
@@ -87,7 +98,7 @@ def sample_answers(year: int) -> dict[str, Any]:
                 "specialty": "机电工程",
                 "method": "评审",
                 "obtained_on": "2016-12-20",
-                "issuer": "昆明市人力资源和社会保障局",
+                "issuer": places["title_issuer"],
                 "certificate_number": "KM2016-0341",
                 "appointed": "是",
                 "appointed_on": "2017-01-01",
@@ -99,7 +110,7 @@ def sample_answers(year: int) -> dict[str, Any]:
             {
                 "education_level": "大学本科",
                 "degree": "学士",
-                "school": "昆明理工大学",
+                "school": places["school"],
                 "major": "机械设计制造及其自动化",
                 "study_mode": "全日制",
                 "enrolled_on": "2000-09",
@@ -111,7 +122,7 @@ def sample_answers(year: int) -> dict[str, Any]:
         "study_history": [
             {
                 "period": "2000-09~2004-07",
-                "school": "昆明理工大学",
+                "school": places["school"],
                 "major": "机械设计制造及其自动化",
                 "study_mode": "全日制",
                 "result": "毕业，获工学学士学位",
@@ -161,7 +172,7 @@ def sample_answers(year: int) -> dict[str, Any]:
             {
                 "name": "县域供水泵站节能运行关键技术研究",
                 "project_number": "KMKJ2022-117",
-                "source": "昆明市科学技术局",
+                "source": places["project_source"],
                 "level": "市厅级",
                 "period": "2022-01~2024-06",
                 "rank": "1",
@@ -185,12 +196,12 @@ def sample_answers(year: int) -> dict[str, Any]:
         ],
         "awards": [
             {
-                "award_name": "昆明市科学技术进步奖",
+                "award_name": places["award_name"],
                 "achievement": "县域供水泵站节能运行关键技术研究与应用",
                 "category": "科学技术奖",
                 "grade": "三等奖",
                 "level": "市厅级",
-                "awarding_body": "昆明市人民政府",
+                "awarding_body": places["awarding_body"],
                 "awarded_on": "2024-12-18",
                 "rank": "2",
                 "certificate_number": "2024-J3-021",
@@ -246,7 +257,7 @@ def sample_answers(year: int) -> dict[str, Any]:
                 "organizer": "云南省水利水电学会",
                 "category": "专业科目",
                 "hours": "40",
-                "place": "昆明市",
+                "place": places["training_place"],
                 "role": "学员",
             },
             {

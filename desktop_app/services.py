@@ -10,7 +10,7 @@ from typing import Any
 
 from desktop_app.domain import ApplicationData, ApplicationSummary
 from desktop_app.errors import InvalidValueError, NotFoundError, UsageError
-from desktop_app.formspec.completeness import Finding, errors_only, find_problems, is_required
+from desktop_app.formspec.completeness import Finding, errors_only, find_problems, percent_complete
 from desktop_app.formspec.dynamic import dynamic_choices
 from desktop_app.formspec.keys import AnswerKey, parse_key
 from desktop_app.formspec.loader import load_forms
@@ -65,6 +65,7 @@ class Services:
         self.engine = open_engine(self.home / DB_NAME)
         self.repo = Repository(self.engine)
         self.blobs = BlobStore(self.home / "blobs")
+        self._sizes: dict[str, tuple[int, int]] = {}  # pixel size of image scans by SHA-256 (resolution check)
 
     @property
     def today(self) -> date:
@@ -85,9 +86,13 @@ class Services:
 
     def new_application(self, name: str, year: int) -> int:
         """Create an application for a person and declaration year."""
-        name = name.strip()
-        if not name:
+        name_spec = self.forms.section("basic").field("name")
+        checked = check_value(name_spec, name, self.today)
+        if not checked.ok:
+            raise InvalidValueError(checked.error)
+        if not checked.value:
             raise UsageError("姓名不能为空", "请用 --name 填写申报人姓名")
+        name = str(checked.value)
         if not 2000 <= year <= 2100:
             raise UsageError(f"申报年度 {year} 不合理", "请填写四位年份，例如 2026")
         app_id = self.repo.create_application(name, year)
@@ -234,29 +239,57 @@ class Services:
             raise UsageError(f"{section.title}必须填写，不能标记为“无此项”")
         self.repo.set_not_applicable(app_id, section_key, flag)
 
+    def remove_entry(self, app_id: int, key_text: str) -> tuple[SectionSpec, int, int]:
+        """Delete entry N of a repeatable section (`papers[2]`); (section, N, scans detached from it).
+
+        The scans' files stay in the blob store (other entries or applications may use the same bytes).
+        """
+        try:
+            key = parse_key(key_text)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from exc
+        section = self._section(key.section)
+        if key.field is not None:
+            raise UsageError(f"“{key_text}”指向一个字段，删除的是整条", f"请写成 {section.key}[序号]")
+        if not section.repeatable:
+            raise UsageError(f"{section.title}只有一项，不能删除", "清除某个字段请用 set 并给空值 ''")
+        if key.index is None:
+            raise UsageError(f"请写明删除{section.title}的第几条", f"例如 {section.key}[1]")
+        app = self.load(app_id)
+        entries = app.section(section.key).entries
+        if key.index > len(entries):
+            raise NotFoundError(f"{section.title}没有第 {key.index} 条", f"目前有 {len(entries)} 条")
+        entry = entries[key.index - 1]
+        scans = sum(1 for a in app.attachments if a.entry_id == entry.id)
+        self.repo.delete_entry(entry.id)
+        return section, key.index, scans
+
     # Completeness ---------------------------------------------------------------------------------
 
     def check(self, app_id: int) -> Report:
         """The completeness report (same function as the wizard's Next button and the review page)."""
         app = self.load(app_id)
-        findings = find_problems(app, self.forms, self.reference, today=self.today)
+        findings = find_problems(app, self.forms, self.reference, today=self.today, scan_sizes=self._scan_sizes(app))
         return Report(tuple(findings), self._percent(app, findings))
 
+    def _scan_sizes(self, app: ApplicationData) -> dict[str, tuple[int, int]]:
+        """Pixel sizes of the image scans (header only, remembered per content hash) for the resolution check."""
+        cache = self._sizes
+        for attachment in app.attachments:
+            if attachment.sha256 in cache or not attachment.media_type.startswith("image/"):
+                continue
+            try:
+                from PIL import Image
+
+                with Image.open(self.blobs.path(attachment.sha256)) as picture:
+                    width, height = picture.size
+                    # Printed upright: a photo stored sideways (EXIF orientation 5–8) prints turned.
+                    turned = picture.getexif().get(0x0112) in (5, 6, 7, 8)
+                    cache[attachment.sha256] = (height, width) if turned else (width, height)
+            except Exception:  # noqa: BLE001 - an unreadable scan is reported elsewhere; no size, no finding
+                cache[attachment.sha256] = (0, 0)
+        return cache
+
     def _percent(self, app: ApplicationData, findings: list[Finding]) -> int:
-        """Share of required items that are present and valid."""
-        errors = len(errors_only(findings))
-        if errors == 0:
-            return 100
-        total = 0
-        for section in self.forms:
-            data = app.section(section.key)
-            if section.repeatable:
-                total += 1
-                if data.not_applicable:
-                    continue
-            entries = data.entries or ()
-            answers = [e.answers for e in entries] or [{}]
-            for entry in answers:
-                total += sum(1 for spec in section.fields if is_required(spec, entry, app))
-        total = max(total, errors)
-        return max(0, min(99, round(100 * (total - errors) / total)))
+        """Share of required items that are present and valid (formspec.completeness.percent_complete)."""
+        return percent_complete(app, self.forms, findings)

@@ -20,10 +20,9 @@ def _print(text: str = "", err: bool = False) -> None:
 
 
 def _app_id(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"申报编号应为数字：{text}") from None
+    from desktop_app.cli import app_id_argument  # one rule: ASCII digits only (issue 13)
+
+    return app_id_argument(text)
 
 
 def _from_env(name: str) -> str:

@@ -11,10 +11,9 @@ from desktop_app.errors import UsageError
 
 
 def _app_id(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"申报编号应为数字：{text}") from None
+    from desktop_app.cli import app_id_argument  # one rule: ASCII digits only (issue 13)
+
+    return app_id_argument(text)
 
 
 def cmd_packet(args: argparse.Namespace, services: Any) -> int:

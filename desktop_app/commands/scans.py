@@ -15,10 +15,9 @@ def _print(text: str = "") -> None:
 
 
 def _app_id(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"申报编号应为数字：{text}") from None
+    from desktop_app.cli import app_id_argument  # one rule: ASCII digits only (issue 13)
+
+    return app_id_argument(text)
 
 
 def cmd_attach(args: argparse.Namespace, services: Any) -> int:
@@ -60,7 +59,7 @@ def cmd_names(args: argparse.Namespace, services: Any) -> int:
     from desktop_app.usecases.scans import other_kinds
 
     key, _, rest = args.section.partition("[")
-    entry = int(rest.rstrip("]")) if rest.rstrip("]").isdigit() else None
+    entry = int(rest.rstrip("]")) if rest.rstrip("]").isascii() and rest.rstrip("]").isdigit() else None
     if not services.forms.has_section(key):
         raise UsageError(f"没有名为“{key}”的分节", "可用的分节：" + "、".join(services.forms.keys))
     section = services.forms.section(key)

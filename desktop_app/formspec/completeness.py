@@ -7,78 +7,38 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from desktop_app.domain import ApplicationData, Entry
+from desktop_app.formspec.crossfield import cross_field_problems
 from desktop_app.formspec.dynamic import dynamic_choices, suggested_committees
+from desktop_app.formspec.findings import ERROR, WARNING, FieldRef, Finding
 from desktop_app.formspec.model import AttachmentKind, Condition, FieldSpec, FormSet, SectionSpec
 from desktop_app.formspec.types import check_value
-from desktop_app.reference import Reference, annual_review_years, eligibility_findings
+from desktop_app.reference import Reference, annual_review_years, eligibility_findings, publicity_period
+from desktop_app.reference.procedure import DISTRICT_OFFICE
 
-ERROR = "error"
-WARNING = "warning"
+# Finding lives in its own module so the cross-field rules can build them; re-exported here for callers.
+__all__ = ["ERROR", "WARNING", "FieldRef", "Finding", "errors_only", "find_problems", "percent_complete"]
 
-
-@dataclass(frozen=True)
-class Finding:
-    """One thing to complete or fix; `entry` is 1-based, `field` a field key (both None for the section)."""
-
-    section: str
-    section_title: str
-    entry: int | None
-    entry_id: int | None
-    field: str | None
-    field_label: str
-    message: str
-    severity: str = ERROR
-
-    @property
-    def is_error(self) -> bool:
-        """Errors block submission; warnings are advice."""
-        return self.severity == ERROR
-
-    def location(self) -> str:
-        """Where, in the guide's words: 撰写论文情况 第2条 期刊名称."""
-        parts = [self.section_title]
-        if self.entry is not None:
-            parts.append(f"第{self.entry}条")
-        if self.field_label:
-            parts.append(self.field_label)
-        return " ".join(parts)
-
-
-# Common short forms people type instead of the full official name (the guide: 不得使用简称).
-_KNOWN_SHORT_FORMS = {
-    "云大": "云南大学",
-    "昆工": "昆明理工大学",
-    "昆理工": "昆明理工大学",
-    "云师大": "云南师范大学",
-    "昆医": "昆明医科大学",
-    "昆医大": "昆明医科大学",
-    "云财": "云南财经大学",
-    "云农大": "云南农业大学",
-    "云民大": "云南民族大学",
-    "西南林": "西南林业大学",
-    "北大": "北京大学",
-    "清华": "清华大学",
-    "复旦": "复旦大学",
-    "中科院": "中国科学院",
-    "社科院": "中国社会科学院",
-    "人社局": "人力资源和社会保障局",
-    "住建局": "住房和城乡建设局",
-    "市一院": "昆明市第一人民医院",
-}
 _ABBREVIATED_ENDINGS = re.compile(r"(?<!大)大$|师大$|理工$|工大$|医大$|农大$|财大$|科大$")
 
 
-def abbreviation_hint(text: str) -> str:
-    """A Chinese hint when a school, unit or journal name looks abbreviated, else ""."""
+def abbreviation_hint(text: str, known: Mapping[str, str] | None = None) -> str:
+    """A Chinese hint when a school, unit or journal name looks abbreviated, else "".
+
+    `known` are the guide data's short forms (procedure.toml [abbreviations]); the active edition's by default.
+    """
     name = text.strip()
     if not name:
         return ""
-    for short, full in _KNOWN_SHORT_FORMS.items():
+    if known is None:
+        from desktop_app.reference.data import load_reference
+
+        known = load_reference().procedure.abbreviations
+    for short, full in known.items():
         if name == short or (short in name and full not in name and len(short) >= 3):
             return f"“{name}”像是简称（{short} → {full}）：请填写全称，申报系统要求不得使用简称"
     if len(name) <= 3 or _ABBREVIATED_ENDINGS.search(name):
@@ -106,9 +66,18 @@ def is_required(spec: FieldSpec, entry: Mapping[str, Any], app: ApplicationData)
 
 
 def find_problems(
-    app: ApplicationData, forms: FormSet, reference: Reference, *, today: date | None = None
+    app: ApplicationData,
+    forms: FormSet,
+    reference: Reference,
+    *,
+    today: date | None = None,
+    scan_sizes: Mapping[str, tuple[int, int]] | None = None,
 ) -> list[Finding]:
-    """Every missing or invalid item, in menu order; errors and warnings."""
+    """Every missing or invalid item, in menu order; errors and warnings.
+
+    `scan_sizes` (pixel width and height of image scans by SHA-256, when the caller can read them) adds
+    the 清晰度不足 warnings.
+    """
     findings: list[Finding] = []
     cover = app.single("cover")
     for section in forms:
@@ -116,8 +85,13 @@ def find_problems(
         findings.extend(_section_problems(section, data.entries, data.not_applicable, app, cover, reference, today))
     findings.extend(_eligibility(app, forms, today or date.today()))
     findings.extend(_cover_consistency(app, forms, reference))
+    findings.extend(_chain_needs(app, forms, reference))
+    findings.extend(_provisional_publicity(app, forms))
+    findings.extend(cross_field_problems(app, forms, reference, today))
     findings.extend(_annual_reviews(app, forms))
     findings.extend(_required_attachments(app, forms))
+    if scan_sizes:
+        findings.extend(_low_resolution(app, forms, scan_sizes))
     return findings
 
 
@@ -200,9 +174,9 @@ def _field_problems(
     if spec.choices_from:
         allowed = dynamic_choices(spec, entry.answers, cover if section.key != "cover" else entry.answers, reference)
         if allowed is not None and str(value) not in allowed and not spec.choices_editable:
-            out.append(_finding(section, number, entry_id, spec, f"“{value}”不在《昆明市职称评审申报指南》的可选范围内：请重新选择"))
+            out.append(_finding(section, number, entry_id, spec, f"“{value}”不在{reference.procedure.guide_title}的可选范围内：请重新选择"))
     if spec.full_name:
-        hint = abbreviation_hint(str(value))
+        hint = abbreviation_hint(str(value), reference.procedure.abbreviations)
         if hint:
             out.append(_finding(section, number, entry_id, spec, hint, WARNING))
     return out
@@ -247,6 +221,61 @@ def _cover_consistency(app: ApplicationData, forms: FormSet, reference: Referenc
     return out
 
 
+def _provisional_publicity(app: ApplicationData, forms: FormSet) -> list[Finding]:
+    """A reminder (never on a printed page) when the publicity's end date is computed without the year's notice."""
+    start = app.value("cover", "publicity_start")
+    if not isinstance(start, str):
+        return []
+    try:
+        period = publicity_period(date.fromisoformat(start))
+    except ValueError:
+        return []
+    if not period.provisional:
+        return []
+    section = forms.section("cover")
+    return [_finding(section, None, None, section.field("publicity_start"), period.note, WARNING)]
+
+
+def _chain_needs(app: ApplicationData, forms: FormSet, reference: Reference) -> list[Finding]:
+    """What the approval chain needs from the answers (procedure.toml): who signs each tier, and 二、10（1）."""
+    cover = app.single("cover")
+    procedure = reference.procedure
+    dispatched = cover.get("dispatched") == "是"
+    nature = str(cover.get("employer_nature") or "")
+    try:
+        chain = procedure.chain(str(cover.get("unit_type") or ""), str(cover.get("committee_level") or ""),
+                                dispatched, nature)
+    except ValueError:
+        return []  # missing or contradictory answers are reported by the field checks and the rules
+    out: list[Finding] = []
+    for tier in chain:
+        name = "cover.district" if tier.organisation == DISTRICT_OFFICE else tier.organisation
+        section_key, dot, key = name.partition(".")
+        if not dot or not forms.has_section(section_key) or not forms.section(section_key).has_field(key):
+            continue
+        section = forms.section(section_key)
+        spec = section.field(key)
+        answers = app.single(section_key)
+        if answers.get(key) in (None, "") and not is_required(spec, answers, app):
+            out.append(_finding(section, None, None, spec,
+                                f"必填项，尚未填写：纸质材料须由“{tier.name}”一级审核盖章（指南二、3）"))
+    rule = procedure.dispatch_rule(nature) if dispatched else None
+    if rule is not None:
+        basic_section = forms.section("basic")
+        workplace_section, _, workplace_key = rule.workplace.partition(".")
+        workplace = str(app.value(workplace_section, workplace_key) or "").strip()
+        unit = str(app.value("basic", "unit") or "").strip()
+        if workplace and unit and workplace != unit and forms.has_section(workplace_section):
+            other_section = forms.section(workplace_section)
+            other_spec = other_section.field(workplace_key)
+            finding = _finding(basic_section, None, None, basic_section.field("unit"),
+                               f"{rule.guide_text}（指南二、10（1））：请把“基本信息 工作单位”填写为"
+                               f"“{other_section.title} {other_spec.label}”（{workplace}），而不是“{unit}”")
+            out.append(replace(finding, other=FieldRef(other_section.key, other_section.title, None, None,
+                                                       other_spec.key, other_spec.label)))
+    return out
+
+
 def _annual_reviews(app: ApplicationData, forms: FormSet) -> list[Finding]:
     year = app.value("cover", "year")
     if not isinstance(year, int):
@@ -267,7 +296,8 @@ def _annual_reviews(app: ApplicationData, forms: FormSet) -> list[Finding]:
             seen[value] = entry.position
             if value not in expected:
                 out.append(_finding(section, entry.position + 1, entry.id, section.field("year"),
-                                    f"{value} 年度不在近五年（{expected[0]}—{expected[-1]} 年）之内", WARNING))
+                                    f"{value} 年度不在申报年度前五年（{expected[0]}—{expected[-1]} 年）之内："
+                                    "年度考核应填写申报年度之前的五年，请改为其中一年或删除此条"))
     missing = [y for y in expected if y not in seen]
     if missing:
         years = "、".join(str(y) for y in missing)
@@ -316,3 +346,95 @@ def _attachment_finding(section: SectionSpec, number: int | None, entry_id: int 
     message = "尚未上传扫描件" + (f"：{kind.help}" if kind.help else "")
     return Finding(section=section.key, section_title=section.title, entry=number, entry_id=entry_id, field=None,
                    field_label=kind.label, message=message)
+
+
+def percent_complete(app: ApplicationData, forms: FormSet, findings: list[Finding]) -> int:
+    """Share of required items present and valid: 100 only when nothing blocks, else at most 99.
+
+    Every required field counts, also those of the first entry of a repeatable section that has no
+    entry yet (and is not marked 无此项), plus one item per repeatable section (filled or 无此项) and
+    one per required scan; a blocking finding that belongs to none of these counts as one more item.
+    """
+    errors = errors_only(findings)
+    if not errors:
+        return 100
+    error_fields = {(f.section, f.entry, f.field) for f in errors if f.field}
+    error_sections = {f.section for f in errors if f.field is None and f.entry is None}
+    counted: set[tuple[str, int | None, str | None]] = set()
+    total = done = 0
+    for section in forms:
+        data = app.section(section.key)
+        if section.repeatable:
+            total += 1
+            counted.add((section.key, None, None))
+            if data.not_applicable and section.allow_not_applicable:
+                done += 1
+                continue
+            done += 1 if data.entries and section.key not in error_sections else 0
+        rows = data.entries if section.repeatable else data.entries[:1]
+        for entry in rows or (Entry(id=0, position=0, answers={}),):
+            number = entry.position + 1 if section.repeatable and rows else None
+            for spec in section.fields:
+                if not is_required(spec, entry.answers, app):
+                    continue
+                total += 1
+                counted.add((section.key, number, spec.key))
+                value = entry.answers.get(spec.key)
+                if value not in (None, "") and (section.key, number, spec.key) not in error_fields:
+                    done += 1
+        for kind in section.attachments:
+            if kind.required and not (section.repeatable and not rows):
+                total += 1
+                if not any(f.section == section.key and f.field_label == kind.label for f in errors):
+                    done += 1
+    kind_labels = {(s.key, k.label) for s in forms for k in s.attachments if k.required}
+    for f in errors:
+        if (f.section, f.entry, f.field) in counted or (f.field is None and f.entry is None
+                                                         and (f.section, f.field_label) in kind_labels):
+            continue
+        total += 1  # a blocking finding outside the counted items (eligibility, a cross-field rule, …)
+    return max(0, min(99, (100 * done) // max(total, 1)))
+
+
+# The area a scan is fitted into on its evidence page, in points (packet.evidence.content_box with the
+# 经核对 strip; tests/formspec/test_scan_resolution.py ties the two together).
+PRINT_BOX_POINTS = (523.2756, 689.8898)
+MIN_PRINT_DPI = 150
+
+
+def print_dpi(width: int, height: int) -> float:
+    """The resolution a picture of width × height pixels prints at when fitted to its evidence page."""
+    box_w, box_h = PRINT_BOX_POINTS
+    points_per_pixel = min(box_w / width, box_h / height)
+    return 72 / points_per_pixel
+
+
+def _low_resolution(app: ApplicationData, forms: FormSet, sizes: Mapping[str, tuple[int, int]]) -> list[Finding]:
+    """“清晰度不足，请重新扫描” for every image scan that prints below 150 dpi on its page."""
+    entries = {e.id: (key, e.position + 1) for key, data in app.sections.items() for e in data.entries}
+    kinds = {k.key: k.physical_mm for s in forms for k in s.attachments if k.physical_mm}
+    out: list[Finding] = []
+    for attachment in app.attachments:
+        size = sizes.get(attachment.sha256)
+        if size is None or min(size) <= 0:
+            continue
+        physical = kinds.get(attachment.kind)
+        if physical is not None:
+            # The document's own size: pixels per inch of the card, whichever way round it was scanned.
+            dpi = min(max(size) / (max(physical) / 25.4), min(size) / (min(physical) / 25.4))
+        else:
+            dpi = print_dpi(*size)
+        if dpi >= MIN_PRINT_DPI:
+            continue
+        section_key, number = entries.get(attachment.entry_id or -1, (attachment.section or "basic", None))
+        section = forms.section(section_key) if forms.has_section(section_key) else forms.section("basic")
+        where = f"第{number}条的" if number and section.repeatable else ""
+        out.append(Finding(
+            section=section.key, section_title=section.title, entry=None, entry_id=None, field=None,
+            field_label="",
+            message=(f"清晰度不足，请重新扫描：{where}“{attachment.display_name}”只有 {size[0]}×{size[1]} 像素，"
+                     f"{'按原件大小' if physical else '印在 A4 页面上'}约 {dpi:.0f} dpi（至少需要 {MIN_PRINT_DPI} dpi）；请用扫描仪按 300 dpi 扫描，"
+                     "或用手机正对材料拍摄后替换"),
+            severity=WARNING,
+        ))
+    return out

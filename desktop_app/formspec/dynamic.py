@@ -29,11 +29,19 @@ def dynamic_choices(
         track = entry.get("track") or None
         return reference.titles(series, track)
     if source == "committee":
-        if cover.get("committee_level") == "省级":
-            return None
+        level = reference.procedure.level(str(cover.get("committee_level") or ""))
+        if level is not None and not level.listed:
+            return None  # the province's committees are not in the guide's list: typed in full
         return tuple(c.name for c in reference.committees)
     if source == "district":
         return reference.districts()
+    # The guide's procedure (procedure.toml): one list each, for the cover and the rules alike.
+    if source == "unit_type":
+        return reference.procedure.unit_type_names
+    if source == "committee_level":
+        return reference.procedure.level_names
+    if source == "employer_nature":
+        return reference.procedure.employer_natures
     if source == "declare_type":
         # “工程技术” (二、19) stands for the 工程技术人员 series: listing both would offer it twice.
         names = [s.name for s in reference.series if s.name != "工程技术人员"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_KEY = re.compile(r"^(?P<section>[a-z_]+)(?:\[(?P<index>\d+)\])?(?:\.(?P<field>[a-z_][a-z0-9_]*))?$")
+_KEY = re.compile(r"^(?P<section>[a-z_]+)(?:\[(?P<index>[0-9]+)\])?(?:\.(?P<field>[a-z_][a-z0-9_]*))?$")
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ class AnswerKey:
 
 def parse_key(text: str) -> AnswerKey:
     """Parse a key or raise ValueError with a Chinese message showing the accepted shapes."""
+    # [0-9], not \d: \d also matches other scripts' digits ("١"), which int() would read as 1.
     match = _KEY.match(text.strip())
     if not match:
         raise ValueError(f"无法识别的键“{text}”：应写成 分节.字段（如 basic.name）或 分节[序号].字段（如 papers[1].title）")

@@ -7,7 +7,16 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from desktop_app.formspec.model import AttachmentKind, Condition, FieldSpec, FormSet, SectionSpec
+from desktop_app.formspec.model import (
+    RULE_KINDS,
+    AttachmentKind,
+    Condition,
+    Expect,
+    FieldSpec,
+    FormSet,
+    RuleSpec,
+    SectionSpec,
+)
 from desktop_app.formspec.types import FIELD_TYPES
 
 # The online system's left-menu order (五、（二）): 基本信息, the cover, then the 13 sections.
@@ -46,14 +55,14 @@ class FormDefinitionError(ValueError):
 
 _SECTION_KEYS = {
     "key", "number", "title", "repeatable", "help", "min_entries", "allow_not_applicable",
-    "print_layout", "summary_fields", "fields", "attachments",
+    "print_layout", "summary_fields", "fields", "attachments", "rules",
 }
 _FIELD_KEYS = {
     "key", "label", "type", "required", "required_if", "help", "placeholder", "choices", "choices_from",
     "choices_editable", "min_length", "max_length", "minimum", "maximum", "pattern", "pattern_message",
     "allow_future", "allow_open_end", "full_name", "print", "print_label", "print_width", "derived",
 }
-_ATTACHMENT_KEYS = {"key", "label", "keywords", "synonyms", "required", "per", "required_if", "help"}
+_ATTACHMENT_KEYS = {"key", "label", "keywords", "synonyms", "required", "per", "required_if", "help", "physical_mm"}
 
 
 def _expect(file: str, key: str, value: Any, kind: type | tuple[type, ...], what: str) -> Any:
@@ -151,6 +160,71 @@ def _attachment(file: str, index: int, raw: Any) -> AttachmentKind:
         per=per,
         required_if=_condition(file, where + ".required_if", raw.get("required_if")),
         help=str(raw.get("help", "")),
+        physical_mm=_physical(file, where, raw.get("physical_mm")),
+    )
+
+
+def _physical(file: str, where: str, raw: Any) -> tuple[float, float] | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, list) or len(raw) != 2 or not all(isinstance(x, (int, float)) and x > 0 for x in raw):
+        raise FormDefinitionError(file, where + ".physical_mm", "应为两个正数：宽、高（毫米）")
+    return float(raw[0]), float(raw[1])
+
+
+_RULE_KEYS = {"kind", "message", "clause", "first", "second", "strict", "when", "then", "severity"}
+_EXPECT_KEYS = {"field", "values", "not_values", "empty", "filled", "listed_in", "listed"}
+# Which of first/second/then each kind needs.
+_RULE_NEEDS = {
+    "order": ("first", "second"),
+    "equal": ("first", "second"),
+    "same_year": ("first", "second"),
+    "patent_type": ("first", "second"),
+    "after_birth": ("first",),
+    "implies": ("when", "then"),
+}
+
+
+def _rule(file: str, index: int, raw: Any) -> RuleSpec:
+    where = f"rules[{index}]"
+    _expect(file, where, raw, dict, "表")
+    unknown = set(raw) - _RULE_KEYS
+    if unknown:
+        raise FormDefinitionError(file, where, f"未知的属性 {', '.join(sorted(unknown))}")
+    kind = str(raw.get("kind", ""))
+    if kind not in RULE_KINDS:
+        raise FormDefinitionError(file, where + ".kind", f"应为 {'/'.join(RULE_KINDS)}")
+    message = _expect(file, where + ".message", raw.get("message"), str, "中文说明")
+    for needed in _RULE_NEEDS[kind]:
+        if not raw.get(needed):
+            raise FormDefinitionError(file, where, f"{kind} 规则须给出 {needed}")
+    severity = str(raw.get("severity", "error"))
+    if severity not in ("error", "warning"):
+        raise FormDefinitionError(file, where + ".severity", "应为 error 或 warning")
+    then = None
+    if "then" in raw:
+        spec = _expect(file, where + ".then", raw["then"], dict, "表")
+        if set(spec) - _EXPECT_KEYS or "field" not in spec:
+            raise FormDefinitionError(file, where + ".then", "须有 field，且只能包含 " + "、".join(sorted(_EXPECT_KEYS)))
+        then = Expect(
+            field=str(spec["field"]),
+            values=tuple(str(v) for v in spec.get("values", ())),
+            not_values=tuple(str(v) for v in spec.get("not_values", ())),
+            empty=bool(spec.get("empty", False)),
+            filled=bool(spec.get("filled", False)),
+            listed_in=str(spec.get("listed_in", "")),
+            listed=bool(spec.get("listed", True)),
+        )
+    return RuleSpec(
+        kind=kind,
+        message=message,
+        clause=str(raw.get("clause", "")),
+        first=str(raw.get("first", "")),
+        second=str(raw.get("second", "")),
+        strict=bool(raw.get("strict", True)),
+        when=_condition(file, where + ".when", raw.get("when")),
+        then=then,
+        severity=severity,
     )
 
 
@@ -189,7 +263,9 @@ def load_section(path: Path) -> SectionSpec:
         cond = spec.required_if
         if cond and "." not in cond.field and cond.field not in field_keys:
             raise FormDefinitionError(file, f"fields.{spec.key}.required_if", f"没有字段 {cond.field}")
+    rules = tuple(_rule(file, i, r) for i, r in enumerate(raw.get("rules", [])))
     return SectionSpec(
+        rules=rules,
         key=key,
         number=number,
         title=title,
@@ -243,4 +319,12 @@ def _load(folder: Path) -> FormSet:
                 sec, _, fld = cond.field.partition(".")
                 if sec not in by_key or not by_key[sec].has_field(fld) or by_key[sec].repeatable:
                     raise FormDefinitionError(spec.file, f"fields.{f.key}.required_if", f"没有单项字段 {cond.field}")
+    for spec in ordered:
+        for index, rule in enumerate(spec.rules):
+            named = [rule.first, rule.second, rule.when.field if rule.when else "", rule.then.field if rule.then else ""]
+            for name in filter(None, named):
+                sec, dot, fld = name.partition(".")
+                target, fld = (by_key.get(sec), fld) if dot else (spec, sec)
+                if target is None or not target.has_field(fld):
+                    raise FormDefinitionError(spec.file, f"rules[{index}]", f"没有字段 {name}")
     return FormSet(sections=ordered)

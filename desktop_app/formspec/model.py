@@ -69,6 +69,46 @@ class AttachmentKind:
     per: str = "entry"
     required_if: Condition | None = None
     help: str = ""
+    # The document's real size in millimetres when it is always the same (an ID card): its scan's resolution
+    # is then judged against the document, not against the page it is printed on.
+    physical_mm: tuple[float, float] | None = None
+
+
+# Kinds of cross-field rule (see desktop_app/formspec/crossfield.py for what each checks).
+RULE_KINDS = ("order", "implies", "same_year", "patent_type", "after_birth", "equal")
+
+
+@dataclass(frozen=True)
+class Expect:
+    """What a rule's `then` asks of a field: one of the values, none of them, empty, filled, or (not) listed."""
+
+    field: str
+    values: tuple[str, ...] = ()
+    not_values: tuple[str, ...] = ()
+    empty: bool = False
+    filled: bool = False
+    # "committees": the value must be (listed = True) or must not be (False) a committee of the guide's list.
+    listed_in: str = ""
+    listed: bool = True
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """A cross-field rule declared in forms/*.toml, with its Chinese message and the guide clause it comes from.
+
+    Fields are "key" (same entry) or "section.key" (a single section, or the values of a repeatable one).
+    `first`/`second` name the two compared fields; `when` (optional) limits the rule to some answers.
+    """
+
+    kind: str
+    message: str
+    clause: str = ""
+    first: str = ""
+    second: str = ""
+    strict: bool = True
+    when: Condition | None = None
+    then: Expect | None = None
+    severity: str = "error"
 
 
 @dataclass(frozen=True)
@@ -91,6 +131,8 @@ class SectionSpec:
     print_layout: str = "table"
     # Fields shown as columns in the wizard's entry table.
     summary_fields: tuple[str, ...] = ()
+    # Cross-field rules (forms/*.toml [[rules]]), evaluated by the one completeness check.
+    rules: tuple[RuleSpec, ...] = ()
 
     def field(self, key: str) -> FieldSpec:
         """The field with this key; KeyError when absent."""

@@ -171,6 +171,9 @@ FIELD_TYPES: dict[str, FieldType] = {
             _format_range,
         ),
         FieldType("choice", "combo", _check_choice, _plain),
+        FieldType(
+            "person_name", "line", lambda raw, s, t: v.check_person_name(raw, max_length=s.max_length), _plain
+        ),
         FieldType("id_number", "line", lambda raw, s, t: v.check_id_number(raw, today=t), _plain),
         FieldType("mobile", "line", lambda raw, s, t: v.check_mobile(raw), _plain),
         FieldType("phone", "line", lambda raw, s, t: v.check_phone(raw), _plain),
@@ -191,6 +194,10 @@ def field_type(name: str) -> FieldType:
 def check_value(spec: FieldSpec, raw: object, today: date | None = None) -> v.Check:
     """Validate a raw value (text from the UI or CLI, or an already stored value) for a field."""
     text = "" if raw is None else str(raw)
+    # One clean-text rule before any type's own check (typed, set from the CLI or restored alike).
+    text, error = v.clean_text(text, multiline=FIELD_TYPES[spec.type].widget == "text_area")
+    if error:
+        return v.Check(None, error)
     return FIELD_TYPES[spec.type].check(text, spec, today)
 
 

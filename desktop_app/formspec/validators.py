@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -35,6 +36,8 @@ __all__ = [
     "check_text",
     "check_year",
     "check_year_month",
+    "clean_text",
+    "check_person_name",
     "normalise_text",
     "parse_id_number",
     "parse_range",
@@ -107,6 +110,56 @@ def normalise_text(raw: str) -> str:
     return raw.translate(_ALNUM_TABLE).strip()
 
 
+# ---------------------------------------------------------------------------------------------
+# Clean text: one rule for every field, the CLI, `new` and restored data
+# ---------------------------------------------------------------------------------------------
+
+# Bidirectional embeddings, overrides and isolates reorder what is shown (U+202E turns "gpj.exe"
+# around), so they are refused; plain marks (U+200E/F) are harmless and pass.
+_BIDI_CONTROLS = frozenset(range(0x202A, 0x202F)) | frozenset(range(0x2066, 0x206A)) | {0x061C}
+
+
+def _bad_character(char: str, multiline: bool) -> str:
+    """Why a character may not be stored ("" when it may), in the person's words."""
+    code = ord(char)
+    if char == "\n":
+        return "" if multiline else "换行"
+    if code < 0x20 or code == 0x7F:
+        return "控制字符" if char != "\x00" else "空字符（NUL）"
+    if 0x80 <= code <= 0x9F:
+        return "控制字符"
+    if code in _BIDI_CONTROLS:
+        return "改变文字方向的控制字符"
+    if 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE:
+        return "非字符码位"
+    category = unicodedata.category(char)
+    if category == "Co":
+        return "私用区字符"
+    if category == "Cs":
+        return "无法识别的字符（编码有误）"
+    return ""
+
+
+def clean_text(raw: str, *, multiline: bool = False) -> tuple[str, str]:
+    """(text in NFC, "") or ("", a Chinese error naming the first forbidden character's position).
+
+    Refused: C0 and C1 controls (a newline only outside multi-line fields), NUL, bidirectional
+    overrides and isolates, noncharacters, private-use characters and lone surrogates (bytes that
+    were not UTF-8). Windows line ends in multi-line text become plain newlines.
+    """
+    text = raw.replace("\r\n", "\n") if multiline else raw
+    for position, char in enumerate(text, start=1):
+        why = _bad_character(char, multiline)
+        if why:
+            if why == "换行":
+                return "", f"第{position}个字符是换行：此项只能填写一行，请删除换行后重新输入"
+            return "", (
+                f"第{position}个字符是{why}（U+{ord(char):04X}），通常是从网页或其他软件复制时带入的："
+                "请删除该字符后重新输入"
+            )
+    return unicodedata.normalize("NFC", text), ""
+
+
 def _ascii(raw: str) -> str:
     """normalise_text plus folding of all full-width ASCII punctuation (for structured values)."""
     return raw.translate(_ASCII_TABLE).strip()
@@ -167,56 +220,56 @@ _PROVINCES: dict[str, str] = {
 # Codes in Kunming, checked to county level because most applicants were born or registered here.
 # An ID keeps the code of the place it was first issued, so codes abolished since then must stay:
 # 530121 呈贡县 (now 530114), 530122 晋宁县 (now 530115), 530123 安宁县 (now 530181).
-_KUNMING_COUNTIES: dict[str, str] = {
-    "530100": "昆明市",
-    "530101": "昆明市市辖区",
-    "530102": "五华区",
-    "530103": "盘龙区",
-    "530111": "官渡区",
-    "530112": "西山区",
-    "530113": "东川区",
-    "530114": "呈贡区",
-    "530115": "晋宁区",
-    "530121": "呈贡县",
-    "530122": "晋宁县",
-    "530123": "安宁县",
-    "530124": "富民县",
-    "530125": "宜良县",
-    "530126": "石林彝族自治县",
-    "530127": "嵩明县",
-    "530128": "禄劝彝族苗族自治县",
-    "530129": "寻甸回族彝族自治县",
-    "530181": "安宁市",
-}
+_KUNMING_COUNTIES: frozenset[str] = frozenset({
+    "530100",  # 昆明市
+    "530101",  # 昆明市市辖区
+    "530102",  # 五华区
+    "530103",  # 盘龙区
+    "530111",  # 官渡区
+    "530112",  # 西山区
+    "530113",  # 东川区
+    "530114",  # 呈贡区
+    "530115",  # 晋宁区
+    "530121",  # 呈贡县
+    "530122",  # 晋宁县
+    "530123",  # 安宁县
+    "530124",  # 富民县
+    "530125",  # 宜良县
+    "530126",  # 石林彝族自治县
+    "530127",  # 嵩明县
+    "530128",  # 禄劝彝族苗族自治县
+    "530129",  # 寻甸回族彝族自治县
+    "530181",  # 安宁市
+})
 
 # The rest of Yunnan at prefecture level (first four digits). The former prefectures (地区) and
 # the former prefecture-level city 东川市 are kept for the same reason as the old county codes.
-_YUNNAN_PREFECTURES: dict[str, str] = {
-    "5301": "昆明市",
-    "5302": "东川市",
-    "5303": "曲靖市",
-    "5304": "玉溪市",
-    "5305": "保山市",
-    "5306": "昭通市",
-    "5307": "丽江市",
-    "5308": "普洱市",
-    "5309": "临沧市",
-    "5321": "昭通地区",
-    "5322": "曲靖地区",
-    "5323": "楚雄彝族自治州",
-    "5324": "玉溪地区",
-    "5325": "红河哈尼族彝族自治州",
-    "5326": "文山壮族苗族自治州",
-    "5327": "思茅地区",
-    "5328": "西双版纳傣族自治州",
-    "5329": "大理白族自治州",
-    "5330": "保山地区",
-    "5331": "德宏傣族景颇族自治州",
-    "5332": "丽江地区",
-    "5333": "怒江傈僳族自治州",
-    "5334": "迪庆藏族自治州",
-    "5335": "临沧地区",
-}
+_YUNNAN_PREFECTURES: frozenset[str] = frozenset({
+    "5301",  # 昆明市
+    "5302",  # 东川市
+    "5303",  # 曲靖市
+    "5304",  # 玉溪市
+    "5305",  # 保山市
+    "5306",  # 昭通市
+    "5307",  # 丽江市
+    "5308",  # 普洱市
+    "5309",  # 临沧市
+    "5321",  # 昭通地区
+    "5322",  # 曲靖地区
+    "5323",  # 楚雄彝族自治州
+    "5324",  # 玉溪地区
+    "5325",  # 红河哈尼族彝族自治州
+    "5326",  # 文山壮族苗族自治州
+    "5327",  # 思茅地区
+    "5328",  # 西双版纳傣族自治州
+    "5329",  # 大理白族自治州
+    "5330",  # 保山地区
+    "5331",  # 德宏傣族景颇族自治州
+    "5332",  # 丽江地区
+    "5333",  # 怒江傈僳族自治州
+    "5334",  # 迪庆藏族自治州
+    "5335",  # 临沧地区
+})
 
 
 def _region_known(code: str) -> bool:
@@ -391,7 +444,7 @@ def check_phone(raw: str) -> Check:
     value = (f"{area}-{local}" if area else local) + "".join(f"转{e}" for e in extensions)
     warnings: tuple[str, ...] = ()
     if not area:
-        warnings = ("固定电话未填区号：如不是昆明的号码，请在前面加上区号，如 0871-65165786",)
+        warnings = ("固定电话未填区号：如不是本地的号码，请在前面加上区号，如 0871-65165786",)
     return Check(value, warnings=warnings)
 
 
@@ -697,6 +750,33 @@ def check_text(
         return _fail(f"内容过长：最多{max_length}个字，当前{len(text)}个字，请精简后重新填写")
     if pattern and not re.fullmatch(pattern, text):
         return _fail(pattern_message or "格式不正确：请按填写说明修改后重新输入")
+    return Check(text)
+
+
+# A person's name: Chinese characters (with the extension blocks, e.g. 䶮), Latin letters (for names
+# of ethnic minorities and foreigners written in Latin script), "·" between the parts of a
+# transliterated name, and spaces between Latin words. No digits, no other punctuation.
+_NAME_CHAR_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134FA-Za-z·\s]")
+_NAME_DOTS = str.maketrans({"•": "·", "．": "·", "・": "·", "‧": "·", "∙": "·"})
+
+
+def check_person_name(raw: str, *, max_length: int | None = 30) -> Check:
+    """Check a person's name: Chinese characters, Latin letters and “·” only; store it in NFC."""
+    text = re.sub(r"\s+", " ", normalise_text(raw.translate(_NAME_DOTS)))
+    if not text:
+        return Check(None)
+    for position, char in enumerate(text, start=1):
+        if char.isdigit():
+            return _fail(f"姓名的第{position}个字符是数字“{char}”：姓名不能包含数字，请与身份证上的姓名核对")
+        if not _NAME_CHAR_RE.fullmatch(char):
+            return _fail(
+                f"姓名的第{position}个字符“{char}”不能用于姓名：姓名只能包含汉字、英文字母和间隔号“·”，"
+                "请与身份证上的姓名核对"
+            )
+    if text.startswith("·") or text.endswith("·") or "··" in text:
+        return _fail("间隔号“·”只能写在姓名的两部分之间，如 阿依古丽·买买提：请核对")
+    if max_length is not None and len(text) > max_length:
+        return _fail(f"姓名过长：最多{max_length}个字，当前{len(text)}个字，请与身份证上的姓名核对")
     return Check(text)
 
 

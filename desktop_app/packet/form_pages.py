@@ -37,13 +37,6 @@ TOC_LEADING = 17.0
 TOC_FIRST_PAGE_LINES = int((TOP - BOTTOM - 60) // TOC_LEADING)
 TOC_PAGE_LINES = int((TOP - BOTTOM) // TOC_LEADING)
 
-COMMITMENT_NOTE = (
-    "本页用于放置“职称申报承诺书”。请登录“信用中国（云南昆明）”网站（https://credit.km.gov.cn），"
-    "在“信用服务”—“昆明市信用承诺自主申报专栏”中填写相关承诺信息并提交，点击“承诺书下载”后打印出"
-    "“职称申报承诺书”，由申报人签字后放在此处，替换本页（《昆明市职称评审申报指南》二、19）。"
-)
-
-
 def chinese_number(n: int) -> str:
     """1 → 一, 13 → 十三 (section numbers as the online system writes them)."""
     if n <= 10:
@@ -174,12 +167,16 @@ def _toc_line(mark: Mark, number: int, y: float) -> list:
 # 承诺书 -------------------------------------------------------------------------------------------
 
 
-def commitment_placeholder() -> PlannedPage:
-    """The page that says where the signed 承诺书 comes from, when none was imported."""
+def commitment_placeholder(note: str = "") -> PlannedPage:
+    """The page that says where the signed 承诺书 comes from (the guide data's note), when none was imported."""
+    if not note:
+        from desktop_app.reference import load_reference
+
+        note = load_reference().procedure.commitment_note
     flow = Flow()
     flow.title("职称申报承诺书")
     flow.skip(20)
-    flow.paragraph(COMMITMENT_NOTE, size=11.5, leading=22, first_indent=True)
+    flow.paragraph(note, size=11.5, leading=22, first_indent=True)
     return PlannedPage(ops=flow.sheets[0].ops)
 
 

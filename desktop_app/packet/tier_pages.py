@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from desktop_app.domain import ApplicationData
 from desktop_app.errors import UserError
@@ -24,10 +26,10 @@ from desktop_app.packet.layout import (
 )
 from desktop_app.packet.plan import Mark, Part, PlannedPage
 from desktop_app.reference import Reference, Tier, approval_chain, publicity_period
+from desktop_app.reference.procedure import CITY_HR, DISTRICT_OFFICE
 
 LABEL_W = 118.0
 SHADE = 0.93
-CITY_HR_NAME = "昆明市人力资源和社会保障局"
 # What the guide asks the unit to state in its 基层单位意见 (五、（三）5), in its order.
 UNIT_ROWS: tuple[tuple[str, float], ...] = (
     ("对申报人专业技术工作的评价", 112.0),
@@ -44,8 +46,8 @@ class ChainUnknownError(UserError):
     """The cover lacks what decides the approval chain."""
 
 
-def chain_for(app: ApplicationData) -> tuple[Tier, ...]:
-    """The applicant's approval chain from the cover (unit type, committee level, dispatch)."""
+def chain_for(app: ApplicationData, reference: Reference | None = None) -> tuple[Tier, ...]:
+    """The applicant's approval chain from the cover (unit type, committee level, dispatch, employer's nature)."""
     cover = app.single("cover")
     unit_type = str(cover.get("unit_type") or "")
     level = str(cover.get("committee_level") or "")
@@ -55,31 +57,28 @@ def chain_for(app: ApplicationData) -> tuple[Tier, ...]:
             "请先在“职称申报封面”中填写这两项，再生成打印材料",
         )
     try:
-        return approval_chain(unit_type, level, str(cover.get("dispatched") or "") == "是")
+        return approval_chain(unit_type, level, str(cover.get("dispatched") or "") == "是",
+                              str(cover.get("employer_nature") or ""),
+                              procedure=reference.procedure if reference is not None else None)
     except ValueError as exc:
         raise ChainUnknownError(str(exc), "请核对“职称申报封面”中的单位类型和劳务派遣情况") from exc
 
 
 def organisation(tier: Tier, app: ApplicationData, reference: Reference) -> str:
-    """The name of the body that signs for this tier, when the application tells it."""
-    basic, cover = app.single("basic"), app.single("cover")
-    if tier.key in ("unit", "employer"):
-        return str(basic.get("unit") or "")
-    if tier.key == "dispatch_company":
-        return str(cover.get("dispatch_company") or "")
-    if tier.key == "agency":
-        return str(basic.get("recommending_agency") or "")
-    if tier.key == "department":
-        return str(cover.get("supervisor") or "")
-    if tier.key == "county_hr":
-        district = str(cover.get("district") or "")
+    """The name of the body that signs for this tier, when the application tells it (procedure.toml)."""
+    if tier.organisation == CITY_HR:
+        return reference.procedure.city_hr
+    if tier.organisation == DISTRICT_OFFICE:
+        district = str(app.single("cover").get("district") or "")
         for office in reference.offices:
             if district and office.area == district:
                 return office.name
         return ""
-    if tier.key == "city_hr":
-        return CITY_HR_NAME
-    return ""
+    section, _, key = tier.organisation.partition(".")
+    value = app.single(section).get(key) if key else None
+    if not value and tier.key == "employer":
+        value = app.single("basic").get("unit")  # answered before 用人单位名称 was asked
+    return str(value or "")
 
 
 def tier_title(tier: Tier) -> str:
@@ -99,9 +98,16 @@ def publicity_text(app: ApplicationData) -> tuple[str, str]:
     period = publicity_period(start)
     line = (f"{start.year}年{start.month}月{start.day}日至{period.end.year}年{period.end.month}月{period.end.day}日"
             f"（共 {period.workdays} 个工作日）")
-    if period.provisional:
-        line += "（暂定）"
-    return line, period.note
+    # “暂定” (make-up working days not yet published) is for the applicant (wizard, review page), never
+    # on a page the committee reads; the end date never falls on a statutory holiday.
+    return line, "" if period.provisional else period.note
+
+
+def _workplace_row(basic: Mapping[str, Any]) -> list[tuple[str, float, bool]]:
+    # A freelancer has no 工作单位: the recommending agency or association stands in its place (二、2).
+    if basic.get("is_freelancer") == "是" and not basic.get("unit"):
+        return [("推荐机构", 70.0, True), (str(basic.get("recommending_agency") or ""), CONTENT_WIDTH - 70, False)]
+    return [("工作单位", 70.0, True), (str(basic.get("unit") or ""), CONTENT_WIDTH - 70, False)]
 
 
 def _info_rows(app: ApplicationData, y: float) -> tuple[list[Op], float]:
@@ -110,7 +116,7 @@ def _info_rows(app: ApplicationData, y: float) -> tuple[list[Op], float]:
     rows = [
         [("申报人", 70.0, True), (str(basic.get("name") or app.person_name), value_w, False),
          ("申报职称", 70.0, True), (str(cover.get("title_name") or ""), value_w, False)],
-        [("工作单位", 70.0, True), (str(basic.get("unit") or ""), CONTENT_WIDTH - 70, False)],
+        _workplace_row(basic),
         [("评审委员会", 70.0, True), (str(cover.get("committee") or ""), CONTENT_WIDTH - 70, False)],
     ]
     ops: list[Op] = []
@@ -198,7 +204,7 @@ def tiers_part(app: ApplicationData, reference: Reference) -> Part:
     """审核推荐意见: the chain's pages in order."""
     pages: list[PlannedPage] = []
     marks: list[Mark] = []
-    for tier in chain_for(app):
+    for tier in chain_for(app, reference):
         marks.append(Mark((tier_title(tier),), len(pages)))
         pages.append(tier_page(tier, app, reference))
     return Part("tiers", "审核推荐意见", pages, marks)
@@ -206,10 +212,10 @@ def tiers_part(app: ApplicationData, reference: Reference) -> Part:
 
 def publicity_part(app: ApplicationData, reference: Reference) -> Part:
     """公示情况: one page per publishing unit (劳务派遣: the dispatch company and the employer both)."""
-    units = [t for t in chain_for(app) if t.is_unit_tier]
+    units = [t for t in chain_for(app, reference) if t.is_unit_tier]
     pages: list[PlannedPage] = []
     marks: list[Mark] = []
-    period, note = publicity_text(app)
+    period, _note = publicity_text(app)
     place = str(app.single("cover").get("publicity_place") or "")
     for tier in units:
         ops: list[Op] = []
@@ -225,9 +231,9 @@ def publicity_part(app: ApplicationData, reference: Reference) -> Part:
         y -= 8
         rows = (
             ("公示内容", 50.0, "申报人的学历、资历条件及学术、业绩成果等（公示期不少于5个工作日，"
-                             "《昆明市职称评审申报指南》二、18）"),
+                             f"{reference.procedure.guide_title}二、18）"),
             ("公示地点", 40.0, place or ""),
-            ("公示期", 70.0, period + ("\n" + note if note and "暂定" in period else "")),
+            ("公示期", 70.0, period),
             ("公示结果", 150.0, "□ 公示期满，无异议　　　□ 有异议（处理情况另附）"),
         )
         for label, height, text in rows:

@@ -16,11 +16,9 @@ from desktop_app.reference.data import (
     load_reference,
     validate_reference_folder,
 )
+from desktop_app.reference.procedure import Procedure, Tier
 from desktop_app.reference.rules import (
-    COMMITTEE_LEVELS,
     EDUCATION_LABELS,
-    UNIT_TYPES,
-    Tier,
     annual_review_years,
     approval_chain,
     eligibility_findings,
@@ -37,14 +35,13 @@ from desktop_app.reference.workdays import (
 )
 
 __all__ = [
-    "COMMITTEE_LEVELS",
     "COMMITTEE_LEVEL_HIGH",
     "COMMITTEE_LEVEL_INTERMEDIATE",
     "DEFAULT_PUBLICITY_WORKDAYS",
     "EDUCATION_LABELS",
     "REFERENCE_FILES",
     "TIERS",
-    "UNIT_TYPES",
+    "Procedure",
     "Committee",
     "Level",
     "Office",

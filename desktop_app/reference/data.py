@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop_app.reference.procedure import PROCEDURE_FILE, Procedure, parse_procedure
+
 TIERS: tuple[str, ...] = ("正高", "副高", "中级", "助理级", "员级")
 COMMITTEE_LEVEL_HIGH = "高级"
 COMMITTEE_LEVEL_INTERMEDIATE = "中级"
@@ -22,7 +24,9 @@ COMMITTEES_FILE = "committees.toml"
 PLAN_FILE = "review_plan.toml"
 OFFICES_FILE = "offices.toml"
 SPECIALTIES_FILE = "engineering_specialties.toml"
-REFERENCE_FILES: tuple[str, ...] = (SERIES_FILE, COMMITTEES_FILE, PLAN_FILE, OFFICES_FILE, SPECIALTIES_FILE)
+REFERENCE_FILES: tuple[str, ...] = (
+    SERIES_FILE, COMMITTEES_FILE, PLAN_FILE, OFFICES_FILE, SPECIALTIES_FILE, PROCEDURE_FILE
+)
 
 # Which committee level reviews which tier: the guide's committees are either 高级 (they review
 # the high titles) or 中级; 助理级/员级 are recognised by HR offices (二、12), not by a committee.
@@ -122,6 +126,8 @@ class Reference:
     plan: tuple[PlanRow, ...]
     offices: tuple[Office, ...]
     engineering_specialties: tuple[str, ...]
+    # The procedure (unit types, approval chains, tier names, the city's HR office) of this edition.
+    procedure: Procedure
 
     def series_by_name(self, name: str) -> Series | None:
         """The series with this exact name, or None."""
@@ -478,7 +484,10 @@ def _load(folder: Path) -> Reference:
     specialties = tuple(s.strip() for s in reader.texts(data, "specialties", "specialties"))
     _unique(reader, specialties, "specialties")
 
-    # All five files describe one guide edition; mixing years would pair wrong phones with wrong plans.
+    reader, data, editions[PROCEDURE_FILE] = _read_file(folder, PROCEDURE_FILE)
+    procedure = parse_procedure(reader, data)
+
+    # All files describe one guide edition; mixing years would pair wrong phones with wrong plans.
     edition = editions[SERIES_FILE]
     for name, other in editions.items():
         if other != edition:
@@ -493,4 +502,5 @@ def _load(folder: Path) -> Reference:
         plan=plan,
         offices=offices,
         engineering_specialties=specialties,
+        procedure=procedure,
     )

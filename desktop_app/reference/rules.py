@@ -2,69 +2,34 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
-UNIT_TYPES: tuple[str, ...] = (
-    "市属国有企事业单位",
-    "县区国有企事业单位",
-    "非公有制经济组织和社会组织",
-    "自由职业者",
-)
-COMMITTEE_LEVELS: tuple[str, ...] = ("市级", "省级")
+# Tier is defined with the procedure data and re-exported here for the callers of approval_chain.
+from desktop_app.reference.procedure import Tier
 
-UNIT_CITY, UNIT_COUNTY, UNIT_NON_PUBLIC, UNIT_FREELANCER = UNIT_TYPES
-COMMITTEE_CITY, COMMITTEE_PROVINCE = COMMITTEE_LEVELS
+if TYPE_CHECKING:
+    from desktop_app.reference.procedure import Procedure
 
 
-@dataclass(frozen=True)
-class Tier:
-    """One tier of the approval chain; the unit tier gets the 基层单位意见 page."""
+def approval_chain(
+    unit_type: str,
+    committee_level: str,
+    dispatched: bool,
+    employer_nature: str = "",
+    *,
+    procedure: Procedure | None = None,
+) -> tuple[Tier, ...]:
+    """The tiers that sign and seal after the applicant, in order (guide 二、3, 二、10（1）and 二、18).
 
-    key: str
-    name: str
-    is_unit_tier: bool
+    The chain is the guide's data (resources/reference/procedure.toml, the active edition unless
+    `procedure` is given); ValueError with a Chinese message when it cannot be decided.
+    """
+    if procedure is None:
+        from desktop_app.reference.data import load_reference
 
-
-# Tier names are printed on the page each tier signs, so they use the guide's wording: 二、3 for the
-# chain (with 五、（二）3's "县（市）区" spelling of the county level) and 二、18 for dispatched staff.
-_UNIT = Tier("unit", "单位", True)
-_DEPARTMENT = Tier("department", "主管部门", False)
-_COUNTY_HR = Tier("county_hr", "县（市）区人力资源社会保障部门", False)
-_UNIT_OR_AGENCY = Tier("unit", "单位（或人事代理机构）", True)
-_LOCAL_COUNTY_HR = Tier("county_hr", "属地县（市）区人力资源社会保障部门", False)
-# A freelancer has no unit: the recommending agency or association plays the unit's part
-# (it recommends and signs first), so it carries the unit page.
-_AGENCY = Tier("agency", "人事代理机构或行业协会", True)
-_CITY_HR = Tier("city_hr", "市人力资源和社会保障局", False)
-# 二、18: "劳务派遣公司和用人单位“双公示、双审核、双盖章”", in that order.
-_DISPATCH_COMPANY = Tier("dispatch_company", "劳务派遣公司", True)
-_EMPLOYER = Tier("employer", "用人单位", True)
-
-_CHAINS: dict[str, tuple[Tier, ...]] = {
-    UNIT_CITY: (_UNIT, _DEPARTMENT),
-    UNIT_COUNTY: (_UNIT, _DEPARTMENT, _COUNTY_HR),
-    UNIT_NON_PUBLIC: (_UNIT_OR_AGENCY, _LOCAL_COUNTY_HR),
-    UNIT_FREELANCER: (_AGENCY,),
-}
-
-
-def approval_chain(unit_type: str, committee_level: str, dispatched: bool) -> tuple[Tier, ...]:
-    """The tiers that sign and seal after the applicant, in order (guide 二、3 and 二、18)."""
-    chain = _CHAINS.get(unit_type)
-    if chain is None:
-        raise ValueError(f"未知的单位类型“{unit_type}”，应为：{'、'.join(UNIT_TYPES)}")
-    if committee_level not in COMMITTEE_LEVELS:
-        raise ValueError(f"未知的评委会级别“{committee_level}”，应为：{'、'.join(COMMITTEE_LEVELS)}")
-    if dispatched:
-        if unit_type == UNIT_FREELANCER:
-            # A dispatched worker has a labour contract with the dispatch company, so is no freelancer.
-            raise ValueError("自由职业者没有劳务派遣关系，请核对单位类型或取消“劳务派遣”")
-        chain = (_DISPATCH_COMPANY, _EMPLOYER) + tuple(t for t in chain if not t.is_unit_tier)
-    if committee_level == COMMITTEE_PROVINCE:
-        # 二、3（2）: after the steps of (1), the city HR bureau reviews before the provincial committee.
-        chain = chain + (_CITY_HR,)
-    return chain
+        procedure = load_reference().procedure
+    return procedure.chain(unit_type, committee_level, dispatched, employer_nature)
 
 
 def eligibility_findings(

@@ -160,7 +160,8 @@ def registration_record_pdf(name: str, school: str, major: str, level: str, grad
 
 
 def _portrait_page(title: str, lines: list[str], issuer: str, seed: int, number: str = "") -> Image.Image:
-    return render_certificate(title, lines, size=(760, 1075), issuer=issuer, number=number,
+    # 1120 × 1584: an A4 page at about 135 dpi, which prints at 150 dpi or more on its evidence page (issue 13).
+    return render_certificate(title, lines, size=(1120, 1584), issuer=issuer, number=number,
                               accent=(40, 40, 40), seed=seed)
 
 
@@ -181,7 +182,8 @@ def demo_scans(answers: Mapping[str, Any], year: int) -> list[SampleScan]:
 
     card = (856, 540)
     jpeg("basic", None, "id_card_front", render_certificate(
-        "居民身份证", [f"姓名 {person}", "性别 男    民族 汉", "出生 1982年4月16日", "住址 云南省昆明市宜良县匡远街道"],
+        "居民身份证", [f"姓名 {person}", "性别 男    民族 汉", "出生 1982年4月16日",
+                       f"住址 {answers.get('places', {}).get('id_card_address', '')}"],
         size=card, accent=(30, 90, 160), seed=1))
     jpeg("basic", None, "id_card_back", render_certificate(
         "中华人民共和国 居民身份证", ["签发机关 宜良县公安局", "有效期限 2016.05.10-2036.05.10"],

@@ -147,7 +147,7 @@ class AboutDialog(QDialog):
         form.addRow("数据文件夹：", self._folder_row(self.data_folder, "open_data_button"))
         form.addRow("日志文件夹：", self._folder_row(current_log_file().parent, "open_logs_button"))
         reference = services.reference
-        self.reference_label = QLabel(f"《昆明市职称评审申报指南》{reference.edition} 年版（评委会目录、评审计划表、人社部门）")
+        self.reference_label = QLabel(f"{reference.procedure.guide_title}{reference.edition} 年版（评委会目录、评审计划表、人社部门、审核程序）")
         form.addRow("名录版本：", self.reference_label)
         layout.addLayout(form)
 

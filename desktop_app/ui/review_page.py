@@ -39,6 +39,7 @@ class ReviewPage(QWidget):
         self.session = session
         self.go_to = go_to
         self.links: list[tuple[Finding, QPushButton]] = []
+        self.other_links: list[tuple[Finding, QPushButton]] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addWidget(heading("检查与导出", 5))
@@ -109,6 +110,7 @@ class ReviewPage(QWidget):
             body_layout.addWidget(steps)
             self.steps = steps
         self.links = []
+        self.other_links = []
         by_section: dict[str, list[Finding]] = {}
         for finding in report.findings:
             by_section.setdefault(finding.section, []).append(finding)
@@ -135,6 +137,8 @@ class ReviewPage(QWidget):
                 grid.addWidget(text, row, 1)
                 grid.addWidget(link, row, 2)
                 self.links.append((finding, link))
+                if finding.other is not None:
+                    self.add_other_link(grid, row, finding)
             body_layout.addWidget(group)
         if not report.findings:
             done = QLabel("所有必填项都已填写并通过检查。")
@@ -170,6 +174,17 @@ class ReviewPage(QWidget):
         self.record_dialog = dialog
         dialog.open()
         return dialog
+
+    def add_other_link(self, grid: QGridLayout, row: int, finding: Finding) -> None:
+        """A contradiction's second 去完善, to the other field it names (issue 13)."""
+        other = finding.other
+        assert other is not None
+        link = QPushButton(f"去完善：{other.location()}")
+        link.setFlat(True)
+        link.setStyleSheet("QPushButton { color: #1a73e8; text-decoration: underline; }")
+        link.clicked.connect(lambda _c=False, o=other, m=finding.message: self.go_to(o.section, o.entry_id, o.field, m))
+        grid.addWidget(link, row, 3)
+        self.other_links.append((finding, link))
 
     def flush(self) -> None:
         """Nothing to store on this page."""

@@ -8,10 +8,11 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout
 
 from desktop_app.formspec.dynamic import dynamic_choices, suggested_committees
-from desktop_app.reference import TIERS, approval_chain, full_years, seniority_cutoff
+from desktop_app.formspec.types import check_value
+from desktop_app.reference import TIERS, approval_chain, full_years, publicity_period, seniority_cutoff
 from desktop_app.ui.form_view import HELP_STYLE
 from desktop_app.ui.pages import SinglePage, TablePage, refresh_dynamic
 from desktop_app.usecases.wizard import prelist_annual_reviews
@@ -21,7 +22,7 @@ TIER_BOX_STYLE = (
 )
 # Cover fields whose change alters the offered choices or the approval chain.
 _CASCADE = {"series", "track", "tier", "title_name", "committee_level", "committee", "district", "unit_type",
-            "dispatched"}
+            "dispatched", "employer_nature"}
 # Series shown the way the guide and applicants name them (“昆明市工程系列…评审委员会”, “农业系列初级职称”);
 # the stored value stays the name in the guide's table 二、1.
 SERIES_SHOWN = {"工程技术人员": "工程系列", "农业技术人员": "农业系列"}
@@ -40,7 +41,8 @@ class ChainWidget(QGroupBox):
         layout.addWidget(self.message)
         self.boxes: list[QLabel] = []
 
-    def show_chain(self, unit_type: str, committee_level: str, dispatched: str) -> None:
+    def show_chain(self, unit_type: str, committee_level: str, dispatched: str, employer_nature: str = "",
+                   procedure: Any = None) -> None:
         """Rebuild the boxes for the current answers (a message when something is still missing)."""
         while self.row.count():
             item = self.row.takeAt(0)
@@ -51,11 +53,14 @@ class ChainWidget(QGroupBox):
             self.message.setText("选择单位类型和评委会级别后，这里显示审核盖章的顺序。")
             return
         try:
-            tiers = approval_chain(unit_type, committee_level, dispatched == "是")
+            tiers = approval_chain(unit_type, committee_level, dispatched == "是", employer_nature,
+                                   procedure=procedure)
         except ValueError as exc:
             self.message.setText(str(exc))
             return
-        self.message.setText("申报人本人签字后，依次由以上各级审核、签署意见并盖章。")
+        explanation = procedure.explain(unit_type, committee_level, dispatched == "是", employer_nature) if procedure else ""
+        self.message.setText("申报人本人签字后，依次由以上各级审核、签署意见并盖章。" + (
+            f"\n指南原文：{explanation}" if explanation else ""))
         for index, tier in enumerate(tiers):
             if index:
                 arrow = QLabel("→")
@@ -90,6 +95,7 @@ class CoverPage(SinglePage):
         self.edition.setStyleSheet(HELP_STYLE)
         self.body_layout.insertWidget(1, self.edition)
         self.form.editors["series"].set_shown(SERIES_SHOWN)
+        self.publicity_end = self.add_publicity_end()
 
     def after_load(self, cover: Mapping[str, Any]) -> None:
         self.cascade()
@@ -109,6 +115,33 @@ class CoverPage(SinglePage):
         if key in _CASCADE:
             for cleared in self.cascade():
                 self.saver.mark(cleared)
+        if key == "publicity_start":
+            self.show_publicity_end()
+
+    def add_publicity_end(self) -> QLabel:
+        """The computed last day of the unit's publicity, beside its start date (二、18)."""
+        label = QLabel("")
+        label.setWordWrap(True)
+        label.setStyleSheet(HELP_STYLE)
+        editor = self.form.editors["publicity_start"].widget
+        grid = self.form.layout()
+        assert isinstance(grid, QGridLayout)
+        row, _column, _rows, _columns = grid.getItemPosition(grid.indexOf(editor))
+        grid.addWidget(label, row, 2)
+        return label
+
+    def show_publicity_end(self) -> None:
+        """结束日期 from the start on screen: working days by the holiday calendar; “暂定” when not yet published."""
+        spec = self.section.field("publicity_start")
+        checked = check_value(spec, self.form.texts().get("publicity_start", ""), self.session.services.today)
+        if not checked.ok or not isinstance(checked.value, str):
+            self.publicity_end.setText("")
+            return
+        period = publicity_period(date.fromisoformat(checked.value))
+        end = period.end
+        text = f"结束日期：{end.year}年{end.month}月{end.day}日（共 {period.workdays} 个工作日）"
+        self.publicity_end.setText(text + ("（暂定）" if period.provisional else ""))
+        self.publicity_end.setToolTip(period.note)
 
     def cascade(self) -> list[str]:
         """Recompute the dependent choices, committee details and chain from what is on screen."""
@@ -138,7 +171,8 @@ class CoverPage(SinglePage):
         if self.form.editors["title_name"].set_choices(titles):
             cleared.append("title_name")
         texts = {k: v for k, v in self.form.texts().items() if v}
-        if texts.get("committee_level") == "省级":
+        level = reference.procedure.level(str(texts.get("committee_level") or ""))
+        if level is not None and not level.listed:
             committees: tuple[str, ...] = ()
         else:
             committees = suggested_committees(texts, reference) if texts.get("series") else ()
@@ -147,8 +181,9 @@ class CoverPage(SinglePage):
         self.form.editors["committee"].set_choices(committees)
         self.describe_committees()
         self.show_committee(texts.get("committee", ""))
+        self.show_publicity_end()
         self.chain.show_chain(texts.get("unit_type", ""), texts.get("committee_level", ""),
-                              texts.get("dispatched", ""))
+                              texts.get("dispatched", ""), texts.get("employer_nature", ""), reference.procedure)
         return cleared
 
     def skip_single_track(self) -> list[str]:

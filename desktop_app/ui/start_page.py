@@ -107,7 +107,8 @@ class StartPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
         layout.addWidget(heading("职称申报材料助手", 8))
-        intro = QLabel("按昆明市专业技术人员职称申报系统的顺序逐项填写，所有内容自动保存在本机。选择一份申报继续填写，或新建一份。")
+        intro = QLabel(f"按{services.reference.procedure.city}职称申报系统的顺序逐项填写，所有内容自动保存在本机。"
+                       "选择一份申报继续填写，或新建一份。")
         intro.setWordWrap(True)
         intro.setStyleSheet(HELP_STYLE)
         layout.addWidget(intro)

@@ -28,7 +28,7 @@ class ReferenceImportError(UsageError):
 class Change:
     """One difference between the current and the new tables."""
 
-    table: str  # 评委会 / 评审计划 / 人社部门 / 职称系列 / 工程技术专业
+    table: str  # 评委会 / 评审计划 / 人社部门 / 职称系列 / 工程技术专业 / 审核程序
     kind: str  # 新增 / 删除 / 变更
     name: str
     detail: str = ""
@@ -123,8 +123,56 @@ def _offices_by_key(reference: Reference) -> dict[str, Any]:
     return result
 
 
+def _procedure_changes(old: Reference, new: Reference) -> list[Change]:
+    """Changes of the procedure (procedure.toml): unit types and their chains, tier names, the city HR office."""
+    a, b = old.procedure, new.procedure
+    table = "审核程序"
+
+    def chain_text(procedure: Any, ids: tuple[str, ...]) -> str:
+        return " → ".join(procedure.tiers[i].name for i in ids) if ids else "（无）"
+
+    changes: list[Change] = []
+    for field, label in (("guide_title", "指南名称"), ("city", "城市"), ("city_hr", "市人力资源和社会保障部门"),
+                         ("commitment_note", "承诺书说明")):
+        if getattr(a, field) != getattr(b, field):
+            changes.append(Change(table, "变更", label, f"{_show(getattr(a, field))} → {_show(getattr(b, field))}"))
+    old_units = {u.name: u for u in a.unit_types}
+    new_units = {u.name: u for u in b.unit_types}
+    changes += [Change(table, "新增", f"单位类型“{n}”", chain_text(b, u.chain)) for n, u in new_units.items()
+                if n not in old_units]
+    changes += [Change(table, "删除", f"单位类型“{n}”") for n in old_units if n not in new_units]
+    for name, unit in old_units.items():
+        other = new_units.get(name)
+        if other is None:
+            continue
+        before, after = chain_text(a, unit.chain), chain_text(b, other.chain)
+        if before != after or unit.guide_text != other.guide_text or unit.freelancer != other.freelancer:
+            changes.append(Change(table, "变更", f"单位类型“{name}”的审核顺序", f"{before} → {after}"))
+    old_levels = {lv.name: lv for lv in a.committee_levels}
+    new_levels = {lv.name: lv for lv in b.committee_levels}
+    for name in new_levels.keys() | old_levels.keys():
+        x, y = old_levels.get(name), new_levels.get(name)
+        if x is None or y is None:
+            changes.append(Change(table, "新增" if x is None else "删除", f"评委会级别“{name}”"))
+        elif (x.listed, x.adds, x.guide_text) != (y.listed, y.adds, y.guide_text):
+            changes.append(Change(table, "变更", f"评委会级别“{name}”", f"{chain_text(a, x.adds)} → {chain_text(b, y.adds)}"))
+    if (chain_text(a, a.dispatch_front), a.employer_natures, a.dispatch_rules, a.dispatch_text) != (
+            chain_text(b, b.dispatch_front), b.employer_natures, b.dispatch_rules, b.dispatch_text):
+        changes.append(Change(table, "变更", "劳务派遣人员的审核程序",
+                              f"{chain_text(a, a.dispatch_front)} → {chain_text(b, b.dispatch_front)}"))
+    for short in b.abbreviations.keys() - a.abbreviations.keys():
+        changes.append(Change(table, "新增", f"简称“{short}”", b.abbreviations[short]))
+    for short in a.abbreviations.keys() - b.abbreviations.keys():
+        changes.append(Change(table, "删除", f"简称“{short}”"))
+    for short in a.abbreviations.keys() & b.abbreviations.keys():
+        if a.abbreviations[short] != b.abbreviations[short]:
+            changes.append(Change(table, "变更", f"简称“{short}”",
+                                  f"{a.abbreviations[short]} → {b.abbreviations[short]}"))
+    return changes
+
+
 def diff_references(old: Reference, new: Reference) -> tuple[Change, ...]:
-    """Every added, removed or changed committee, plan row, HR office, series and specialty."""
+    """Every added, removed or changed committee, plan row, HR office, series, specialty and procedure rule."""
     changes = _keyed_diff(
         "评委会", {c.name: c for c in old.committees}, {c.name: c for c in new.committees}, _COMMITTEE_LABELS
     )
@@ -142,6 +190,7 @@ def diff_references(old: Reference, new: Reference) -> tuple[Change, ...]:
             before = "、".join(level.name for t in series.tracks for level in t.levels)
             after = "、".join(level.name for t in other.tracks for level in t.levels)
             changes.append(Change("职称系列", "变更", name, f"职称：{_show(before)} → {_show(after)}"))
+    changes += _procedure_changes(old, new)
     old_spec, new_spec = set(old.engineering_specialties), set(new.engineering_specialties)
     changes += [Change("工程技术专业", "新增", s) for s in new.engineering_specialties if s not in old_spec]
     changes += [Change("工程技术专业", "删除", s) for s in old.engineering_specialties if s not in new_spec]

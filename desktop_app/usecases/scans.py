@@ -84,7 +84,7 @@ def resolve_target(services: Any, app_id: int, text: str) -> Target:
     key = text
     if text.endswith("]") and "[" in text:
         key, _, raw = text[:-1].partition("[")
-        if not raw.isdigit() or int(raw) < 1:
+        if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:  # "١" or "²" are no index (issue 13)
             raise UsageError(f"条目序号“{raw}”不对", "序号从 1 开始，例如 education[1]")
         number = int(raw)
     if not services.forms.has_section(key):

@@ -56,7 +56,7 @@ def test_title_and_tier_must_agree(services, demo_app: int) -> None:
 def test_dispatched_requires_the_company(services, demo_app: int) -> None:
     services.set_answer(demo_app, "cover.dispatched", "是")
     errors = errors_at(services, demo_app, "cover")
-    assert [f.field for f in errors if f.field] == ["dispatch_company"]
+    assert [f.field for f in errors if f.field] == ["dispatch_company", "employer_nature", "employer_name"]
     # 二、18: the dispatch agreement must be uploaded too.
     assert any(f.field_label == "劳务派遣协议" for f in errors)
 

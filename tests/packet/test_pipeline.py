@@ -214,7 +214,7 @@ def test_packet_needs_the_cover_fields_that_decide_the_chain(services, demo_app,
     assert not Path(tmp_path / "p.pdf").exists()
 
 
-def test_publicity_page_computes_five_working_days_and_says_when_provisional(services, demo_app, make):
+def test_publicity_page_computes_five_working_days_and_never_says_provisional(services, demo_app, make):
     _drop_scans(services, demo_app)
     services.set_answer(demo_app, "cover.publicity_start", "2026-09-30")
     texts = page_texts(make(demo_app))
@@ -224,7 +224,9 @@ def test_publicity_page_computes_five_working_days_and_says_when_provisional(ser
     services.set_answer(demo_app, "cover.publicity_start", "2099-06-15")
     texts = page_texts(make(demo_app, "later.pdf"))
     publicity = next(t for t in texts if t.startswith("公示情况"))
-    assert "暂定" in publicity and "仅供参考" in publicity
+    # Issue 13: “暂定” is for the applicant (wizard, review page, check), never on a page the committee reads.
+    assert "暂定" not in publicity and "仅供参考" not in publicity
+    assert "2099年6月15日至2099年6月19日（共 5 个工作日）" in publicity
 
 
 def test_missing_scan_file_is_named_and_nothing_is_written(services, demo_app, tmp_path):

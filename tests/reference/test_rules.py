@@ -7,9 +7,7 @@ from datetime import date
 import pytest
 
 from desktop_app.reference import (
-    COMMITTEE_LEVELS,
     EDUCATION_LABELS,
-    UNIT_TYPES,
     annual_review_years,
     approval_chain,
     eligibility_findings,
@@ -18,6 +16,12 @@ from desktop_app.reference import (
     seniority_cutoff,
     seniority_years,
 )
+from desktop_app.reference.data import load_reference
+
+# The guide's procedure is data now (resources/reference/procedure.toml); the names below are the guide's.
+PROCEDURE = load_reference().procedure
+UNIT_TYPES = PROCEDURE.unit_type_names
+COMMITTEE_LEVELS = PROCEDURE.level_names
 
 CITY_HR = "市人力资源和社会保障局"
 BASE = {
@@ -74,6 +78,17 @@ def test_chain_keys() -> None:
         "employer",
         "department",
     ]
+
+
+def test_dispatched_to_a_public_institution_follows_the_non_public_procedure() -> None:
+    # 二、10（1）: 派遣单位 as 工作单位, 非公 procedure, the 用人单位's double review kept; 省级 adds the city bureau.
+    for unit_type in ("市属国有企事业单位", "县区国有企事业单位", "非公有制经济组织和社会组织"):
+        chain = approval_chain(unit_type, "市级", True, "事业单位")
+        assert [t.name for t in chain] == ["劳务派遣公司", "用人单位", "属地县（市）区人力资源社会保障部门"]
+        assert "主管部门" not in [t.name for t in chain]
+    assert [t.key for t in approval_chain("市属国有企事业单位", "省级", True, "事业单位")][-1] == "city_hr"
+    # Dispatched to a state-owned enterprise: the unit type's own chain (二、18).
+    assert [t.name for t in approval_chain("市属国有企事业单位", "市级", True, "国有企业")] == DISPATCHED["市属国有企事业单位"]
 
 
 def test_chain_rejects_unknown_values() -> None:

@@ -61,7 +61,7 @@ def test_unknown_year_is_provisional() -> None:
     period = publicity_period(date(2030, 3, 1))
     assert period.end == date(2030, 3, 7)
     assert period.provisional
-    assert "2030年" in period.note and "尚未收录" in period.note and "仅供参考" in period.note
+    assert "2030年" in period.note and "尚未公布" in period.note and "暂定" in period.note
 
 
 def test_period_running_into_an_unknown_year(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -75,18 +75,22 @@ def test_period_running_into_an_unknown_year(monkeypatch: pytest.MonkeyPatch) ->
         return bool(real(d))
 
     monkeypatch.setattr(chinese_calendar, "is_workday", only_until_2024)
-    # 2024-12-27 Fri (1), 12-30 (2), 12-31 (3), then 2025 unknown: 1-1 Wed (4), 1-2 Thu (5)
+    # 2024-12-27 Fri (1), 12-30 (2), 12-31 (3), then 2025 unknown: 1-1 元旦 is computed as a holiday
+    # (issue 13), 1-2 Thu (4), 1-3 Fri (5)
     period = publicity_period(date(2024, 12, 27))
-    assert period.end == date(2025, 1, 2)
+    assert period.end == date(2025, 1, 3)
     assert period.provisional
     assert "2025年" in period.note and "2024年的" not in period.note
 
 
 def test_without_the_calendar_package(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "chinese_calendar", None)
-    assert is_workday(date(2024, 10, 1)) == (True, False)
+    # The statutory holidays are still computed (issue 13): 国庆 as its whole week.
+    assert is_workday(date(2024, 10, 1)) == (False, False)
+    assert is_workday(date(2024, 9, 30)) == (True, False)
     period = publicity_period(date(2024, 9, 27))
-    assert period.end == date(2024, 10, 3) and period.provisional
+    # 9-27 (1), 9-30 (2), 10-1 … 10-7 off, 10-8 (3), 10-9 (4), 10-10 (5)
+    assert period.end == date(2024, 10, 10) and period.provisional
 
 
 def test_min_workdays_must_be_positive() -> None:
