@@ -18,7 +18,7 @@ from desktop_app.formspec.findings import ERROR, WARNING, FieldRef, Finding
 from desktop_app.formspec.model import AttachmentKind, Condition, FieldSpec, FormSet, SectionSpec
 from desktop_app.formspec.types import check_value
 from desktop_app.reference import Reference, annual_review_years, eligibility_findings, publicity_period
-from desktop_app.reference.procedure import DISTRICT_OFFICE
+from desktop_app.reference.procedure import DISTRICT_OFFICE, Procedure
 
 # Finding lives in its own module so the cross-field rules can build them; re-exported here for callers.
 __all__ = ["ERROR", "WARNING", "FieldRef", "Finding", "errors_only", "find_problems", "percent_complete"]
@@ -236,6 +236,27 @@ def _provisional_publicity(app: ApplicationData, forms: FormSet) -> list[Finding
     return [_finding(section, None, None, section.field("publicity_start"), period.note, WARNING)]
 
 
+def _signer_field(organisation: str) -> str:
+    return "cover.district" if organisation == DISTRICT_OFFICE else organisation
+
+
+def chain_answer_fields(procedure: Procedure, cover: Mapping[str, Any]) -> tuple[frozenset[str], frozenset[str]]:
+    """Answers ("section.field") that name who signs some tier, and those the chain of `cover` needs now."""
+    every = frozenset(_signer_field(t.organisation) for t in procedure.tiers.values() if t.organisation)
+    # Before the committee level is chosen, what every level's chain needs is already known to be needed.
+    level = str(cover.get("committee_level") or "")
+    needed: frozenset[str] | None = None
+    for name in [level] if level else [rule.name for rule in procedure.committee_levels]:
+        try:
+            chain = procedure.chain(str(cover.get("unit_type") or ""), name,
+                                    cover.get("dispatched") == "是", str(cover.get("employer_nature") or ""))
+        except ValueError:
+            continue
+        fields = frozenset(_signer_field(t.organisation) for t in chain if t.organisation)
+        needed = fields if needed is None else needed & fields
+    return every, needed or frozenset()
+
+
 def _chain_needs(app: ApplicationData, forms: FormSet, reference: Reference) -> list[Finding]:
     """What the approval chain needs from the answers (procedure.toml): who signs each tier, and 二、10（1）."""
     cover = app.single("cover")
@@ -249,8 +270,7 @@ def _chain_needs(app: ApplicationData, forms: FormSet, reference: Reference) -> 
         return []  # missing or contradictory answers are reported by the field checks and the rules
     out: list[Finding] = []
     for tier in chain:
-        name = "cover.district" if tier.organisation == DISTRICT_OFFICE else tier.organisation
-        section_key, dot, key = name.partition(".")
+        section_key, dot, key = _signer_field(tier.organisation).partition(".")
         if not dot or not forms.has_section(section_key) or not forms.section(section_key).has_field(key):
             continue
         section = forms.section(section_key)

@@ -77,6 +77,9 @@ class Procedure:
     commitment_note: str = ""
     # Short forms people type for full official names (不得使用简称): short → full.
     abbreviations: Mapping[str, str] = field(default_factory=dict)
+    # 五、（一）–（二）: the online declaration system's address and the steps taken there (with placeholders).
+    online_address: str = ""
+    online_steps: tuple[str, ...] = ()
 
     @property
     def unit_type_names(self) -> tuple[str, ...]:
@@ -250,6 +253,8 @@ def parse_procedure(reader: Reader, data: Mapping[str, object]) -> Procedure:
         dispatch_rules=tuple(rules),
         commitment_note=reader.text(data, "commitment_note", "commitment_note"),
         abbreviations=_abbreviations(reader, data),
+        online_address=reader.text(data, "online_address", "online_address"),
+        online_steps=reader.texts(data, "online_steps", "online_steps"),
     )
 
 

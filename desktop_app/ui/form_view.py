@@ -47,6 +47,7 @@ class FormView(QWidget):
         # Every widget of a field's rows, so a field that does not apply can be hidden as a whole.
         self.rows: dict[str, list[QWidget]] = {}
         self.spacers: dict[str, int] = {}
+        self.required_by_page: dict[str, bool] = {}
         grid = QGridLayout(self)
         self.grid = grid
         grid.setColumnStretch(1, 1)
@@ -162,6 +163,11 @@ class FormView(QWidget):
 
     # Conditions -----------------------------------------------------------------------------------
 
+    def set_required_by_page(self, required: Mapping[str, bool]) -> None:
+        """Fields whose need the page decides (e.g. the cover's signers, from the approval chain); hidden when not needed."""
+        self.required_by_page = dict(required)
+        self.update_conditions()
+
     def is_required(self, key: str) -> bool:
         """Whether a field must be filled given what is on screen now (required, or required by another answer)."""
         spec = self.section.field(key)
@@ -169,6 +175,8 @@ class FormView(QWidget):
             return False
         if spec.required:
             return True
+        if key in self.required_by_page:
+            return self.required_by_page[key]
         cond = spec.required_if
         # Conditions on another section ("cover.x") are decided by the shared check, not on this form.
         return cond is not None and cond.field in self.editors and self.text(cond.field) in cond.values
@@ -176,6 +184,8 @@ class FormView(QWidget):
     def applies(self, key: str) -> bool:
         """A field applies unless another answer rules it out (a field already holding text always shows)."""
         spec = self.section.field(key)
+        if key in self.required_by_page:
+            return self.required_by_page[key] or bool(self.text(key).strip())
         cond = spec.required_if
         if cond is None or cond.field not in self.editors or self.text(key).strip():
             return True
@@ -184,7 +194,7 @@ class FormView(QWidget):
     def update_conditions(self) -> None:
         """Mark 必填 on fields another answer makes required and hide the fields that do not apply."""
         for spec in self.section.fields:
-            if spec.required_if is None:
+            if spec.required_if is None and spec.key not in self.required_by_page:
                 continue
             required = self.is_required(spec.key)
             self.labels[spec.key].setText(spec.label + (REQUIRED_MARK if required else ""))

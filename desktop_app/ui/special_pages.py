@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout
 
+from desktop_app.formspec.completeness import chain_answer_fields
 from desktop_app.formspec.dynamic import dynamic_choices, suggested_committees
 from desktop_app.formspec.types import check_value
 from desktop_app.reference import TIERS, approval_chain, full_years, publicity_period, seniority_cutoff
@@ -107,7 +108,8 @@ class CoverPage(SinglePage):
 
         text = self.form.text("year").strip()
         year = int(text) if text.isdigit() else self.session.services.today.year
-        self.edition.setText(edition_notice(self.session.services.reference.edition, year))
+        self.edition.setText(edition_notice(self.session.services.reference.edition, year,
+                                             self.session.services.reference.procedure.guide_title))
 
     def on_field_edited(self, key: str) -> None:
         if key == "year":
@@ -184,6 +186,10 @@ class CoverPage(SinglePage):
         self.show_publicity_end()
         self.chain.show_chain(texts.get("unit_type", ""), texts.get("committee_level", ""),
                               texts.get("dispatched", ""), texts.get("employer_nature", ""), reference.procedure)
+        # Who signs a tier (主管部门, 所在县（市）区 …) is asked only when the chain has that tier (procedure data).
+        every, needed = chain_answer_fields(reference.procedure, texts)
+        self.form.set_required_by_page({name.partition(".")[2]: name in needed for name in every
+                                        if name.startswith("cover.") and name.partition(".")[2] in self.form.editors})
         return cleared
 
     def skip_single_track(self) -> list[str]:

@@ -29,17 +29,17 @@ from desktop_app.ui.pages import EntryTable, ask_confirmation
 from desktop_app.usecases.wizard import carry_forward
 
 WELCOME_TEXT = (
-    "本程序帮您准备昆明市职称评审的申报材料，全程不需要联网：\n"
+    "本程序帮您准备{city}职称评审的申报材料，全程不需要联网：\n"
     "1. 按网上申报系统左侧菜单的顺序填写基本信息、职称申报封面和 13 项申报信息，并添加各项材料的扫描件；\n"
-    "2. 按《昆明市职称评审申报指南》检查是否齐全、是否规范，指出要完善的地方；\n"
+    "2. 按{guide}检查是否齐全、是否规范，指出要完善的地方；\n"
     "3. 生成按审核顺序排好的打印材料，用“填报助手”对照填写网上申报系统，并备份当年的电子材料。\n"
     "点击“新建”开始填写自己的申报；不确定怎么填，可以先点“看看示例”，打开一份填好的示例申报。"
 )
 
 
-def edition_notice(edition: int, year: int) -> str:
+def edition_notice(edition: int, year: int, guide_title: str) -> str:
     """Which edition of the guide's tables is in use, and what to do when the declaration year is later."""
-    text = f"所用名录：《昆明市职称评审申报指南》{edition} 年版（系列、评审委员会、评审计划、县（市）区人社部门）。"
+    text = f"所用名录：{guide_title}{edition} 年版（系列、评审委员会、评审计划、县（市）区人社部门）。"
     if year > edition:
         text += (f"{year} 年度申报请以市人力资源和社会保障局和各评委会当年的申报通知为准；"
                  "有新版名录时，用“帮助 → 导入新版名录”导入。")
@@ -121,7 +121,8 @@ class StartPage(QWidget):
         welcome_layout = QVBoxLayout(self.welcome)
         welcome_layout.setContentsMargins(0, 16, 0, 16)
         welcome_layout.addWidget(heading("还没有申报", 3))
-        self.what = QLabel(WELCOME_TEXT)
+        self.what = QLabel(WELCOME_TEXT.format(city=services.reference.procedure.city,
+                                              guide=services.reference.procedure.guide_title))
         self.what.setWordWrap(True)
         welcome_layout.addWidget(self.what)
         begin = QHBoxLayout()
@@ -175,7 +176,7 @@ class StartPage(QWidget):
         # The welcome has its own 新建; 打开 / 删除 / 从往年申报继续 have nothing to act on yet.
         self.button_row.setVisible(bool(listed))
         years = [item.summary.year for item in listed] or [self.services.today.year]
-        self.edition.setText(edition_notice(self.services.reference.edition, max(years)))
+        self.edition.setText(edition_notice(self.services.reference.edition, max(years), self.services.reference.procedure.guide_title))
         for button in (self.open_button, self.delete_button, self.carry_button):
             button.setEnabled(bool(listed))
         if listed:

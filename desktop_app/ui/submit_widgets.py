@@ -41,48 +41,35 @@ from desktop_app.usecases.submissions import (
 )
 
 READY_TEXT = "材料已齐全，可以到网上申报系统提交"
-SYSTEM_ADDRESS = "http://rsj.km.gov.cn"
 
 
 def submit_steps(services: Any, app_id: int) -> list[str]:
     """The steps from here to the committee, in the guide's words (五（一）–（三）) and this application's chain."""
     from desktop_app.reference import approval_chain
 
+    procedure = services.reference.procedure
     cover = services.load(app_id).single("cover")
     chain = ""
     try:
         if cover.get("unit_type") and cover.get("committee_level"):
-            tiers = approval_chain(str(cover["unit_type"]), str(cover["committee_level"]), cover.get("dispatched") == "是")
+            tiers = approval_chain(str(cover["unit_type"]), str(cover["committee_level"]), cover.get("dispatched") == "是",
+                                   str(cover.get("employer_nature") or ""), procedure=procedure)
             chain = " → ".join(t.name for t in tiers)
     except ValueError:
         chain = ""
     sections = "、".join(f"“{s.title}”" for s in services.forms if s.is_numbered_section)
-    steps = [
-        "本程序不会替您提交：以下各步在网上申报系统中由您本人完成。",
-        f"1. 登录网址：昆明市人力资源和社会保障局网站（{SYSTEM_ADDRESS}），在“在线服务-网上服务大厅-人事人才”栏目中点击"
-        "“昆明市专业技术人员职称申报系统”，建议使用谷歌、360极速或IE10 以上版本浏览器。（五、（一）1）",
-        "2. 登录账号：系统分为个人账号和单位账号。之前在系统里已有账号的用户，可直接使用原有账号登录；"
-        "使用前请先下载并阅读系统使用指南（平台首页--服务窗口--系统使用指南）。（五、（一）2–3）",
-        "3. 基本信息：姓名、身份证号、手机号码等务必准确无误；如果检索不到工作单位，请联系单位负责人注册单位账号。（五、（二）1）",
-        f"4. 申报信息：按左侧菜单顺序填写 {sections}；有相应材料的点击“新增”，没有的无需填写；"
-        "每项在对应位置上传扫描件（图片格式，按材料内容命名）。用“填报助手”逐项复制。（五、（二）2）",
-        "5. 职称申报 → 个人申报：选择相应的信息后点击“保存封面”，按要求上传相关附件；点击“申报”可查看未完成填写材料项。（五、（二）3(1)）",
-        f"6. {CHANCES_RULE}",
-        f"7. 注意：{UNIT_WARNING}",
-        "8. 网上审核流程：个人申报→单位审核→主管部门或县（市）区人社局审核→市人社局或所申报的市级评委会电子材料审核。"
-        "“申报记录”菜单可查看流程到了哪个环节。（五、（二）3(2)–(3)）",
-        "9. 电子材料审核通过以后，打印纸质材料，按照网络申报流程逐级审核盖章，交至所申报的评审委员会"
-        + (f"：申报人签字后依次为 {chain}。" if chain else "。（在封面选择单位类型和评委会级别后，这里列出本申报的顺序）"),
-        "10. 申报人需自行保存个人当年申报的相应电子材料（本程序的“备份”）。（五、（二）3(6)）",
-    ]
-    return steps
+    chain_text = (f"：申报人签字后依次为 {chain}。" if chain
+                  else "。（在封面选择单位类型和评委会级别后，这里列出本申报的顺序）")
+    values = {"address": procedure.online_address, "sections": sections, "chances": CHANCES_RULE,
+              "unit_warning": UNIT_WARNING, "chain": chain_text}
+    return [step.format_map(values) for step in procedure.online_steps]
 
 
 class SubmitGuideWidget(QGroupBox):
     """到网上申报系统提交: the guide's steps for this application."""
 
     def __init__(self) -> None:
-        super().__init__("到网上申报系统提交（《昆明市职称评审申报指南》五、系统填报说明）")
+        super().__init__("到网上申报系统提交（申报指南五、系统填报说明）")
         layout = QVBoxLayout(self)
         self.text = QLabel("")
         self.text.setWordWrap(True)
