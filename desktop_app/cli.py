@@ -155,6 +155,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="zhicheng",
         description="职称申报材料助手：不带参数运行时打开图形界面。",
     )
+    from desktop_app import __version__
+
+    parser.add_argument("--version", action="version", version=f"职称申报材料助手 {__version__}", help="显示版本号并退出")
     sub = parser.add_subparsers(dest="command", parser_class=ChineseArgumentParser)
 
     p = sub.add_parser("list", help="列出所有申报：编号、姓名、年度、申报职称、完成度")
