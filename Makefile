@@ -25,7 +25,7 @@ test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
 lint: $(STAMP)
-	$(VENV)/bin/actionlint -color=never .github/workflows/*.yml
+	$(VENV)/bin/actionlint -no-color .github/workflows/*.yml
 	$(PY) -m ruff check desktop_app tests bench
 	$(PY) -m mypy desktop_app/formspec desktop_app/reference desktop_app/domain.py
 

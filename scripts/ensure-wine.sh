@@ -25,6 +25,7 @@ if ! dpkg --print-foreign-architectures | grep -qx i386; then
   $SUDO dpkg --add-architecture i386 || { echo "无法启用 i386 架构（Wine 的 32 位部分需要它）"; exit 1; }
 fi
 $SUDO apt-get update -qq >/dev/null 2>&1 || { echo "apt-get update 失败"; exit 1; }
+# shellcheck disable=SC2086 # the package list is meant to split into words
 $SUDO apt-get install -y -qq --no-install-recommends $missing >/tmp/ensure-wine.log 2>&1 || {
   tail -20 /tmp/ensure-wine.log; echo "自动安装失败：sudo apt-get install -y --no-install-recommends$missing"; exit 1; }
 echo "已安装：$missing"
