@@ -77,6 +77,25 @@ def compiler_command() -> list[str]:
     return [wine, override or str(npm_compiler())]
 
 
+def wizard_images(work: Path) -> tuple[Path, Path]:
+    """The app's icon for the wizard: top right of inner pages (58 px) and the welcome page's side panel."""
+    from PIL import Image
+
+    work.mkdir(parents=True, exist_ok=True)
+    small = work / "wizard-small.bmp"
+    tile = Image.new("RGB", (58, 58), (255, 255, 255))
+    icon = make_icons.draw_icon(58)
+    tile.paste(icon, (0, 0), icon)
+    tile.save(small)
+    large = work / "wizard.bmp"
+    # 164×314 is the panel at 100 % scaling; Inno Setup stretches it for larger scalings.
+    panel = Image.new("RGB", (164, 314), (232, 240, 250))
+    icon = make_icons.draw_icon(128)
+    panel.paste(icon, (18, 93), icon)
+    panel.save(large)
+    return small, large
+
+
 def build_installer(payload: Path, out_dir: Path, version: str, compression: str = "lzma2/max",
                     work: Path | None = None) -> Path:
     """Compile the installer for `payload` (a folder holding zhicheng.exe); returns the setup .exe."""
@@ -84,6 +103,7 @@ def build_installer(payload: Path, out_dir: Path, version: str, compression: str
         raise InstallerError(f"{payload} 中没有 zhicheng.exe：请先在 Windows 上构建（PyInstaller build.spec）")
     work = work or ROOT / "build" / "installer"
     icon = make_icons.write_icons(work, png=False, icns=False)[0]
+    small, large = wizard_images(work)
     out_dir.mkdir(parents=True, exist_ok=True)
     numbers = ".".join(str(n) for n in version_info.numeric_version(version))
     command = [
@@ -91,6 +111,7 @@ def build_installer(payload: Path, out_dir: Path, version: str, compression: str
         f"/DAppVersion={version}", f"/DNumericVersion={numbers}",
         f"/DSourceDir={windows_path(payload)}", f"/DOutputDir={windows_path(out_dir)}",
         f"/DIconFile={windows_path(icon)}", f"/DCompression={compression}",
+        f"/DWizardSmallImage={windows_path(small)}", f"/DWizardImage={windows_path(large)}",
         windows_path(SCRIPT),
     ]
     env = {

@@ -27,6 +27,16 @@
 #ifndef IconFile
   #define IconFile "..\..\build\installer\app.ico"
 #endif
+#ifdef WizardSmallImage
+  #define WizardSmallSetting "WizardSmallImageFile=" + WizardSmallImage
+#else
+  #define WizardSmallSetting ""
+#endif
+#ifdef WizardImage
+  #define WizardImageSetting "WizardImageFile=" + WizardImage
+#else
+  #define WizardImageSetting ""
+#endif
 #ifndef Compression
   #define Compression "lzma2/max"
 #endif
@@ -59,11 +69,15 @@ MinVersion=10.0
 OutputDir={#OutputDir}
 OutputBaseFilename=zhicheng-setup-{#AppVersion}
 SetupIconFile={#IconFile}
+{#WizardSmallSetting}
+{#WizardImageSetting}
 UninstallDisplayIcon={app}\{#AppExe}
 UninstallDisplayName={#AppName}
 Compression={#Compression}
 SolidCompression=yes
 WizardStyle=modern
+; The welcome page says what the installer changes and that the data is kept.
+DisableWelcomePage=no
 ShowLanguageDialog=no
 ; Closes a running copy (Restart Manager) instead of failing on files in use.
 CloseApplications=yes
