@@ -191,3 +191,18 @@ def test_cjk_fonts_of_windows_are_kept(qtbot, monkeypatch: pytest.MonkeyPatch) -
     assert qt_setup.ensure_cjk_font(app) == before
     # The bundled Noto Sans SC is not loaded over the system's own Chinese fonts.
     assert registered == [] and app.font().family() == before
+
+
+def test_command_output_survives_an_english_code_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from desktop_app import cli
+
+    # `zhicheng-cli --version > file` on an English Windows: stdout is cp1252, which has no Chinese.
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding="cp1252")
+    monkeypatch.setattr(cli, "WINDOWS", True)
+    monkeypatch.setattr(sys, "stdout", stream)
+    assert cli.main(["--version"]) == 0
+    stream.flush()
+    assert raw.getvalue().decode("cp1252").strip().endswith(" " + __import__("desktop_app").__version__)
