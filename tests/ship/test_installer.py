@@ -159,6 +159,21 @@ def installers(tmp_path_factory: pytest.TempPathFactory, wine: Wine) -> dict[str
                 os.environ[key] = value
 
 
+def test_installer_carries_the_version_and_chinese_texts(installers: dict[str, Path]) -> None:
+    import pefile
+
+    pe = pefile.PE(str(installers["new"]), fast_load=False)
+    strings = {
+        key.decode(): value.decode().strip("\x00 ")  # Inno Setup pads the values
+        for info in pe.FileInfo[0] if info.Key == b"StringFileInfo"
+        for table in info.StringTable for key, value in table.entries.items()
+    }
+    pe.close()
+    assert strings["ProductVersion"] == version_info.project_version()
+    assert strings["ProductName"] == "职称申报材料助手"
+    assert installers["new"].name == f"zhicheng-setup-{version_info.project_version()}.exe"
+
+
 def _install(wine: Wine, setup: Path, log: Path, *extra: str) -> str:
     run = wine.run(build_installer.windows_path(setup), "/VERYSILENT", "/CURRENTUSER", "/SUPPRESSMSGBOXES",
                    "/NORESTART", f"/LOG={build_installer.windows_path(log)}", *extra)
