@@ -1,6 +1,7 @@
 ﻿; Simplified Chinese messages for the Inno Setup wizard and uninstaller of 职称申报材料助手.
 ; Written for this project (not the unofficial translation); loaded after compiler:Default.isl, so any
-; message not listed here falls back to English. Keep %1, %n, [name] and the & accelerators.
+; message missing here would fall back to English (tests/ship/test_installer.py checks that none is).
+; Keep %1, %n, [name] and the & accelerators.
 
 [LangOptions]
 LanguageName=简体中文
@@ -19,6 +20,7 @@ ErrorTitle=错误
 SetupLdrStartupMessage=即将安装 %1。是否继续？
 LdrCannotCreateTemp=无法创建临时文件，安装已中止
 LdrCannotExecTemp=无法运行临时文件夹中的文件，安装已中止
+HelpTextNote=
 
 LastErrorMessage=%1。%n%n错误 %2：%3
 SetupFileMissing=安装文件夹中缺少文件 %1。请重新下载安装程序。
@@ -55,6 +57,8 @@ ExitSetupMessage=安装尚未完成。如果现在退出，程序将不会被安
 AboutSetupMenuItem=关于安装程序(&A)...
 AboutSetupTitle=关于安装程序
 AboutSetupMessage=%1 版本 %2%n%3%n%n%1 主页：%n%4
+AboutSetupNote=
+TranslatorNote=
 
 ButtonBack=< 上一步(&B)
 ButtonNext=下一步(&N) >
@@ -74,6 +78,7 @@ SelectLanguageTitle=选择安装语言
 SelectLanguageLabel=选择安装时使用的语言。
 
 ClickNext=点“下一步”继续，或点“取消”退出安装。
+BeveledLabel=
 BrowseDialogTitle=选择文件夹
 BrowseDialogLabel=在下面的列表中选择一个文件夹，然后点“确定”。
 NewFolderName=新建文件夹
@@ -165,6 +170,23 @@ ReadyMemoComponents=所选组件：
 ReadyMemoGroup=开始菜单文件夹：
 ReadyMemoTasks=附加任务：
 
+DownloadingLabel=正在下载附加文件...
+ButtonStopDownload=停止下载(&S)
+StopDownload=确定要停止下载吗？
+ErrorDownloadAborted=下载已中止
+ErrorDownloadFailed=下载失败：%1 %2
+ErrorDownloadSizeFailed=获取文件大小失败：%1 %2
+ErrorFileHash1=计算文件校验值失败：%1
+ErrorFileHash2=文件校验值不符：应为 %1，实为 %2
+ErrorProgress=进度无效：%1 / %2
+ErrorFileSize=文件大小不符：应为 %1，实为 %2
+
+ExtractionLabel=正在解压附加文件...
+ButtonStopExtraction=停止解压(&S)
+StopExtraction=确定要停止解压吗？
+ErrorExtractionAborted=解压已中止
+ErrorExtractionFailed=解压失败：%1
+
 WizardPreparing=正在准备安装
 PreparingDesc=安装程序正在准备在您的电脑上安装 [name]。
 PreviousInstallNotCompleted=上一个程序的安装或卸载尚未完成，需要重新启动电脑才能完成。%n%n重新启动电脑后，请再次运行安装程序来完成 [name] 的安装。
@@ -190,6 +212,12 @@ YesRadio=是，立即重新启动电脑(&Y)
 NoRadio=否，稍后我自己重新启动(&N)
 RunEntryExec=运行 %1
 RunEntryShellExec=查看 %1
+
+ChangeDiskTitle=安装程序需要下一张磁盘
+SelectDiskLabel2=请插入磁盘 %1 并点“确定”。%n%n如果这张磁盘上的文件在下面显示的文件夹以外的位置，请输入正确的路径或点“浏览”。
+PathLabel=路径(&P)：
+FileNotInDir2=在“%2”中找不到文件“%1”。请插入正确的磁盘或选择其他文件夹。
+SelectDirectoryLabel=请指定下一张磁盘的位置。
 
 SetupAborted=安装没有完成。%n%n请解决问题后再次运行安装程序。
 AbortRetryIgnoreSelectAction=选择操作
