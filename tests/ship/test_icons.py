@@ -70,3 +70,18 @@ def test_window_gets_the_icon(qtbot, services) -> None:
     centre = drawn.pixelColor(7, 8)
     assert (centre.red(), centre.green(), centre.blue()) == expected.getpixel((7, 8))[:3]
     assert icon.cacheKey() == QApplication.instance().windowIcon().cacheKey()
+
+
+def test_about_shows_the_icon_beside_the_version(qtbot, services) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_app.app import install_app_icon
+    from desktop_app.ui.about_dialog import AboutDialog
+
+    install_app_icon(QApplication.instance())
+    dialog = AboutDialog(services)
+    qtbot.addWidget(dialog)
+    picture = dialog.icon_label.pixmap().toImage()
+    assert picture.width() == 64
+    centre = picture.pixelColor(32, 36)
+    assert min(centre.red(), centre.green(), centre.blue()) > 235  # the white page of the icon
