@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench build venv system-libs clean
+.PHONY: run test lint bench build venv system-libs clean installer-test
 
 $(STAMP): pyproject.toml
 	bash scripts/ensure-system-libs.sh
@@ -25,6 +25,7 @@ test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
 lint: $(STAMP)
+	$(VENV)/bin/actionlint -no-color .github/workflows/*.yml
 	$(PY) -m ruff check desktop_app tests bench
 	$(PY) -m mypy desktop_app/formspec desktop_app/reference desktop_app/domain.py
 
@@ -34,6 +35,12 @@ bench: $(STAMP)
 build: $(STAMP)
 	$(PY) -m pip install --quiet 'pyinstaller>=6.10,<7'
 	$(PY) -m PyInstaller --noconfirm --clean build.spec
+
+# The Windows installer compiled and run under Wine (tests/ship/test_installer.py; installs Wine, Xvfb
+# and npm first when root or passwordless sudo, else the test skips and says why).
+installer-test: $(STAMP)
+	bash scripts/ensure-wine.sh
+	ZHICHENG_INSTALLER_TEST=1 QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider tests/ship/test_installer.py
 
 clean:
 	rm -rf build dist

@@ -1,6 +1,36 @@
 """职称申报材料助手 — offline helper for Kunming professional-title applications."""
 
-__version__ = "0.1.0"
+from __future__ import annotations
+
+DIST_NAME = "zhicheng-assistant"
+
+
+def _read_version() -> str:
+    """The one version: pyproject.toml in a source tree, else the installed (or bundled) metadata."""
+    # pyproject.toml is the only place the version is written. A source checkout reads it directly,
+    # so a bumped version shows even before the editable install is refreshed; the installed wheel and
+    # the PyInstaller build (which bundles this distribution's metadata) read importlib.metadata.
+    from pathlib import Path
+
+    pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
+    if pyproject.is_file():
+        import tomllib
+
+        try:
+            project = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {})
+        except (OSError, ValueError):
+            project = {}
+        if project.get("name") == DIST_NAME and isinstance(project.get("version"), str):
+            return str(project["version"])
+    import importlib.metadata
+
+    try:
+        return importlib.metadata.version(DIST_NAME)
+    except importlib.metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+__version__ = _read_version()
 
 from desktop_app.qt_compat import guard_refcount_bug as _guard_refcount_bug  # noqa: E402
 

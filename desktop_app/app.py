@@ -4,6 +4,25 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from typing import Any
+
+ICON_SIZES = (16, 20, 24, 32, 40, 48, 64, 128, 256)
+
+
+def install_app_icon(qt_app: Any) -> Any:
+    """Give every window the app's icon (title bar, task bar, Alt+Tab); returns the QIcon."""
+    from PySide6.QtGui import QIcon
+
+    from desktop_app.paths import resources_dir
+
+    # One PNG per size, drawn by scripts/make_icons.py for that size: Qt picks the sharpest one.
+    icon = QIcon()
+    for size in ICON_SIZES:
+        path = resources_dir() / "icons" / f"app-{size}.png"
+        if path.is_file():
+            icon.addFile(str(path))
+    qt_app.setWindowIcon(icon)
+    return icon
 
 
 def run_gui(argv: Sequence[str] = ()) -> int:
@@ -28,6 +47,7 @@ def run_gui(argv: Sequence[str] = ()) -> int:
 
     guard_refcount_bug()
     install_chinese(qt_app)
+    install_app_icon(qt_app)
     from desktop_app.ui.crash_dialog import CrashHandler
 
     # Unexpected exceptions (GUI slots and worker threads) become a Chinese dialog, not a vanished window.

@@ -236,6 +236,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="zhicheng",
         description="职称申报材料助手：不带参数运行时打开图形界面。",
     )
+    from desktop_app import __version__
+
+    parser.add_argument("--version", action="version", version=f"职称申报材料助手 {__version__}", help="显示版本号并退出")
     sub = parser.add_subparsers(dest="command", parser_class=ChineseArgumentParser)
 
     p = sub.add_parser("list", help="列出所有申报：编号、姓名、年度、申报职称、完成度")
@@ -303,9 +306,27 @@ def opens_window(args: Sequence[str]) -> bool:
     return not args or args[0].startswith("--smoke-test") or args[0] == "--gui"
 
 
+WINDOWS = sys.platform == "win32"
+
+
+def tolerate_legacy_code_page() -> None:
+    """On Windows, output redirected to a file or pipe uses the ANSI code page (GBK on a Chinese system,
+    cp1252 on an English one): a character it lacks becomes '?' instead of ending the command."""
+    if not WINDOWS:
+        return
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="replace")
+            except (ValueError, OSError):
+                pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
+    tolerate_legacy_code_page()
     if opens_window(args_list):
         from desktop_app.app import run_gui
 

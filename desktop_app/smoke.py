@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import desktop_app
 from desktop_app.paths import HOME_ENV
 
 SMOKE_FLAG = "--smoke-test"
@@ -54,6 +55,12 @@ def _qt_step(services: Any, app_id: int) -> str:
     # Qt's own buttons must come out in Chinese: proves qtbase_zh_CN.qm is in the bundle and found.
     if QCoreApplication.translate("QPlatformTheme", "Cancel") != "取消":
         raise RuntimeError("Qt zh_CN translation (qtbase_zh_CN.qm) not loaded")
+    from desktop_app.app import install_app_icon
+
+    if install_app_icon(qt_app).isNull():
+        raise RuntimeError("window icon not found (resources/icons/app-*.png)")
+    if desktop_app.__version__ == "0+unknown":
+        raise RuntimeError("version unknown: the zhicheng-assistant metadata is not bundled")
     from desktop_app.ui.about_dialog import AboutDialog, HelpDialog
     from desktop_app.ui.help_menu import install_help_menu
     from desktop_app.ui.main_window import MainWindow
@@ -86,7 +93,7 @@ def _qt_step(services: Any, app_id: int) -> str:
     window.close()
     window.deleteLater()
     qt_app.processEvents()
-    return f"主窗口正常（{qt_app.platformName()}，中文按钮{opened}）"
+    return f"主窗口正常（{qt_app.platformName()}，中文按钮，图标{opened}）"
 
 
 def run_smoke_test(argv: Sequence[str] = ()) -> int:
@@ -114,6 +121,7 @@ def run_smoke_test(argv: Sequence[str] = ()) -> int:
                 f"示例申报完整（{report.percent}%）",
                 _packet_step(services, app_id, Path(tmp)),
                 _qt_step(services, app_id),
+                f"版本 {desktop_app.__version__}",
             ]
             _say("自检通过：" + "；".join(parts))
             return 0

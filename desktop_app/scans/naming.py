@@ -63,10 +63,21 @@ _UUID_OR_HEX = re.compile(r"[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?
 _NUMBERING = re.compile(r"^\s*\d{1,2}(?:-\d{1,3})?(?:[_\-\s.、]|$)")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _WINDOWS_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
-_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+# Device names Windows reserves in any folder, with any extension (Microsoft's "Naming Files, Paths, and
+# Namespaces"): COM0/LPT0 and the superscript digits are on that list too, and CONIN$/CONOUT$ open the console.
+_PORT_DIGITS = "0123456789¹²³"
+_WINDOWS_RESERVED = {
+    "CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
+    *(f"COM{d}" for d in _PORT_DIGITS), *(f"LPT{d}" for d in _PORT_DIGITS),
+}
 _FULLWIDTH = {"<": "＜", ">": "＞", ":": "：", '"': "＂", "/": "／", "\\": "＼", "|": "｜", "?": "？", "*": "＊"}
 
 MAX_NAME_BYTES = 255
+# Windows programs that are not "long path aware" fail on paths over 259 characters (MAX_PATH), and the
+# setting that lifts it is off by default. A name of at most 100 characters (UTF-16 units, as Windows
+# counts) leaves ~140 for the chosen folder plus a section folder: C:\Users\…\Documents\职称申报上传材料\
+# 02_学历情况\ is ~50.
+MAX_NAME_CHARS = 100
 # Fuzzy matches (typos, 毕业正书) only for keywords this long: short ones (封面, 目录) match too much.
 _FUZZY_MIN_LEN = 3
 _FUZZY_THRESHOLD = 80
@@ -281,7 +292,7 @@ def check_names(
 
 
 def safe_filename(name: str) -> str:
-    """A name Windows accepts: no forbidden characters, no reserved device name, ≤ 255 bytes in UTF-8."""
+    """A name Windows accepts: no forbidden characters or reserved device name, ≤ 255 UTF-8 bytes and ≤ 100 characters."""
     stem, ext = _split_ext(name.strip())
     stem = _WINDOWS_FORBIDDEN.sub(lambda m: _FULLWIDTH.get(m.group(0), "_"), stem)
     stem = stem.strip().rstrip(". ") or "材料"
@@ -291,7 +302,17 @@ def safe_filename(name: str) -> str:
     encoded = stem.encode("utf-8")
     if len(encoded) > limit:
         stem = encoded[:limit].decode("utf-8", errors="ignore").rstrip(". ")
+    units = MAX_NAME_CHARS - _utf16_units(ext)
+    if _utf16_units(stem) > units:
+        while _utf16_units(stem) > units:
+            stem = stem[:-1]
+        stem = stem.rstrip(". ")
     return stem + ext
+
+
+def _utf16_units(text: str) -> int:
+    """Length as Windows counts it (characters outside the BMP take two)."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 def section_folder(number: int, title: str) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -140,7 +141,14 @@ class AboutDialog(QDialog):
         self.resize(820, 600)
         layout = QVBoxLayout(self)
         title = QLabel(f"<h2>职称申报材料助手</h2><p>版本 {desktop_app.__version__}　·　完全离线运行，不联网</p>")
-        layout.addWidget(title)
+        header = QHBoxLayout()
+        self.icon_label = QLabel()
+        icon = QApplication.windowIcon()
+        if not icon.isNull():
+            self.icon_label.setPixmap(icon.pixmap(64, 64))
+        header.addWidget(self.icon_label)
+        header.addWidget(title, 1)
+        layout.addLayout(header)
 
         form = QFormLayout()
         self.data_folder = Path(services.home)

@@ -79,3 +79,18 @@ def test_built_command_line_creates_and_checks_the_demo(built_app: Path, tmp_pat
     app_id = demo.stdout.strip().splitlines()[-1]
     check = subprocess.run([cli, "check", app_id], env=env, capture_output=True, text=True, timeout=120)
     assert check.returncode == 0 and "可以提交" in check.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(1500)
+def test_built_app_shows_the_pyproject_version_and_its_icon(built_app: Path, tmp_path: Path) -> None:
+    import tomllib
+
+    with open(ROOT / "pyproject.toml", "rb") as fh:
+        version = tomllib.load(fh)["project"]["version"]
+    run = subprocess.run([str(built_app / f"zhicheng-cli{EXE}"), "--version"], env=_clean_env(tmp_path),
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and run.stdout.strip() == f"职称申报材料助手 {version}", run.stdout + run.stderr
+    # The window icon's pictures are in the bundle, one per size (the smoke test loads them).
+    icons = built_app / "_internal" / "resources" / "icons"
+    assert {p.name for p in icons.glob("app-*.png")} >= {"app-16.png", "app-32.png", "app-256.png"}
