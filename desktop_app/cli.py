@@ -211,6 +211,28 @@ def opens_window(args: Sequence[str]) -> bool:
     return not args or args[0].startswith("--smoke-test") or args[0] == "--gui"
 
 
+def known_failure(exc: BaseException) -> UserError | None:
+    """The truthful message for an OS or database failure (disk full, no permission, damaged …), or None."""
+    from desktop_app.os_errors import to_user_error
+    from desktop_app.paths import data_home_path
+    from desktop_app.storage import DB_NAME
+
+    return to_user_error(exc, data_home_path() / DB_NAME)
+
+
+def present_error(exc: UserError) -> None:
+    """Write a UserError as one Chinese line; a damaged database also names the newest backup to restore."""
+    sys.stderr.write(f"{exc}\n")
+    from desktop_app.os_errors import DatabaseUnusable
+
+    if isinstance(exc, DatabaseUnusable):
+        from desktop_app.usecases.backup import newest_backup
+
+        found = newest_backup()
+        if found is not None:
+            sys.stderr.write(f"最新的备份：{found}（恢复：zhicheng restore \"{found}\"）\n")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
@@ -227,12 +249,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if getattr(args, "handler", None) is None:
             build_parser().print_help()
             return 2
+        from desktop_app.paths import data_home
         from desktop_app.services import Services
+        from desktop_app.storage.housekeeping import start_of_run
 
+        start_of_run(data_home())
         services = Services()
         return int(args.handler(args, services))
     except UserError as exc:
-        sys.stderr.write(f"{exc}\n")
+        present_error(exc)
         return exc.exit_code
     except KeyboardInterrupt:
         sys.stderr.write("已取消\n")
@@ -244,10 +269,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse --help
         return int(exc.code or 0)
     except Exception as exc:  # the last line of defence: one Chinese line, details in the log
+        mapped = known_failure(exc)
+        if mapped is not None:  # a full disk, a read-only folder, a damaged database …: say so truthfully
+            log.warning("command %s failed: %s", args_list[:1], exc)
+            present_error(mapped)
+            return mapped.exit_code
         log.exception("unexpected error in command %s", args_list[:1])
         from desktop_app.logging_setup import current_log_file
 
-        sys.stderr.write(f"程序内部错误（{type(exc).__name__}），操作未完成；详细信息已写入日志 {current_log_file()}\n")
+        try:
+            where = f"；详细信息已写入日志 {current_log_file()}"
+        except OSError:
+            where = ""
+        sys.stderr.write(f"程序内部错误（{type(exc).__name__}），操作未完成{where}\n")
         return 1
     finally:
         if services is not None:

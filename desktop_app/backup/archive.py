@@ -241,7 +241,8 @@ def write_zip(target: Path, members: Sequence[Member], meta: dict[str, Any],
 
 def temp_path_beside(target: Path) -> Path:
     """A fresh hidden temporary file in the target's folder (so the final rename is atomic)."""
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".partial")
+    # The process id in the name tells a later run whether its writer is gone (then it is removed).
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.{os.getpid()}.", suffix=".partial")
     os.close(fd)
     return Path(name)
 

@@ -8,6 +8,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from desktop_app.paths import private_dir
 from desktop_app.storage.db import restrict_to_owner
 
 CHUNK = 1 << 20
@@ -18,7 +19,7 @@ class BlobStore:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        root.mkdir(parents=True, exist_ok=True)
+        private_dir(root)
 
     def path(self, sha256: str) -> Path:
         """Where a blob lives (it may not exist)."""
@@ -32,7 +33,7 @@ class BlobStore:
         """Copy a file in by streaming; returns (sha256, size, newly_stored). The source is only read."""
         digest = hashlib.sha256()
         size = 0
-        fd, tmp_name = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
+        fd, tmp_name = tempfile.mkstemp(dir=self.root, prefix=f".incoming-{os.getpid()}-")
         try:
             with open(source, "rb") as src, os.fdopen(fd, "wb") as dst:
                 while chunk := src.read(CHUNK):
@@ -56,7 +57,7 @@ class BlobStore:
         sha = sha256 or hashlib.sha256(data).hexdigest()
         if self.exists(sha):
             return sha, len(data), False
-        fd, tmp_name = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
+        fd, tmp_name = tempfile.mkstemp(dir=self.root, prefix=f".incoming-{os.getpid()}-")
         try:
             os.close(fd)
             if copy_of is None or not self._copied(copy_of, Path(tmp_name), sha):
@@ -87,7 +88,7 @@ class BlobStore:
         target = self.path(sha)
         if target.is_file():
             return sha, size, False
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(target.parent)
         restrict_to_owner(tmp)
         os.replace(tmp, target)
         return sha, size, True

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -23,10 +25,18 @@ from desktop_app.storage.schema import (
     settings,
 )
 
+if TYPE_CHECKING:
+    from desktop_app.storage.snapshot import SnapshotRows
+
 
 def now() -> str:
     """Local time stamp stored with every change."""
     return datetime.now().isoformat(timespec="seconds")
+
+
+def new_uid() -> str:
+    """A fresh application identity (random, 32 hex digits)."""
+    return uuid.uuid4().hex
 
 
 class Repository:
@@ -49,6 +59,7 @@ class Repository:
                     updated_at=stamp,
                     ui_state="{}",
                     carried_from=carried_from,
+                    uid=new_uid(),
                 )
             )
             return int(result.inserted_primary_key[0])
@@ -97,6 +108,16 @@ class Repository:
         if row is None:
             raise NotFoundError(f"没有编号为 {app_id} 的申报", "用 list 命令查看已有的申报")
         return row
+
+    def application_uid(self, app_id: int) -> str:
+        """The application's identity, as recorded in its backups."""
+        with self.engine.connect() as con:
+            return str(self._require(con, app_id).uid or "")
+
+    def applications_with_uid(self, uid: str) -> list[int]:
+        """Ids of local applications carrying this identity (normally at most one)."""
+        with self.engine.connect() as con:
+            return list(con.execute(select(applications.c.id).where(applications.c.uid == uid)).scalars())
 
     def delete_application(self, app_id: int) -> None:
         """Delete an application with all its entries and attachments (blobs stay in the store)."""
@@ -438,6 +459,25 @@ class Repository:
                 return
             con.execute(delete(settings).where(settings.c.key == key))
             con.execute(insert(settings).values(key=key, value=text))
+
+    # Snapshots (backup and restore of one application) -----------------------------------------
+
+    def write_snapshot(self, app_id: int, target: Path) -> None:
+        """A consistent SQLite copy of the database holding only this application."""
+        from desktop_app.storage.snapshot import write_snapshot
+
+        self._require_exists(app_id)
+        write_snapshot(Path(str(self.engine.url.database)), app_id, target)
+
+    def _require_exists(self, app_id: int) -> None:
+        with self.engine.connect() as con:
+            self._require(con, app_id)
+
+    def restore_snapshot(self, rows: SnapshotRows, uid: str) -> int:
+        """Insert a checked snapshot (storage.snapshot.read_snapshot) as a new application; returns its id."""
+        from desktop_app.storage.snapshot import insert_snapshot
+
+        return insert_snapshot(self.engine, rows, uid)
 
     def application_ids(self) -> Iterable[int]:
         """Ids of all applications."""
