@@ -48,6 +48,21 @@ class Report:
         return not self.errors
 
 
+def unreadable_findings(app: ApplicationData, forms: FormSet) -> list[Finding]:
+    """A problem (去完善) for every stored value the app could not read back, named by section, entry, field."""
+    found: list[Finding] = []
+    for section_key, entry_id, field_key in app.unreadable:
+        if not forms.has_section(section_key):
+            continue
+        section = forms.section(section_key)
+        entries = [e.id for e in app.section(section_key).entries]
+        number = entries.index(entry_id) + 1 if entry_id in entries and section.repeatable else None
+        label = section.field(field_key).label if section.has_field(field_key) else field_key
+        found.append(Finding(section_key, section.title, number, entry_id, field_key, label,
+                             "保存的内容无法读取，请重新填写"))
+    return found
+
+
 class Services:
     """Everything the UI and CLI may do with the user's data."""
 
@@ -240,6 +255,7 @@ class Services:
         """The completeness report (same function as the wizard's Next button and the review page)."""
         app = self.load(app_id)
         findings = find_problems(app, self.forms, self.reference, today=self.today)
+        findings[:0] = unreadable_findings(app, self.forms)
         return Report(tuple(findings), self._percent(app, findings))
 
     def _percent(self, app: ApplicationData, findings: list[Finding]) -> int:

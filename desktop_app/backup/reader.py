@@ -59,6 +59,8 @@ class Inspection:
     manifest: dict[str, Any] | None
     problems: list[Problem] = field(default_factory=list)
     extracted: dict[str, Path] = field(default_factory=dict)
+    # True when the bytes are intact but the content fails the checks of restore (schema, values).
+    content_refused: bool = False
 
     @property
     def ok(self) -> bool:

@@ -92,7 +92,7 @@ class Repository:
                 id=r.id,
                 person_name=r.person_name,
                 year=r.year,
-                title_sought=json.loads(r.title) if r.title else "",
+                title_sought=_text_or_empty(r.title),
                 updated_at=r.updated_at,
             )
             for r in rows
@@ -145,8 +145,15 @@ class Repository:
                 .order_by(attachments.c.section, attachments.c.entry_id, attachments.c.position, attachments.c.id)
             ).all()
         values: dict[int, dict[str, Any]] = defaultdict(dict)
+        unreadable: list[tuple[str, int, str]] = []
+        sections_of = {row.id: row.section for row in entry_rows}
         for row in answer_rows:
-            values[row.entry_id][row.field] = json.loads(row.value)
+            try:
+                values[row.entry_id][row.field] = json.loads(row.value)
+            except (ValueError, TypeError):
+                # A value this program cannot parse (a damaged or hand-edited file) is a problem for that
+                # field, shown as one to complete; it must never make the application unreachable.
+                unreadable.append((sections_of.get(row.entry_id, ""), row.entry_id, row.field))
         by_section: dict[str, list[Entry]] = defaultdict(list)
         for row in entry_rows:
             by_section[row.section].append(
@@ -164,7 +171,8 @@ class Repository:
             year=app.year,
             sections=sections,
             attachments=tuple(_attachment(r) for r in attachment_rows),
-            ui_state=json.loads(app.ui_state or "{}"),
+            ui_state=_json_object(app.ui_state),
+            unreadable=tuple(unreadable),
         )
 
     def _touch(self, con: Connection, app_id: int) -> bool:
@@ -408,7 +416,7 @@ class Repository:
             row = con.execute(select(attachments).where(attachments.c.id == attachment_id)).first()
             if row is None:
                 raise NotFoundError(f"没有编号为 {attachment_id} 的附件", "它可能刚被删除，请刷新后重试")
-            edits = dict(json.loads(row.edits or "{}"))
+            edits = _json_object(row.edits)
             for key, value in changes.items():
                 if value is None:
                     edits.pop(key, None)
@@ -449,7 +457,12 @@ class Repository:
         """A stored setting (JSON value) or the default."""
         with self.engine.connect() as con:
             raw = con.execute(select(settings.c.value).where(settings.c.key == key)).scalar()
-        return default if raw is None else json.loads(raw)
+        if raw is None:
+            return default
+        try:
+            return json.loads(raw)
+        except ValueError:
+            return default
 
     def set_setting(self, key: str, value: Any) -> None:
         """Store a setting (nothing is written when it already has this value)."""
@@ -501,8 +514,25 @@ def _attachment(row: Any) -> Attachment:
         position=row.position,
         media_type=row.media_type,
         size=row.size,
-        edits=json.loads(row.edits or "{}"),
+        edits=_json_object(row.edits),
     )
+
+
+def _json_object(text: str | None) -> dict[str, Any]:
+    """A stored JSON object, or {} when it is empty or cannot be read (never an exception)."""
+    try:
+        value = json.loads(text or "{}")
+    except (ValueError, TypeError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _text_or_empty(text: str | None) -> str:
+    try:
+        value = json.loads(text) if text else ""
+    except (ValueError, TypeError):
+        return ""
+    return value if isinstance(value, str) else str(value)
 
 
 __all__ = ["Repository", "now"]

@@ -154,19 +154,23 @@ def _check_schema(con: sqlite3.Connection, version: int) -> None:
     expected = expected_columns(version)
     objects = con.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
     tables: set[str] = set()
+    found_wrong: list[str] = []
     for kind, name, table, sql in objects:
         if kind == "table":
             if name not in expected or not str(sql or "").upper().startswith("CREATE TABLE"):
-                raise SnapshotRejected(f"数据库快照含有本程序不会写入的表“{name}”")
-            tables.add(name)
+                found_wrong.append(f"表“{name}”")
+            else:
+                tables.add(name)
         elif kind == "index" and str(name).startswith("sqlite_autoindex_") and table in expected and sql is None:
             continue  # primary keys and unique constraints
         else:
             shown = {"view": "视图", "trigger": "触发器", "index": "索引"}.get(kind, "对象")
-            raise SnapshotRejected(f"数据库快照含有本程序不会写入的{shown}“{name}”")
+            found_wrong.insert(0, f"{shown}“{name}”")
+    if found_wrong:
+        raise SnapshotRejected("数据库快照含有本程序不会写入的" + "、".join(found_wrong[:5]))
     missing = set(expected) - tables
     if missing:
-        raise SnapshotRejected("数据库快照缺少数据表：" + "、".join(sorted(missing)))
+        raise SnapshotRejected("数据库快照缺少本程序写入的数据表：" + "、".join(sorted(missing)))
     for name, columns in expected.items():
         info = con.execute(f'PRAGMA table_xinfo("{name}")').fetchall()
         found = tuple((str(r[1]), str(r[2]).upper(), int(r[3]), int(r[5])) for r in info)
@@ -238,8 +242,8 @@ def read_snapshot(path: Path) -> SnapshotRows:
                 raise SnapshotRejected(f"数据表“{name}”有 {count} 行，超出了一份申报可能有的数量")
             columns = [c[0] for c in expected_columns(version)[name]]
             listed = ", ".join(f'"{c}"' for c in columns)
-            tables[name] = [dict(zip(columns, row, strict=True))
-                            for row in con.execute(f'SELECT {listed} FROM "{name}"')]
+            query = f'SELECT {listed} FROM "{name}" LIMIT {MAX_ROWS[name] + 1}'
+            tables[name] = [dict(zip(columns, row, strict=True)) for row in con.execute(query)]
     if version == 1:
         for row in tables["applications"]:
             row["uid"] = ""

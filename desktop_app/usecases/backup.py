@@ -501,11 +501,40 @@ def verify_backup(services: Any, path: Path, passphrase: str | None = None, prog
         try:
             plain = _open_plain(path, passphrase, work, report, cancel)
             result = inspect_zip(plain, progress=lambda d, t: report(d, t, "正在校验备份"), cancel=cancel)
+            if result.ok and services is not None:
+                # The same schema and value checks as restore: a backup that cannot be restored is not 完好.
+                report(0, 0, "正在检查备份中的填写内容")
+                result.problems.extend(_content_problems(services, plain, work))
+                result.content_refused = bool(result.problems)
         except BackupDamaged as exc:
             result = Inspection(manifest=None, problems=list(exc.problems))
     if services is not None:
         record_verified(services, path, result.ok)
     return result
+
+
+def _content_problems(services: Any, plain: Path, work: Path) -> list[Problem]:
+    """Schema and value problems of the database snapshot inside an intact plain backup zip."""
+    import zipfile
+
+    from desktop_app.storage.snapshot import MAX_BYTES
+
+    target = work / "snapshot-check.sqlite"
+    try:
+        with zipfile.ZipFile(plain) as zf, zf.open(DB_MEMBER) as src, open(target, "wb") as dst:
+            copied = 0
+            while chunk := src.read(1 << 20):
+                copied += len(chunk)
+                if copied > MAX_BYTES:
+                    return [Problem(DB_MEMBER, "数据库快照过大，不是本程序写入的")]
+                dst.write(chunk)
+    except KeyError:
+        return [Problem(DB_MEMBER, "缺失")]
+    try:
+        rows = _read_rows(target)
+    except BackupDamaged as exc:
+        return list(exc.problems)
+    return check_snapshot_values(services, rows).problems
 
 
 # Restore --------------------------------------------------------------------------------------------
@@ -603,6 +632,10 @@ def check_snapshot_values(services: Any, rows: SnapshotRows) -> ItemCheck:
             value = _UNREADABLE
         if value is _UNREADABLE or not isinstance(value, (str, int, float)) or isinstance(value, bool):
             out.problems.append(Problem(where, "保存的内容无法读取"))
+            out.answers.add((entry_id, key))
+            continue
+        if isinstance(value, str) and _CONTROL.search(value.replace("\n", "").replace("\t", "")):
+            out.problems.append(Problem(where, "含有控制字符（例如终端转义码），本程序不会写入这样的内容"))
             out.answers.add((entry_id, key))
             continue
         decoded.setdefault(entry_id, {})[key] = value
