@@ -30,7 +30,7 @@ from desktop_app.backup.errors import (
     PassphraseRequired,
     Problem,
 )
-from desktop_app.backup.reader import Inspection, inspect_zip
+from desktop_app.backup.reader import Inspection, inspect_zip, read_sealed_manifest
 from desktop_app.domain import ApplicationData, Entry, SectionData
 from desktop_app.errors import UserError
 from desktop_app.formspec.types import check_value
@@ -359,7 +359,7 @@ def create_backup(services: Any, app_id: int, out_dir: Path | None = None, passp
             raise
     size = target.stat().st_size
     record_verified(services, target, True)
-    pruned = prune_backups(services, folder, app.person_name, app.year, keep=keep_per_year(services), newest=target)
+    pruned = prune_backups(services, folder, app_id, keep=keep_per_year(services), newest=target)
     return BackupResult(target, size, len(members) + 1, passphrase is not None, tuple(notes), tuple(pruned))
 
 
@@ -397,17 +397,27 @@ def _encrypt_and_check(plain: Path, target: Path, passphrase: str, work: Path, r
             tmp.unlink()
 
 
-def prune_backups(services: Any, folder: Path, person_name: str, year: int, keep: int,
-                  newest: Path | None = None) -> list[Path]:
-    """Delete the oldest backups of this person and year beyond `keep`; never the newest, never the only one."""
+def prune_backups(services: Any, folder: Path, app_id: int, keep: int, newest: Path | None = None) -> list[Path]:
+    """Delete the oldest backups of this very application beyond `keep`; never the newest, never the only one.
+
+    A backup counts as this application's only when its sealed manifest carries the application's identity:
+    another data folder's namesake (same person and year, e.g. on a shared USB stick), an encrypted backup
+    that cannot be read without its passphrase, or an older backup without an identity is never deleted.
+    """
     keep = max(1, keep)
-    # File names carry person and year only: with two local applications of the same person and year
-    # (另存为新申报) the files cannot be told apart, so none is deleted rather than the other one's.
-    namesakes = [a for a in services.repo.list_applications() if a.person_name == person_name and a.year == year]
-    if len(namesakes) > 1:
+    app = services.load(app_id)
+    uid = services.repo.application_uid(app_id)
+    if not uid:
         return []
-    mine = [item for item in list_backups(services, folder) if item.person_name == _filename_person(person_name)
-            and item.year == year]
+    candidates = [item for item in list_backups(services, folder)
+                  if item.person_name == _filename_person(app.person_name) and item.year == app.year
+                  and not item.encrypted]
+    mine = []
+    for item in candidates:
+        manifest = read_sealed_manifest(item.path)
+        application = (manifest or {}).get("application")
+        if isinstance(application, dict) and application.get("uid") == uid:
+            mine.append(item)
     mine.sort(key=lambda item: (item.created_at, item.path.name), reverse=True)
     removed: list[Path] = []
     for item in mine[keep:]:

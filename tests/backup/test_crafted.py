@@ -79,6 +79,7 @@ def test_step_limit_stops_a_query_that_never_ends(services, scanned_app, tmp_pat
         snapmod.read_snapshot(checked.extracted[ub.DB_MEMBER])
 
 
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="peak memory is read from /proc (Linux)")
 def test_crafted_restore_stays_small(services, scanned_app, tmp_path):
     """`restore` of the crafted backup in a child process: exit 1, peak memory well under 300 MB."""
     import os
@@ -86,9 +87,10 @@ def test_crafted_restore_stays_small(services, scanned_app, tmp_path):
     import sys
 
     path = crafted(services, scanned_app, tmp_path, RECURSIVE_VIEW)
+    # VmHWM is this process's own peak (ru_maxrss would include the forking pytest's size).
     code = (
-        "import resource, sys; from desktop_app.cli import main; rc = main(['restore', sys.argv[1], '--as-new']); "
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss); sys.exit(rc)"
+        "import re, sys; from desktop_app.cli import main; rc = main(['restore', sys.argv[1], '--as-new']); "
+        "print(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1)); sys.exit(rc)"
     )
     env = dict(os.environ, ZHICHENG_HOME=str(tmp_path / "child-home"))
     proc = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, env=env,
@@ -173,3 +175,40 @@ def test_unreadable_value_in_own_database_is_a_problem_not_a_crash(services, sca
     assert "基本信息 民族：保存的内容无法读取" in capsys.readouterr().out
     assert main(["backup", str(scanned_app), "--out", str(services.home / "bk")]) == 0
     assert "程序内部错误" not in capsys.readouterr().err
+
+
+def test_rotation_in_a_shared_folder_keeps_the_other_applications_backups(services, scanned_app, tmp_path,
+                                                                          monkeypatch):
+    """Two data folders, each with 李明远 2026, back up to one USB folder: each rotates only its own."""
+    from datetime import date, datetime, timedelta
+
+    from desktop_app.demo import create_demo
+    from desktop_app.services import Services
+
+    stick = tmp_path / "U盘"
+    other = Services(home=tmp_path / "B-home", today=date(2026, 11, 27))
+    try:
+        other_app = create_demo(other, year=2026)
+        assert other.load(other_app).person_name == services.load(scanned_app).person_name
+        ub.set_keep_per_year(services, 2)
+        ub.set_keep_per_year(other, 2)
+        start = datetime(2026, 11, 27, 9, 0, 0)
+
+        class Clock(datetime):
+            minute = 0
+
+            @classmethod
+            def now(cls, tz=None):  # noqa: ARG003
+                cls.minute += 1
+                return start + timedelta(minutes=cls.minute)
+
+        monkeypatch.setattr(ub, "datetime", Clock)
+        a_made = [ub.create_backup(services, scanned_app, out_dir=stick).path for _ in range(3)]
+        b_made = [ub.create_backup(other, other_app, out_dir=stick).path for _ in range(5)]
+    finally:
+        other.close()
+    left = {p.name for p in stick.iterdir()}
+    assert {p.name for p in a_made[-2:]} <= left and {p.name for p in b_made[-2:]} <= left
+    assert not {p.name for p in a_made[:1] + b_made[:3]} & left
+    # A's third-newest was rotated by A itself; none of A's was touched by B.
+    assert len(left) == 4

@@ -130,7 +130,7 @@ def test_keep_last_n_per_year_and_never_the_only_one(services, scanned_app, out_
     ub.set_keep_per_year(services, 5)
     with pytest.raises(Exception, match="至少保留 1 份"):
         ub.set_keep_per_year(services, 0)
-    assert ub.prune_backups(services, out_dir, "李明远", 2026, keep=0) == [made[-2]]
+    assert ub.prune_backups(services, out_dir, scanned_app, keep=0) == [made[-2]]
     assert [p.name for p in out_dir.iterdir()] == [made[-1].name]
 
 
