@@ -179,10 +179,13 @@ class Services:
         value = self.validate(app, section, spec, current_view, raw)
         values: dict[str, Any] = {spec.key: value}
         values.update(self._derived(section, spec, value))
-        if index < len(entries):
-            self.repo.set_values(entries[index].id, values)
-        else:
-            self.repo.add_entry(app_id, section.key, values)
+        try:
+            # Finding the entry and creating it happen in one write transaction (parallel commands: one entry).
+            self.repo.set_values_at(app_id, section.key, index, values)
+        except IndexError as exc:
+            count = exc.args[0]
+            raise UsageError(f"{section.title}目前有 {count} 条，不能直接写第 {index + 1} 条",
+                             f"新增一条请用序号 {count + 1}") from None
         return value
 
     def _derived(self, section: SectionSpec, spec: FieldSpec, value: Any) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 
@@ -60,7 +61,7 @@ class BlobStore:
         fd, tmp_name = tempfile.mkstemp(dir=self.root, prefix=f".incoming-{os.getpid()}-")
         try:
             os.close(fd)
-            if copy_of is None or not self._copied(copy_of, Path(tmp_name), sha):
+            if copy_of is None or not self._copied(copy_of, Path(tmp_name), sha, len(data)):
                 with open(tmp_name, "wb") as dst:
                     dst.write(data)
                     dst.flush()
@@ -71,9 +72,13 @@ class BlobStore:
                 os.unlink(tmp_name)
 
     @staticmethod
-    def _copied(source: Path, tmp: Path, sha256: str) -> bool:
+    def _copied(source: Path, tmp: Path, sha256: str, size: int) -> bool:
         """Copy `source` into `tmp` and sync it; True only when the copy has exactly the expected hash."""
         try:
+            info = os.stat(source)
+            # Only a regular file of the expected size is copied (never a FIFO or a device that never ends).
+            if not stat.S_ISREG(info.st_mode) or info.st_size != size:
+                return False
             shutil.copyfile(source, tmp)
             digest = hashlib.sha256()
             with open(tmp, "rb+") as fh:

@@ -34,6 +34,18 @@ def now() -> str:
     return datetime.now().isoformat(timespec="seconds")
 
 
+class DuplicateAttachment(Exception):
+    """The same bytes are already attached to this application (checked inside the write transaction)."""
+
+
+def _write_lock(con: Connection) -> None:
+    """Take SQLite's write lock now (BEGIN IMMEDIATE), so a check and the write that depends on it are atomic
+    against other processes (parallel `set`/`attach` commands, the window)."""
+    raw = con.connection.driver_connection
+    if raw is not None and not raw.in_transaction:
+        con.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def new_uid() -> str:
     """A fresh application identity (random, 32 hex digits)."""
     return uuid.uuid4().hex
@@ -220,29 +232,57 @@ class Repository:
         """Append an entry to a section (with optional answers) and return its id."""
         stamp = now()
         with self.engine.begin() as con:
+            _write_lock(con)
             self._require(con, app_id)
-            last = con.execute(
-                select(func.max(entries.c.position)).where(
-                    entries.c.application_id == app_id, entries.c.section == section
-                )
-            ).scalar()
-            result = con.execute(
-                insert(entries).values(
-                    application_id=app_id,
-                    section=section,
-                    position=0 if last is None else last + 1,
-                    review_note=review_note,
-                    created_at=stamp,
-                )
+            return self._insert_entry(con, app_id, section, values, review_note, stamp)
+
+    def _insert_entry(self, con: Connection, app_id: int, section: str, values: Mapping[str, Any] | None,
+                      review_note: str, stamp: str) -> int:
+        last = con.execute(
+            select(func.max(entries.c.position)).where(
+                entries.c.application_id == app_id, entries.c.section == section
             )
-            entry_id = int(result.inserted_primary_key[0])
-            self._write_values(con, app_id, section, entry_id, values or {}, stamp)
-            # Adding an entry means the section is no longer "nothing to declare".
-            con.execute(
-                delete(section_flags).where(section_flags.c.application_id == app_id, section_flags.c.section == section)
+        ).scalar()
+        result = con.execute(
+            insert(entries).values(
+                application_id=app_id,
+                section=section,
+                position=0 if last is None else last + 1,
+                review_note=review_note,
+                created_at=stamp,
             )
+        )
+        entry_id = int(result.inserted_primary_key[0])
+        self._write_values(con, app_id, section, entry_id, values or {}, stamp)
+        # Adding an entry means the section is no longer "nothing to declare".
+        con.execute(
+            delete(section_flags).where(section_flags.c.application_id == app_id, section_flags.c.section == section)
+        )
+        self._touch(con, app_id)
+        return entry_id
+
+    def set_values_at(self, app_id: int, section: str, index: int, values: Mapping[str, Any]) -> int:
+        """Write answers into the section's entry at 0-based `index`, creating it when index == count; one write
+        transaction, so parallel commands on an empty section create one entry. Returns the entry id.
+
+        Raises IndexError(count) when index > count.
+        """
+        stamp = now()
+        with self.engine.begin() as con:
+            _write_lock(con)
+            self._require(con, app_id)
+            ids = list(con.execute(
+                select(entries.c.id)
+                .where(entries.c.application_id == app_id, entries.c.section == section)
+                .order_by(entries.c.position, entries.c.id)
+            ).scalars())
+            if index > len(ids):
+                raise IndexError(len(ids))
+            if index == len(ids):
+                return self._insert_entry(con, app_id, section, values, "", stamp)
+            self._write_values(con, app_id, section, ids[index], values, stamp)
             self._touch(con, app_id)
-            return entry_id
+            return int(ids[index])
 
     def _entry(self, con: Connection, entry_id: int) -> Any:
         row = con.execute(select(entries).where(entries.c.id == entry_id)).first()
@@ -361,12 +401,19 @@ class Repository:
         entry_id: int | None = None,
         edits: Mapping[str, Any] | None = None,
         blob: tuple[int, str] | None = None,
+        refuse_duplicate: bool = False,
     ) -> int:
         """Attach a stored blob to an entry, a section or the whole application.
 
-        `blob` (size, media type) registers the blob in the same transaction (as `record_blob` does).
+        `blob` (size, media type) registers the blob in the same transaction (as `record_blob` does);
+        `refuse_duplicate` raises DuplicateAttachment when these bytes are already attached to the application,
+        checked in the same write transaction (parallel imports of one file store it once).
         """
         with self.engine.begin() as con:
+            _write_lock(con)
+            if refuse_duplicate and con.execute(select(attachments.c.id).where(
+                    attachments.c.application_id == app_id, attachments.c.sha256 == sha256).limit(1)).first():
+                raise DuplicateAttachment(sha256)
             if not self._touch(con, app_id):
                 self._require(con, app_id)  # raises the Chinese "no such application" message
             if blob is not None:

@@ -21,7 +21,15 @@ from sqlalchemy import Boolean, Engine, Integer, create_engine, insert, select
 
 from desktop_app.errors import DataError
 from desktop_app.storage.db import SCHEMA_VERSION, restrict_to_owner
-from desktop_app.storage.schema import answers, applications, attachments, blobs, entries, metadata, section_flags
+from desktop_app.storage.schema import (
+    answers,
+    applications,
+    attachments,
+    blobs,
+    entries,
+    metadata,
+    section_flags,
+)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # A snapshot holds one application's answers (scans travel as separate files): a few hundred KB in practice.

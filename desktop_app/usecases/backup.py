@@ -24,8 +24,8 @@ from desktop_app.backup.archive import MANIFEST, Member, commit, temp_path_besid
 from desktop_app.backup.crypto import ENCRYPTED_SUFFIX, decrypt_file, encrypt_file, is_encrypted
 from desktop_app.backup.errors import (
     BackupDamaged,
-    BadItems,
     BackupError,
+    BadItems,
     Cancelled,
     PassphraseRequired,
     Problem,
