@@ -1,0 +1,158 @@
+"""Disk-level reliability as seen from the command line: parallel commands, special files, killed runs,
+permissions, full or read-only disks. Each runs real `python -m desktop_app` processes on a fresh data folder."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+posix_only = pytest.mark.skipif(os.name != "posix", reason="FIFOs, devices, SIGKILL and modes are POSIX")
+
+
+def cli(home: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, ZHICHENG_HOME=str(home))
+    return subprocess.run([sys.executable, "-m", "desktop_app", *args], capture_output=True, text=True, env=env,
+                          cwd=REPO, timeout=timeout)
+
+
+def spawn(home: Path, *args: str) -> subprocess.Popen[str]:
+    env = dict(os.environ, ZHICHENG_HOME=str(home))
+    return subprocess.Popen([sys.executable, "-m", "desktop_app", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env, cwd=REPO)
+
+
+def _new(home: Path) -> str:
+    done = cli(home, "new", "--name", "王芳", "--year", "2026")
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def _jpeg(path: Path, seed: int) -> Path:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.effect_noise((400, 300), 30 + seed).convert("RGB").save(buf, "JPEG", quality=80)
+    path.write_bytes(buf.getvalue())
+    return path
+
+
+def test_parallel_set_on_an_empty_section_makes_one_entry(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    app = _new(home)
+    procs = [spawn(home, "set", app, "papers[1].title", f"论文{i}") for i in range(6)]
+    results = [(p.wait(timeout=120), p.communicate()) for p in procs]
+    assert all(code == 0 for code, _ in results), results
+    listing = cli(home, "get", app)
+    import json
+
+    papers = json.loads(listing.stdout)["papers"]
+    assert len(papers) == 1 and papers[0]["title"] in {f"论文{i}" for i in range(6)}
+
+
+def test_parallel_overlapping_attach_stores_each_file_once(tmp_path: Path) -> None:
+    import json
+
+    home = tmp_path / "home"
+    app = _new(home)
+    files = [_jpeg(tmp_path / f"学历证书{i}.jpg", i) for i in range(3)]
+    for _ in range(2):
+        procs = [spawn(home, "attach", app, "basic", str(files[0]), str(files[1])),
+                 spawn(home, "attach", app, "basic", str(files[1]), str(files[2]))]
+        for p in procs:
+            p.wait(timeout=120)
+    from desktop_app.services import Services
+
+    svc = Services(home=home)
+    try:
+        hashes = [a.sha256 for a in svc.load(int(app)).attachments]
+    finally:
+        svc.close()
+    assert len(hashes) == 3 and len(set(hashes)) == 3, json.dumps(hashes)
+
+
+@posix_only
+def test_attach_refuses_fifo_and_dev_zero_with_exit_2(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    app = _new(home)
+    assert cli(home, "set", app, "education[1].school", "云南大学").returncode == 0
+    fifo = tmp_path / "管道.jpg"
+    os.mkfifo(fifo)
+    for special in (fifo, Path("/dev/zero")):
+        if not special.exists():
+            continue
+        # The subprocess timeout only guards against a hang; the assertion is the exit code and message.
+        done = cli(home, "attach", app, "education[1]", str(special), timeout=60)
+        assert done.returncode == 2
+        assert "不是普通文件" in done.stdout + done.stderr
+
+
+@posix_only
+def test_every_file_and_folder_in_the_data_folder_is_private(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    app = cli(home, "demo", "--year", "2026").stdout.strip().splitlines()[-1]
+    assert cli(home, "backup", app).returncode == 0
+    assert cli(home, "packet", app, "--out", str(home / "打印材料" / "p.pdf")).returncode in (0, 1)
+    loose = []
+    for path in [home, *home.rglob("*")]:
+        mode = stat.S_IMODE(path.lstat().st_mode)
+        if path.is_symlink():
+            continue
+        if path.is_dir() and mode != 0o700 or path.is_file() and mode & 0o077:
+            loose.append(f"{path.relative_to(home)} {oct(mode)}")
+    assert not loose, loose
+    assert (home / "logs").is_dir() and any((home / "logs").iterdir())
+
+
+@posix_only
+def test_leftovers_of_killed_backup_and_restore_are_removed_by_the_next_command(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    app = cli(home, "demo", "--year", "2026").stdout.strip().splitlines()[-1]
+    out = tmp_path / "U盘"
+    first = cli(home, "backup", app, "--out", str(out))
+    assert first.returncode == 0, first.stderr
+    backup_file = next(out.iterdir())
+    seen: set[str] = set()
+    for command in (["backup", app, "--out", str(out)], ["restore", str(backup_file), "--as-new"]):
+        proc = spawn(home, *command)
+        deadline = time.monotonic() + 60
+        # Kill it as soon as it has written something temporary (a partial file, work or staging folder).
+        while proc.poll() is None and time.monotonic() < deadline:
+            partial = [p.name for p in out.glob(".*.partial")]
+            work = [p.name for p in (home / "tmp").glob("*") if p.is_dir()] if (home / "tmp").exists() else []
+            staging = list((home / "restore-staging").glob("staging-*")) if command[0] == "restore" else []
+            if partial or staging or (work and command[0] == "backup" and any((home / "tmp").rglob("snapshot.sqlite"))):
+                os.kill(proc.pid, signal.SIGKILL)
+                seen.update(partial + work + [p.name for p in staging])
+                break
+            time.sleep(0.005)
+        proc.wait(timeout=60)
+    assert seen, "the runs finished before anything temporary could be seen"
+    assert cli(home, "list").returncode == 0
+    assert not list(out.glob(".*.partial"))
+    assert not list(home.rglob("snapshot.sqlite"))
+    assert not [p for p in (home / "restore-staging").glob("*")] if (home / "restore-staging").exists() else True
+    assert not [p for p in (home / "tmp").glob("*")] if (home / "tmp").exists() else True
+    assert [p.name for p in out.iterdir()] == [backup_file.name]
+
+
+def test_housekeeping_leaves_a_running_process_alone(tmp_path: Path) -> None:
+    from desktop_app.storage.housekeeping import clean_leftovers
+
+    home = tmp_path / "home"
+    mine = home / "tmp" / f"backup-{os.getpid()}-abcd1234"
+    mine.mkdir(parents=True)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    gone = home / "tmp" / f"backup-{int(dead.stdout)}-zzzz9999"
+    gone.mkdir()
+    (gone / "snapshot.sqlite").write_bytes(b"x")
+    removed = clean_leftovers(home)
+    assert mine.exists() and not gone.exists() and removed == [gone]
