@@ -28,6 +28,10 @@ def _finish(code: int) -> None:
     except (OSError, ValueError):
         pass
     logging.shutdown()
+    # Worker processes of a command that failed midway (a full disk during a packet) must not outlive it:
+    # they would keep its output pipe open and the caller waiting.
+    for child in multiprocessing.active_children():
+        child.terminate()
     os._exit(code)
 
 

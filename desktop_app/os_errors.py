@@ -19,23 +19,27 @@ from desktop_app.errors import DataError, UserError
 _KEPT = "已有的内容没有改动"
 
 
-class DiskFullError(UserError):
+class StorageProblem(UserError):
+    """The disk or folder, not the person's data, is the problem: passed on as it is, never re-worded."""
+
+
+class DiskFullError(StorageProblem):
     """No space left on the disk (ENOSPC, quota)."""
 
 
-class NoPermissionError(UserError):
+class NoPermissionError(StorageProblem):
     """The folder or file may not be written (EACCES, EPERM, EROFS)."""
 
 
-class FolderGoneError(UserError):
+class FolderGoneError(StorageProblem):
     """A folder vanished while working (a USB stick pulled out, a folder moved)."""
 
 
-class FileLockedError(UserError):
+class FileLockedError(StorageProblem):
     """Another program holds the file open (Windows sharing violation) or the database is busy."""
 
 
-class DiskReadError(UserError):
+class DiskReadError(StorageProblem):
     """The disk reported an input/output error."""
 
 
@@ -188,7 +192,9 @@ def to_user_error(exc: BaseException, db_path: Path | None = None) -> UserError 
             if mapped is not None:
                 return mapped
         if isinstance(current, OSError):
-            mapped = from_os_error(current)
+            # A failed write() names no file: the data folder is where nearly all writes go.
+            fallback = db_path.parent if db_path is not None and not current.filename else None
+            mapped = from_os_error(current, fallback)
             if mapped is not None:
                 return mapped
         current = current.__cause__ or current.__context__

@@ -24,6 +24,7 @@ from desktop_app.domain import ApplicationData, Attachment
 from desktop_app.errors import UserError
 from desktop_app.formspec.model import FormSet
 from desktop_app.formspec.types import format_value
+from desktop_app.os_errors import StorageProblem, to_user_error
 from desktop_app.packet import evidence as ev
 from desktop_app.packet.fonts import missing_characters
 from desktop_app.packet.form_pages import (
@@ -384,9 +385,14 @@ def prepare_scans(source: PacketSource, options: PacketOptions, run: _Run) -> tu
 
     try:
         prepared: list[PreparedImage] = prepare_many(jobs, options.workers, run.is_cancelled, on_done)
+    except StorageProblem:
+        raise  # a full disk or a read-only folder is said as it is, not as a damaged picture
     except UserError as exc:
         raise MaterialError(f"有证明材料无法放入打印材料：{exc.message}", exc.next_step) from exc
     except (OSError, ValueError) as exc:
+        mapped = to_user_error(exc)
+        if mapped is not None:
+            raise mapped from exc
         raise MaterialError("有证明材料的图片无法读取，可能已损坏", "请在证明材料中找到该文件，删除后重新添加") from exc
     for (material, _index), image in zip(owners, prepared, strict=True):
         material.images.append(image)

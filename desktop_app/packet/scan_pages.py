@@ -25,6 +25,8 @@ from typing import Any
 
 from PIL import ExifTags, Image, ImageOps
 
+from desktop_app.os_errors import from_os_error
+
 log = logging.getLogger(__name__)
 
 # Bump when the preparation changes, so old cached pages are not reused.
@@ -151,13 +153,17 @@ def cached_image(target: Path) -> PreparedImage | None:
 
 def _write_atomically(target: Path, data: bytes) -> None:
     # The process id in the name lets a later run remove it if this one is killed (storage.housekeeping).
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".prep-{os.getpid()}-", suffix=target.suffix)
+    tmp = ""
     try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".prep-{os.getpid()}-", suffix=target.suffix)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.replace(tmp, target)
+    except OSError as exc:
+        # A full disk or read-only cache folder says so (also from a worker process), not "damaged picture".
+        raise (from_os_error(exc, target.parent, needed=len(data)) or exc) from None
     finally:
-        if os.path.exists(tmp):
+        if tmp and os.path.exists(tmp):
             os.unlink(tmp)
 
 

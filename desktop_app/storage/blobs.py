@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
@@ -9,10 +10,18 @@ import stat
 import tempfile
 from pathlib import Path
 
+from desktop_app.os_errors import from_os_error
 from desktop_app.paths import private_dir
 from desktop_app.storage.db import restrict_to_owner
 
 CHUNK = 1 << 20
+
+
+def _size_of(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
 
 
 class BlobStore:
@@ -32,6 +41,20 @@ class BlobStore:
 
     def put_file(self, source: Path) -> tuple[str, int, bool]:
         """Copy a file in by streaming; returns (sha256, size, newly_stored). The source is only read."""
+        try:
+            return self._put_file(source)
+        except OSError as exc:
+            raise self._storage_problem(exc, _size_of(source)) from None
+
+    def _storage_problem(self, exc: OSError, needed: int | None) -> Exception:
+        """A full disk or read-only store, said truthfully; other errors (e.g. reading the source) unchanged."""
+        if exc.filename is None or Path(exc.filename).parent in (self.root, *self.root.parents):
+            mapped = from_os_error(exc, self.root, needed)
+            if mapped is not None and exc.errno != errno.ENOENT:
+                return mapped
+        return exc
+
+    def _put_file(self, source: Path) -> tuple[str, int, bool]:
         digest = hashlib.sha256()
         size = 0
         fd, tmp_name = tempfile.mkstemp(dir=self.root, prefix=f".incoming-{os.getpid()}-")
@@ -49,6 +72,13 @@ class BlobStore:
                 os.unlink(tmp_name)
 
     def put_bytes(self, data: bytes, sha256: str | None = None, copy_of: Path | None = None) -> tuple[str, int, bool]:
+        """Store bytes; returns (sha256, size, newly_stored) (see _put_bytes); a full disk is said as such."""
+        try:
+            return self._put_bytes(data, sha256, copy_of)
+        except OSError as exc:
+            raise self._storage_problem(exc, len(data)) from None
+
+    def _put_bytes(self, data: bytes, sha256: str | None = None, copy_of: Path | None = None) -> tuple[str, int, bool]:
         """Store bytes; returns (sha256, size, newly_stored). `sha256` saves hashing again when known.
 
         `copy_of` names a file the bytes were read from: it is copied by the operating system, which

@@ -34,6 +34,7 @@ from desktop_app.backup.reader import Inspection, inspect_zip, read_sealed_manif
 from desktop_app.domain import ApplicationData, Entry, SectionData
 from desktop_app.errors import UserError
 from desktop_app.formspec.types import check_value
+from desktop_app.os_errors import from_os_error
 from desktop_app.paths import HOME_ENV, private_dir
 from desktop_app.scans.naming import safe_filename, section_folder
 from desktop_app.storage.housekeeping import note_partial
@@ -307,7 +308,8 @@ def create_backup(services: Any, app_id: int, out_dir: Path | None = None, passp
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise BackupError(f"无法创建备份文件夹 {folder}（{exc.strerror}）", "请选择另一个文件夹，或检查 U 盘是否插好") from None
+        raise (from_os_error(exc, folder) or BackupError(
+            f"无法创建备份文件夹 {folder}（{exc.strerror}）", "请选择另一个文件夹，或检查 U 盘是否插好")) from None
     when = datetime.now()
     target = _unique(folder / backup_filename(app.person_name, app.year, when, passphrase is not None))
     notes: list[str] = []
@@ -351,6 +353,9 @@ def create_backup(services: Any, app_id: int, out_dir: Path | None = None, passp
         except OSError as exc:
             if plain.exists():
                 plain.unlink()
+            mapped = from_os_error(exc, folder if not exc.filename else None, needed=_estimate(members))
+            if mapped is not None:
+                raise mapped from None
             raise BackupError(f"写入备份文件失败（{exc.strerror or exc}），未生成备份",
                               "请检查备份位置（例如 U 盘）是否已满、已拔出或只读后重试") from None
         except BaseException:
@@ -361,6 +366,17 @@ def create_backup(services: Any, app_id: int, out_dir: Path | None = None, passp
     record_verified(services, target, True)
     pruned = prune_backups(services, folder, app_id, keep=keep_per_year(services), newest=target)
     return BackupResult(target, size, len(members) + 1, passphrase is not None, tuple(notes), tuple(pruned))
+
+
+def _estimate(members: list[Member]) -> int:
+    """Roughly how many bytes a backup of these members takes (scans are stored, not compressed)."""
+    total = 0
+    for member in members:
+        try:
+            total += len(member.data) if member.data is not None else Path(member.source or "").stat().st_size
+        except OSError:
+            continue
+    return total
 
 
 def _drop_cache(path: Path) -> None:
