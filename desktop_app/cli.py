@@ -213,11 +213,9 @@ def opens_window(args: Sequence[str]) -> bool:
 
 def known_failure(exc: BaseException) -> UserError | None:
     """The truthful message for an OS or database failure (disk full, no permission, damaged …), or None."""
-    from desktop_app.os_errors import to_user_error
-    from desktop_app.paths import data_home_path
-    from desktop_app.storage import DB_NAME
+    from desktop_app.os_errors import for_person
 
-    return to_user_error(exc, data_home_path() / DB_NAME)
+    return for_person(exc)
 
 
 def present_error(exc: UserError) -> None:

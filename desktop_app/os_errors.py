@@ -75,11 +75,13 @@ def free_bytes(path: Path) -> int | None:
 
 def disk_full(where: Path, needed: int | None = None) -> DiskFullError:
     """The message for a full disk: where, and roughly how much more space is needed."""
-    free = free_bytes(where) or 0
-    if needed is not None and needed > free:
+    free = free_bytes(where)
+    if needed is not None and free is not None and needed > free:
         text = f"磁盘空间不足：还需约 {_megabytes(needed - free)} MB（{where}）"
+    elif free is None or free < (1 << 20):
+        text = f"磁盘空间不足：{where} 所在的磁盘已满"
     else:
-        text = f"磁盘空间不足：{where} 所在的磁盘只剩约 {free / (1 << 20):.1f} MB"
+        text = f"磁盘空间不足：写入 {where} 时磁盘已满（现在剩余约 {free / (1 << 20):.0f} MB）"
     return DiskFullError(text, f"请清理磁盘空间或换一个位置后重试；{_KEPT}")
 
 
@@ -199,6 +201,15 @@ def to_user_error(exc: BaseException, db_path: Path | None = None) -> UserError 
                 return mapped
         current = current.__cause__ or current.__context__
     return None
+
+
+def for_person(exc: BaseException) -> UserError | None:
+    """What to tell the person about an exception (a UserError, or a known OS/database failure of the data
+    folder), or None for a real internal error. One rule for the CLI, the window and its background jobs."""
+    from desktop_app.paths import data_home_path
+    from desktop_app.storage.db import DB_NAME
+
+    return to_user_error(exc, data_home_path() / DB_NAME)
 
 
 def replace_file(source: Path, target: Path, attempts: int = 20, delay: float = 0.1,

@@ -203,14 +203,15 @@ def test_cancel_leaves_nothing_behind(services, scanned_app, out_dir, other_serv
 
 def test_unwritable_backup_folder_gives_a_clear_message(services, scanned_app, tmp_path, monkeypatch):
     from desktop_app.backup import archive
-    from desktop_app.backup.errors import BackupError
+    from desktop_app.errors import UserError
 
     def full_disk(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(archive.os, "fsync", full_disk)
     out = tmp_path / "U盘"
-    with pytest.raises(BackupError, match="写入备份文件失败.*U 盘"):
+    # A full disk is said as such, with where (never "damaged").
+    with pytest.raises(UserError, match="磁盘空间不足.*U盘"):
         ub.create_backup(services, scanned_app, out_dir=out)
     assert list(out.iterdir()) == []
 
