@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.backup.errors import BackupError, Cancelled
+from desktop_app.os_errors import replace_file
 
 FORMAT = "zhicheng-backup"
 FORMAT_VERSION = 1
@@ -249,7 +250,7 @@ def temp_path_beside(target: Path) -> Path:
 
 def commit(tmp: Path, target: Path) -> None:
     """Atomically move a finished, verified file into place and make the rename durable."""
-    os.replace(tmp, target)
+    replace_file(tmp, target)
     if os.name == "posix":
         try:
             dir_fd = os.open(target.parent, os.O_RDONLY)
