@@ -211,6 +211,29 @@ def opens_window(args: Sequence[str]) -> bool:
     return not args or args[0].startswith("--smoke-test") or args[0] == "--gui"
 
 
+def _open_services(args: argparse.Namespace, factory: Callable[[], Any]) -> Any:
+    """The services; for `restore`, an unusable database is kept aside unchanged and a new one is started."""
+    from desktop_app.os_errors import DatabaseUnusable, integrity_ok
+    from desktop_app.paths import data_home
+    from desktop_app.storage import DB_NAME
+    from desktop_app.storage.db import set_aside
+
+    if getattr(args, "command", None) != "restore":
+        return factory()
+    path = data_home() / DB_NAME
+    try:
+        services = factory()
+        if integrity_ok(path) is not False:
+            return services
+        services.close()
+    except DatabaseUnusable:
+        pass
+    kept = set_aside(path)
+    log.warning("unusable database set aside as %s before a restore", kept.name)
+    sys.stderr.write(f"原数据库无法使用，已原样保留为 {kept}；备份将恢复到新的数据库\n")
+    return factory()
+
+
 def known_failure(exc: BaseException) -> UserError | None:
     """The truthful message for an OS or database failure (disk full, no permission, damaged …), or None."""
     from desktop_app.os_errors import for_person
@@ -252,7 +275,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from desktop_app.storage.housekeeping import start_of_run
 
         start_of_run(data_home())
-        services = Services()
+        services = _open_services(args, Services)
         return int(args.handler(args, services))
     except UserError as exc:
         present_error(exc)

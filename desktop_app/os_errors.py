@@ -132,7 +132,7 @@ def integrity_ok(db_path: Path) -> bool | None:
 def damaged_database(db_path: Path) -> DatabaseDamagedError:
     """The message for a database that failed its integrity check."""
     return DatabaseDamagedError(f"数据库文件 {db_path} 已损坏（完整性检查未通过）",
-                                "请从备份恢复：运行 zhicheng restore 备份文件，或在“备份”页点“从备份恢复”")
+                                "请从备份恢复：运行 zhicheng restore 备份文件（损坏的文件会原样保留）")
 
 
 def from_sqlite_error(exc: sqlite3.Error, db_path: Path | None = None) -> UserError | None:

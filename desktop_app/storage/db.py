@@ -92,6 +92,18 @@ def keep_copy(path: Path, label: str) -> Path:
     return target
 
 
+def set_aside(path: Path) -> Path:
+    """Move an unusable database (with its WAL files) aside, unchanged, so a restore can start a new one."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    kept = path.with_name(f"{path.stem}.unusable-{stamp}.sqlite")
+    for suffix in ("-wal", "-shm"):
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            os.replace(side, kept.with_name(kept.name + suffix))
+    os.replace(path, kept)
+    return kept
+
+
 def restrict_to_owner(path: Path) -> None:
     """Make a file readable by its owner only, where the OS supports it."""
     if os.name == "posix":

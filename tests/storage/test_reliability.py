@@ -156,3 +156,51 @@ def test_housekeeping_leaves_a_running_process_alone(tmp_path: Path) -> None:
     (gone / "snapshot.sqlite").write_bytes(b"x")
     removed = clean_leftovers(home)
     assert mine.exists() and not gone.exists() and removed == [gone]
+
+
+def _garble_pages(db: Path) -> None:
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    with open(db, "r+b") as fh:
+        for page in range(2, 12):
+            fh.seek(4096 * page + 8)
+            fh.write(b"\xde\xad\xbe\xef" * 50)
+
+
+def test_damaged_page_is_reported_in_every_command_and_restore_recovers(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    app = cli(home, "demo", "--year", "2026").stdout.strip().splitlines()[-1]
+    assert cli(home, "backup", app).returncode == 0
+    [backup_file] = list((home / "职称申报备份").iterdir())
+    before = cli(home, "get", app).stdout
+    _garble_pages(home / "drafts.sqlite")
+    damaged = (home / "drafts.sqlite").read_bytes()
+    for command in (["list"], ["get", app], ["check", app], ["packet", app, "--out", str(tmp_path / "p.pdf")],
+                    ["backup", app]):
+        done = cli(home, *command)
+        assert done.returncode == 1, (command, done.stdout, done.stderr)
+        assert "已损坏（完整性检查未通过）" in done.stderr and str(backup_file) in done.stderr, command
+        assert "程序内部错误" not in done.stderr and "Traceback" not in done.stderr
+    assert (home / "drafts.sqlite").read_bytes() == damaged  # reported, never overwritten
+    restored = cli(home, "restore", str(backup_file))
+    assert restored.returncode == 0, restored.stderr
+    assert "原样保留" in restored.stderr
+    [kept] = list(home.glob("drafts.unusable-*.sqlite"))
+    assert kept.read_bytes() == damaged
+    new_id = restored.stdout.strip().splitlines()[-1]
+    assert cli(home, "get", new_id).stdout == before
+
+
+@pytest.mark.parametrize(("content", "said"), [(b"", "0 字节"), (b"<html>not a database</html>" * 40, "不是 SQLite")])
+def test_empty_or_foreign_database_is_reported_not_replaced(tmp_path: Path, content: bytes, said: str) -> None:
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    (home / "drafts.sqlite").write_bytes(content)
+    for command in (["list"], ["new", "--name", "王芳", "--year", "2026"]):
+        done = cli(home, *command)
+        assert done.returncode == 1 and said in done.stderr, done.stderr
+        assert "已损坏" not in done.stderr and "Traceback" not in done.stderr
+    assert (home / "drafts.sqlite").read_bytes() == content
