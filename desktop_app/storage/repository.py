@@ -74,7 +74,7 @@ class Repository:
                     uid=new_uid(),
                 )
             )
-            return int(result.inserted_primary_key[0])
+            return _inserted_id(result)
 
     def list_applications(self) -> list[ApplicationSummary]:
         """Every application, newest year first."""
@@ -252,7 +252,7 @@ class Repository:
                 created_at=stamp,
             )
         )
-        entry_id = int(result.inserted_primary_key[0])
+        entry_id = _inserted_id(result)
         self._write_values(con, app_id, section, entry_id, values or {}, stamp)
         # Adding an entry means the section is no longer "nothing to declare".
         con.execute(
@@ -439,7 +439,7 @@ class Repository:
                     created_at=now(),
                 )
             )
-            return int(result.inserted_primary_key[0])
+            return _inserted_id(result)
 
     def update_attachment(self, attachment_id: int, **values: Any) -> None:
         """Change an attachment's display name, kind, position or edits (never its bytes)."""
@@ -543,6 +543,12 @@ class Repository:
         """Ids of all applications."""
         with self.engine.connect() as con:
             return list(con.execute(select(applications.c.id).order_by(applications.c.id)).scalars())
+
+
+def _inserted_id(result: Any) -> int:
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
 
 
 def _same(column: Any, value: Any) -> Any:

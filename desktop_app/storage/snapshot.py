@@ -264,6 +264,12 @@ def read_snapshot(path: Path) -> SnapshotRows:
 # Restoring ----------------------------------------------------------------------------------------
 
 
+def _new_id(result: Any) -> int:
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
 def insert_snapshot(engine: Engine, rows: SnapshotRows, uid: str) -> int:
     """Insert a checked snapshot as a new application in one transaction; returns its id."""
     tables = rows.tables
@@ -272,13 +278,13 @@ def insert_snapshot(engine: Engine, rows: SnapshotRows, uid: str) -> int:
     app_row["carried_from"] = None
     app_row["uid"] = uid
     with engine.begin() as con:
-        new_id = int(con.execute(insert(applications).values(**app_row)).inserted_primary_key[0])
+        new_id = _new_id(con.execute(insert(applications).values(**app_row)))
         entry_map: dict[int, int] = {}
         for row in tables["entries"]:
             if row["application_id"] != old_app:
                 continue
             values = {k: v for k, v in row.items() if k != "id"} | {"application_id": new_id}
-            entry_map[row["id"]] = int(con.execute(insert(entries).values(**values)).inserted_primary_key[0])
+            entry_map[row["id"]] = _new_id(con.execute(insert(entries).values(**values)))
         for row in tables["answers"]:
             if row["entry_id"] in entry_map:
                 con.execute(insert(answers).values(**(row | {"entry_id": entry_map[row["entry_id"]]})))
