@@ -17,6 +17,7 @@ from pathlib import Path
 from desktop_app.errors import DataError, UserError
 
 _KEPT = "已有的内容没有改动"
+IS_WINDOWS = os.name == "nt"
 
 
 class StorageProblem(UserError):
@@ -221,7 +222,7 @@ def replace_file(source: Path, target: Path, attempts: int = 20, delay: float = 
             return
         except PermissionError as exc:
             # On Windows a file open in another program (a PDF viewer) cannot be replaced for a moment.
-            if os.name != "nt" or attempt == attempts - 1:
+            if not IS_WINDOWS or attempt == attempts - 1:
                 mapped = from_os_error(exc, target)
                 raise (mapped or exc) from None
             sleep(delay)
