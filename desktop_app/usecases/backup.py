@@ -27,6 +27,7 @@ from desktop_app.backup.errors import (
     BackupError,
     BadItems,
     Cancelled,
+    ContentRefused,
     PassphraseRequired,
     Problem,
 )
@@ -604,12 +605,12 @@ def _read_rows(db_path: Path) -> SnapshotRows:
     try:
         rows = read_snapshot(db_path)
     except SnapshotRejected as exc:
-        raise BackupDamaged([Problem(DB_MEMBER, exc.reason)], "未恢复任何内容；请改用另一份备份") from None
+        raise ContentRefused([Problem(DB_MEMBER, exc.reason)]) from None
     app_row = rows.application
     if not 2000 <= app_row["year"] <= 2100:
-        raise BackupDamaged([Problem(DB_MEMBER, f"申报年度 {app_row['year']} 不合理")])
+        raise ContentRefused([Problem(DB_MEMBER, f"申报年度 {app_row['year']} 不合理")])
     if len(app_row["person_name"]) > 100 or _CONTROL.search(app_row["person_name"]):
-        raise BackupDamaged([Problem(DB_MEMBER, "申报人姓名含有控制字符或过长")])
+        raise ContentRefused([Problem(DB_MEMBER, "申报人姓名含有控制字符或过长")])
     return rows
 
 
