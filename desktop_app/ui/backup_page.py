@@ -331,7 +331,8 @@ class BackupDialog(QDialog):
         else:
             lines = "\n".join(str(p) for p in result.problems[:20])
             more = f"\n……另有 {len(result.problems) - 20} 处" if len(result.problems) > 20 else ""
-            self._say("备份已损坏，请改用另一份备份：\n" + lines + more, error=True)
+            heading = "备份未通过内容检查，不能直接恢复" if result.content_refused else "备份已损坏，请改用另一份备份"
+            self._say(f"{heading}：\n" + lines + more, error=True)
 
     def _restore_source(self) -> Path | None:
         item = self.selected()
