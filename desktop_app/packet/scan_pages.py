@@ -118,7 +118,8 @@ def _open(source: Path | bytes) -> Image.Image:
 
 
 def _digest_path(target: Path) -> Path:
-    return target.with_name(target.name + ".sha256")
+    # Beside the cache folder, not in it: the cache folder holds only pages.
+    return target.parent.with_name(target.parent.name + ".sha256") / (target.name + ".sha256")
 
 
 def _discard(target: Path, why: str) -> None:
@@ -222,7 +223,9 @@ def save_prepared(job: PrepareJob, picture: Image.Image) -> PreparedImage:
     picture.save(buffer, "JPEG", quality=JPEG_QUALITY)
     data = buffer.getvalue()
     # The hash is recorded first: a page whose file was truncated or replaced later is made again.
-    _write_atomically(_digest_path(target), hashlib.sha256(data).hexdigest().encode("ascii"))
+    digest = _digest_path(target)
+    digest.parent.mkdir(parents=True, exist_ok=True)
+    _write_atomically(digest, hashlib.sha256(data).hexdigest().encode("ascii"))
     _write_atomically(target, data)
     return PreparedImage(target, picture.width, picture.height, picture.mode == "L")
 

@@ -121,7 +121,7 @@ def clean_leftovers(home: Path) -> list[Path]:
                 for partial in _listed_partials(child, int(match.group(1))):
                     _remove(partial, removed)
             _remove(child, removed)
-    for folder in (home / "blobs", home / "cache" / "pages"):
+    for folder in (home / "blobs", home / "cache" / "pages", home / "cache" / "pages.sha256"):
         if not folder.is_dir():
             continue
         for child in folder.iterdir():
