@@ -204,3 +204,73 @@ def test_empty_or_foreign_database_is_reported_not_replaced(tmp_path: Path, cont
         assert done.returncode == 1 and said in done.stderr, done.stderr
         assert "已损坏" not in done.stderr and "Traceback" not in done.stderr
     assert (home / "drafts.sqlite").read_bytes() == content
+
+
+def _set_after_barrier(home: str, app: int, value: str, barrier: object) -> None:
+    from desktop_app.services import Services
+
+    svc = Services(home=Path(home))
+    try:
+        barrier.wait()  # type: ignore[attr-defined]
+        svc.set_answer(app, "papers[1].title", value)
+    finally:
+        svc.close()
+
+
+def _attach_after_barrier(home: str, app: int, paths: list[str], barrier: object) -> None:
+    from desktop_app.services import Services
+    from desktop_app.usecases.scans import attach_file, resolve_target
+
+    svc = Services(home=Path(home))
+    try:
+        target = resolve_target(svc, app, "basic")
+        barrier.wait()  # type: ignore[attr-defined]
+        for path in paths:
+            attach_file(svc, app, target, Path(path))
+    finally:
+        svc.close()
+
+
+def _run_together(target: object, argsets: list[tuple[object, ...]]) -> None:
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(len(argsets))
+    procs = [context.Process(target=target, args=(*args, barrier)) for args in argsets]  # type: ignore[arg-type]
+    for proc in procs:
+        proc.start()
+    for proc in procs:
+        proc.join(120)
+        assert proc.exitcode == 0
+
+
+def test_simultaneous_sets_after_a_barrier_make_one_entry(tmp_path: Path) -> None:
+    """The same race with the processes released at one moment (start-up jitter cannot hide it)."""
+    from desktop_app.services import Services
+
+    home = tmp_path / "home"
+    app = int(_new(home))
+    for round_ in range(3):
+        _run_together(_set_after_barrier, [(str(home), app, f"论文{round_}-{i}") for i in range(6)])
+        svc = Services(home=home)
+        try:
+            entries = svc.load(app).section("papers").entries
+        finally:
+            svc.close()
+        assert len(entries) == 1 and [e.position for e in entries] == [0]
+
+
+def test_simultaneous_overlapping_attach_after_a_barrier_stores_each_file_once(tmp_path: Path) -> None:
+    from desktop_app.services import Services
+
+    home = tmp_path / "home"
+    app = int(_new(home))
+    files = [str(_jpeg(tmp_path / f"学历证书{i}.jpg", i)) for i in range(3)]
+    _run_together(_attach_after_barrier, [(str(home), app, files[:2]), (str(home), app, files[1:]),
+                                          (str(home), app, files[::-1])])
+    svc = Services(home=home)
+    try:
+        hashes = [a.sha256 for a in svc.load(app).attachments]
+    finally:
+        svc.close()
+    assert len(hashes) == 3 == len(set(hashes))
