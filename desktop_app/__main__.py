@@ -27,6 +27,16 @@ def _finish(code: int) -> None:
         sys.stderr.flush()
     except (OSError, ValueError):
         pass
+    # Worker processes of a command that failed midway (a full disk during a packet) must not outlive it:
+    # they would keep its output pipe open and the caller waiting. Then the normal teardown releases the
+    # pool's semaphores (a quick exit would leave the resource tracker to warn about them on the terminal).
+    children = multiprocessing.active_children()
+    for child in children:
+        child.terminate()
+    for child in children:
+        child.join(5)
+    if children:
+        sys.exit(code)
     logging.shutdown()
     os._exit(code)
 

@@ -35,12 +35,10 @@ def run_gui(argv: Sequence[str] = ()) -> int:
 
     setup_logging()
     install_qt_message_handler()  # before QApplication: its start-up warnings go to the log too
-    from desktop_app.errors import UserError
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
     from desktop_app.paths import data_home
     from desktop_app.storage import InstanceLock
-
-    lock = InstanceLock(data_home() / "instance.lock")
-    from PySide6.QtWidgets import QApplication, QMessageBox
 
     qt_app = QApplication.instance() or QApplication([sys.argv[0], *argv])
     from desktop_app.ui.qt_setup import guard_refcount_bug, install_chinese
@@ -52,16 +50,31 @@ def run_gui(argv: Sequence[str] = ()) -> int:
 
     # Unexpected exceptions (GUI slots and worker threads) become a Chinese dialog, not a vanished window.
     crash_handler = CrashHandler().install()  # noqa: F841 - kept alive for the event loop
+    from desktop_app.os_errors import for_person
+
     try:
+        lock = InstanceLock(data_home() / "instance.lock")
         lock.acquire()
-    except UserError as exc:
-        QMessageBox.information(None, "职称申报材料助手", str(exc))
+    except Exception as exc:  # already running, or a read-only / full data folder: say which
+        known = for_person(exc)
+        if known is None:
+            raise
+        QMessageBox.information(None, "职称申报材料助手", str(known))
         return 1
     try:
         from desktop_app.services import Services
+        from desktop_app.storage.housekeeping import start_of_run
         from desktop_app.ui.main_window import MainWindow
 
-        services = Services()
+        start_of_run(data_home())
+        try:
+            services = Services()
+        except Exception as exc:  # a damaged, empty or unwritable database: a clear message, not a crash
+            known = for_person(exc)
+            if known is None:
+                raise
+            QMessageBox.warning(None, "无法打开申报数据", str(known))
+            return 1
         window = MainWindow(services)
         from desktop_app.ui.help_menu import install_help_menu
 

@@ -323,6 +323,49 @@ def tolerate_legacy_code_page() -> None:
                 pass
 
 
+def _open_services(args: argparse.Namespace, factory: Callable[[], Any]) -> Any:
+    """The services; for `restore`, an unusable database is kept aside unchanged and a new one is started."""
+    from desktop_app.os_errors import DatabaseUnusable, integrity_ok
+    from desktop_app.paths import data_home
+    from desktop_app.storage import DB_NAME
+    from desktop_app.storage.db import set_aside
+
+    if getattr(args, "command", None) != "restore":
+        return factory()
+    path = data_home() / DB_NAME
+    try:
+        services = factory()
+        if integrity_ok(path) is not False:
+            return services
+        services.close()
+    except DatabaseUnusable:
+        pass
+    kept = set_aside(path)
+    log.warning("unusable database set aside as %s before a restore", kept.name)
+    sys.stderr.write(f"原数据库无法使用，已原样保留为 {kept}；备份将恢复到新的数据库\n")
+    return factory()
+
+
+def known_failure(exc: BaseException) -> UserError | None:
+    """The truthful message for an OS or database failure (disk full, no permission, damaged …), or None."""
+    from desktop_app.os_errors import for_person
+
+    return for_person(exc)
+
+
+def present_error(exc: UserError) -> None:
+    """Write a UserError as one Chinese line; a damaged database also names the newest backup to restore."""
+    sys.stderr.write(f"{exc}\n")
+    from desktop_app.os_errors import DatabaseUnusable
+
+    if isinstance(exc, DatabaseUnusable):
+        from desktop_app.usecases.backup import newest_backup
+
+        found = newest_backup()
+        if found is not None:
+            sys.stderr.write(f"最新的备份：{found}（恢复：zhicheng restore \"{found}\"）\n")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
@@ -345,12 +388,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if getattr(args, "handler", None) is None:
             build_parser().print_help()
             return 2
+        from desktop_app.paths import data_home
         from desktop_app.services import Services
+        from desktop_app.storage.housekeeping import start_of_run
 
-        services = Services()
+        start_of_run(data_home())
+        services = _open_services(args, Services)
         return int(args.handler(args, services))
     except UserError as exc:
-        sys.stderr.write(f"{exc}\n")
+        present_error(exc)
         return exc.exit_code
     except KeyboardInterrupt:
         sys.stderr.write("已取消\n")
@@ -362,10 +408,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse --help
         return int(exc.code or 0)
     except Exception as exc:  # the last line of defence: one Chinese line, details in the log
+        mapped = known_failure(exc)
+        if mapped is not None:  # a full disk, a read-only folder, a damaged database …: say so truthfully
+            log.warning("command %s failed: %s", args_list[:1], exc)
+            present_error(mapped)
+            return mapped.exit_code
         log.exception("unexpected error in command %s", args_list[:1])
         from desktop_app.logging_setup import current_log_file
 
-        sys.stderr.write(f"程序内部错误（{type(exc).__name__}），操作未完成；详细信息已写入日志 {current_log_file()}\n")
+        try:
+            where = f"；详细信息已写入日志 {current_log_file()}"
+        except OSError:
+            where = ""
+        sys.stderr.write(f"程序内部错误（{type(exc).__name__}），操作未完成{where}\n")
         return 1
     finally:
         sys.stdout, sys.stderr = stdout, stderr

@@ -68,6 +68,8 @@ class ApplicationData:
     sections: Mapping[str, SectionData]
     attachments: tuple[Attachment, ...] = ()
     ui_state: Mapping[str, Any] = field(default_factory=dict)
+    # Stored values that could not be read back (section, entry id, field): shown as problems, left out.
+    unreadable: tuple[tuple[str, int, str], ...] = ()
 
     def section(self, key: str) -> SectionData:
         """The section's data (empty when nothing was stored yet)."""

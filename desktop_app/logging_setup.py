@@ -31,6 +31,30 @@ class MaskingFormatter(logging.Formatter):
         return mask_personal(super().format(record))
 
 
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log whose files are owner-only (0600) and whose failures never reach the terminal.
+
+    On a full disk or a read-only log folder a record is lost, but the person is not shown the
+    "--- Logging error ---" traceback logging prints by default: the command's own message says what happened.
+    """
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        _restrict_file(self.baseFilename)
+        return open(fd, self.mode, encoding=self.encoding, errors=self.errors)  # noqa: SIM115
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        self.failed = getattr(self, "failed", 0) + 1
+
+
+def _restrict_file(path: str | Path) -> None:
+    if os.name == "posix":
+        try:
+            os.chmod(path, 0o600)
+        except OSError:
+            pass
+
+
 def current_log_file() -> Path:
     """Path of the active log file."""
     return log_dir() / LOG_NAME
@@ -39,21 +63,37 @@ def current_log_file() -> Path:
 def setup_logging(level: int = logging.INFO) -> Path:
     """Configure the root logger once; returns the log file."""
     global _fault_file
-    path = current_log_file()
     root = logging.getLogger()
+    try:
+        path = current_log_file()
+    except OSError:  # the log folder cannot even be created (read-only or full disk)
+        path = Path(LOG_NAME)
     if any(getattr(h, "_zhicheng", False) for h in root.handlers):
         return path
-    _restrict_dir(path.parent)
-    handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
+    try:
+        if not path.parent.is_dir() or path == Path(LOG_NAME):
+            raise OSError("no log folder")
+        _restrict_dir(path.parent)
+        handler: logging.Handler = PrivateRotatingFileHandler(path, maxBytes=1_000_000, backupCount=5,
+                                                              encoding="utf-8")
+    except OSError:
+        # No log on a read-only or full disk: the command still runs and says what is wrong itself.
+        handler = logging.NullHandler()
     handler.setFormatter(MaskingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler._zhicheng = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(level)
     logging.captureWarnings(True)
-    if _fault_file is None:
+    if _fault_file is None and not isinstance(handler, logging.NullHandler):
         # faulthandler writes raw tracebacks of hard crashes (no personal data: only code locations).
-        _fault_file = open(path.with_name("crash.log"), "a", encoding="utf-8")  # noqa: SIM115
-        faulthandler.enable(_fault_file)
+        crash_log = path.with_name("crash.log")
+        try:
+            fd = os.open(crash_log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            _restrict_file(crash_log)
+            _fault_file = open(fd, "a", encoding="utf-8")  # noqa: SIM115
+            faulthandler.enable(_fault_file)
+        except OSError:
+            _fault_file = None
     return path
 
 

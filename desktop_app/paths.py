@@ -37,6 +37,11 @@ def _data_home_path() -> Path:
     return Path(user_data_dir(APP_NAME, appauthor=False))
 
 
+def data_home_path() -> Path:
+    """Where the user's data folder is (not created)."""
+    return _data_home_path()
+
+
 def data_home() -> Path:
     """The user's data folder (owner-only where the OS supports it); ZHICHENG_HOME overrides the default."""
     path = _data_home_path()
@@ -55,6 +60,13 @@ def restrict_dir_to_owner(path: Path) -> None:
                 os.chmod(path, 0o700)
         except OSError:
             pass
+
+
+def private_dir(path: Path) -> Path:
+    """Create a folder (and missing parents) that only its owner may enter (0700 on POSIX); returns it."""
+    path.mkdir(parents=True, exist_ok=True)
+    restrict_dir_to_owner(path)
+    return path
 
 
 IMPORTED_REFERENCE = "reference"
@@ -80,5 +92,4 @@ def log_dir() -> Path:
         from platformdirs import user_log_dir
 
         path = Path(user_log_dir(APP_NAME, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(path)

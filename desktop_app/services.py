@@ -48,6 +48,21 @@ class Report:
         return not self.errors
 
 
+def unreadable_findings(app: ApplicationData, forms: FormSet) -> list[Finding]:
+    """A problem (去完善) for every stored value the app could not read back, named by section, entry, field."""
+    found: list[Finding] = []
+    for section_key, entry_id, field_key in app.unreadable:
+        if not forms.has_section(section_key):
+            continue
+        section = forms.section(section_key)
+        entries = [e.id for e in app.section(section_key).entries]
+        number = entries.index(entry_id) + 1 if entry_id in entries and section.repeatable else None
+        label = section.field(field_key).label if section.has_field(field_key) else field_key
+        found.append(Finding(section_key, section.title, number, entry_id, field_key, label,
+                             "保存的内容无法读取，请重新填写"))
+    return found
+
+
 class Services:
     """Everything the UI and CLI may do with the user's data."""
 
@@ -169,10 +184,13 @@ class Services:
         value = self.validate(app, section, spec, current_view, raw)
         values: dict[str, Any] = {spec.key: value}
         values.update(self._derived(section, spec, value))
-        if index < len(entries):
-            self.repo.set_values(entries[index].id, values)
-        else:
-            self.repo.add_entry(app_id, section.key, values)
+        try:
+            # Finding the entry and creating it happen in one write transaction (parallel commands: one entry).
+            self.repo.set_values_at(app_id, section.key, index, values)
+        except IndexError as exc:
+            count = exc.args[0]
+            raise UsageError(f"{section.title}目前有 {count} 条，不能直接写第 {index + 1} 条",
+                             f"新增一条请用序号 {count + 1}") from None
         return value
 
     def _derived(self, section: SectionSpec, spec: FieldSpec, value: Any) -> dict[str, Any]:
@@ -270,6 +288,7 @@ class Services:
         """The completeness report (same function as the wizard's Next button and the review page)."""
         app = self.load(app_id)
         findings = find_problems(app, self.forms, self.reference, today=self.today, scan_sizes=self._scan_sizes(app))
+        findings[:0] = unreadable_findings(app, self.forms)
         return Report(tuple(findings), self._percent(app, findings))
 
     def _scan_sizes(self, app: ApplicationData) -> dict[str, tuple[int, int]]:

@@ -89,3 +89,11 @@ def test_core_knows_no_qt() -> None:
     for part in (*PURE, "storage", "backup", "packet"):
         for path in modules_under(part):
             assert not any(n.startswith("PySide6") for n in imports_of(path)), path
+
+
+def test_use_cases_leave_tables_and_sql_to_storage() -> None:
+    """Storage owns its data: snapshot and restore of an application are storage operations."""
+    banned = ("desktop_app.storage.schema", "sqlite3", "sqlalchemy")
+    for path in modules_under("usecases"):
+        for name in imports_of(path):
+            assert not name.startswith(banned), f"{path.relative_to(PACKAGE)} imports {name}"

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.backup.errors import BackupError, Cancelled
+from desktop_app.os_errors import replace_file
 
 FORMAT = "zhicheng-backup"
 FORMAT_VERSION = 1
@@ -241,14 +242,15 @@ def write_zip(target: Path, members: Sequence[Member], meta: dict[str, Any],
 
 def temp_path_beside(target: Path) -> Path:
     """A fresh hidden temporary file in the target's folder (so the final rename is atomic)."""
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".partial")
+    # The process id in the name tells a later run whether its writer is gone (then it is removed).
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.{os.getpid()}.", suffix=".partial")
     os.close(fd)
     return Path(name)
 
 
 def commit(tmp: Path, target: Path) -> None:
     """Atomically move a finished, verified file into place and make the rename durable."""
-    os.replace(tmp, target)
+    replace_file(tmp, target)
     if os.name == "posix":
         try:
             dir_fd = os.open(target.parent, os.O_RDONLY)

@@ -61,3 +61,21 @@ class Cancelled(BackupError):
 
     def __init__(self) -> None:
         super().__init__("已取消，未留下不完整的文件")
+
+
+class BadItems(BackupError):
+    """Some restored values fail the checks `set` applies; nothing was restored (unless accepted without them)."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__(f"备份中有 {len(self.problems)} 项内容未通过检查，未恢复任何内容",
+                         "可以在程序的“备份”页选择“不含这些有问题的项目继续恢复”，或改用另一份备份")
+
+
+class ContentRefused(BackupDamaged):
+    """The archive is intact but its database snapshot is not one this program wrote; nothing was restored."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        super().__init__(problems)
+        shown = "；".join(p.what for p in self.problems[:3])
+        BackupError.__init__(self, f"备份未通过检查，未恢复任何内容：{shown}", "请改用另一份备份")

@@ -59,6 +59,8 @@ class Inspection:
     manifest: dict[str, Any] | None
     problems: list[Problem] = field(default_factory=list)
     extracted: dict[str, Path] = field(default_factory=dict)
+    # True when the bytes are intact but the content fails the checks of restore (schema, values).
+    content_refused: bool = False
 
     @property
     def ok(self) -> bool:
@@ -364,6 +366,28 @@ def inspect_zip(path: Path, extract_to: Path | None = None, progress: Progress |
             if manifest is not None:
                 _check_members(fh, infos, offsets, manifest, extract_to, extracted, problems, progress, cancel)
     return Inspection(manifest=manifest, problems=problems, extracted=extracted)
+
+
+def read_sealed_manifest(path: Path) -> dict[str, Any] | None:
+    """The manifest of a plain backup zip whose seal and layout are intact; None when it cannot be vouched for."""
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            tail = read_tail(fh, size)
+            with zipfile.ZipFile(fh) as zf:
+                infos = zf.infolist()
+                check_entries(infos)
+                if not tail.comment.startswith(SEAL_PREFIX):
+                    return None
+                if tail.comment[len(SEAL_PREFIX):].decode("ascii", "replace") != _seal(fh, tail, infos):
+                    return None
+                offsets: dict[str, int] = {}
+                problems = _check_layout(fh, infos, tail.cd_start, offsets)
+                if problems:
+                    return None
+                return _read_manifest(zf, fh, offsets, problems) if not problems else None
+    except Exception:  # noqa: BLE001 - anything unreadable is simply not vouched for
+        return None
 
 
 def _seal(fh: Any, tail: Any, infos: list[zipfile.ZipInfo]) -> str:

@@ -103,7 +103,10 @@ def cmd_verify(args: argparse.Namespace, services: Any) -> int:
         count = len((result.manifest or {}).get("files", [])) + 1
         _print(f"备份完好：{path.name}（{count} 个文件，每个文件的 SHA-256 均已核对）")
         return 0
-    _print(f"备份已损坏：{path.name}")
+    if result.content_refused:
+        _print(f"备份未通过内容检查，不能直接恢复：{path.name}")
+    else:
+        _print(f"备份已损坏：{path.name}")
     for problem in result.problems:
         _print(f"  {problem}")
     _print("请改用另一份备份，或重新备份")
@@ -111,6 +114,7 @@ def cmd_verify(args: argparse.Namespace, services: Any) -> int:
 
 
 def cmd_restore(args: argparse.Namespace, services: Any) -> int:
+    from desktop_app.backup.errors import BadItems
     from desktop_app.usecases.backup import restore_backup
 
     path = Path(args.file)
@@ -121,8 +125,16 @@ def cmd_restore(args: argparse.Namespace, services: Any) -> int:
     if args.replace is not None:
         services.load(args.replace)
     passphrase = _existing_passphrase(path, args.passphrase_env)
-    result = restore_backup(services, path, passphrase, replace_id=args.replace, allow_duplicate=args.as_new,
-                            progress=_progress)
+    try:
+        result = restore_backup(services, path, passphrase, replace_id=args.replace, allow_duplicate=args.as_new,
+                                progress=_progress)
+    except BadItems as exc:
+        _print(str(exc), err=True)
+        for problem in exc.problems:
+            _print(f"  {problem}", err=True)
+        if args.replace is not None:
+            _print(f"原申报（编号 {args.replace}）保持不变", err=True)
+        return 1
     if result.replaced_id is not None:
         _print(f"已恢复并替换原申报（编号 {result.replaced_id}）", err=True)
     _print(f"已恢复 {result.person_name} {result.year} 年的申报，新编号：", err=True)

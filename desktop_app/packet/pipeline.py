@@ -24,6 +24,7 @@ from desktop_app.domain import ApplicationData, Attachment
 from desktop_app.errors import UserError
 from desktop_app.formspec.model import FormSet
 from desktop_app.formspec.types import format_value
+from desktop_app.os_errors import StorageProblem, from_os_error, replace_file, to_user_error
 from desktop_app.packet import evidence as ev
 from desktop_app.packet.fonts import missing_characters
 from desktop_app.packet.form_pages import (
@@ -182,12 +183,14 @@ def assemble_packet(
         run.step(94, "核对生成的文件")
         verify_packet(written, page_map.total)
         run.step(99, "保存")
-        os.replace(written, out)
+        replace_file(written, out)  # a packet open in a PDF viewer on Windows: wait briefly, then say so
     except PrepareCancelled as exc:
         raise PacketCancelled() from exc
     except PermissionError as exc:
         raise OutputError(f"无法写入“{out}”：没有权限或文件正被其他程序打开",
                           "请关闭正在查看该文件的程序，或换一个保存位置") from exc
+    except OSError as exc:  # a full or read-only output disk, a vanished folder: said as it is
+        raise (from_os_error(exc, out.parent if not exc.filename else None) or exc) from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
     progress(100, 100, "完成")
@@ -206,7 +209,8 @@ def make_work_folder(out: Path) -> Path:
     try:
         return Path(tempfile.mkdtemp(prefix=".packet-work-", dir=folder))
     except OSError as exc:
-        raise OutputError(f"无法在“{folder}”中写入文件", "请换一个有写入权限的保存位置") from exc
+        raise (from_os_error(exc, folder) or OutputError(f"无法在“{folder}”中写入文件",
+                                                         "请换一个有写入权限的保存位置")) from exc
 
 
 def _where_texts(source: PacketSource) -> list[tuple[str, str]]:
@@ -384,9 +388,14 @@ def prepare_scans(source: PacketSource, options: PacketOptions, run: _Run) -> tu
 
     try:
         prepared: list[PreparedImage] = prepare_many(jobs, options.workers, run.is_cancelled, on_done)
+    except StorageProblem:
+        raise  # a full disk or a read-only folder is said as it is, not as a damaged picture
     except UserError as exc:
         raise MaterialError(f"有证明材料无法放入打印材料：{exc.message}", exc.next_step) from exc
     except (OSError, ValueError) as exc:
+        mapped = to_user_error(exc)
+        if mapped is not None:
+            raise mapped from exc
         raise MaterialError("有证明材料的图片无法读取，可能已损坏", "请在证明材料中找到该文件，删除后重新添加") from exc
     for (material, _index), image in zip(owners, prepared, strict=True):
         material.images.append(image)

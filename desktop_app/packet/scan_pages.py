@@ -25,6 +25,8 @@ from typing import Any
 
 from PIL import ExifTags, Image, ImageOps
 
+from desktop_app.os_errors import from_os_error
+
 log = logging.getLogger(__name__)
 
 # Bump when the preparation changes, so old cached pages are not reused.
@@ -115,20 +117,55 @@ def _open(source: Path | bytes) -> Image.Image:
     return Image.open(io.BytesIO(source) if isinstance(source, bytes) else source)
 
 
+def _digest_path(target: Path) -> Path:
+    # Beside the cache folder, not in it: the cache folder holds only pages.
+    return target.parent.with_name(target.parent.name + ".sha256") / (target.name + ".sha256")
+
+
+def _discard(target: Path, why: str) -> None:
+    log.info("discarding cached page %s: %s", target.name, why)
+    target.unlink(missing_ok=True)
+    _digest_path(target).unlink(missing_ok=True)
+
+
 def cached_image(target: Path) -> PreparedImage | None:
-    """A prepared page from the cache, or None when it is not there or unreadable (then it is removed:
-    a power cut can leave an empty file behind, and it must be prepared again rather than trusted)."""
+    """A prepared page from the cache, or None when it is not there, differs from what was written (its hash
+    recorded at write time) or does not decode; such a file is removed and the page is prepared again."""
     if not target.is_file():
         return None
     try:
-        with Image.open(target) as done:
+        expected = _digest_path(target).read_text(encoding="ascii").strip()
+        data = target.read_bytes()
+    except (OSError, UnicodeDecodeError):
+        _discard(target, "no recorded hash")
+        return None
+    if hashlib.sha256(data).hexdigest() != expected:
+        _discard(target, "changed since it was written")
+        return None
+    try:
+        with Image.open(io.BytesIO(data)) as done:
             if done.format != "JPEG":
                 raise OSError("not a JPEG")
             return PreparedImage(target, done.width, done.height, done.mode == "L")
     except Exception:  # noqa: BLE001 - any unreadable cache file is simply made again
-        log.info("discarding unreadable cached page %s", target.name)
-        target.unlink(missing_ok=True)
+        _discard(target, "unreadable")
         return None
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    # The process id in the name lets a later run remove it if this one is killed (storage.housekeeping).
+    tmp = ""
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".prep-{os.getpid()}-", suffix=target.suffix)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    except OSError as exc:
+        # A full disk or read-only cache folder says so (also from a worker process), not "damaged picture".
+        raise (from_os_error(exc, target.parent, needed=len(data)) or exc) from None
+    finally:
+        if tmp and os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 def cached(job: PrepareJob) -> PreparedImage | None:
@@ -182,14 +219,14 @@ def save_prepared(job: PrepareJob, picture: Image.Image) -> PreparedImage:
     """Write a print picture into the cache atomically (a half-written JPEG is never left behind)."""
     target = cache_path(job.cache_dir, job.sha256, job.page, job.edits)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".prep-", suffix=".jpg")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            picture.save(fh, "JPEG", quality=JPEG_QUALITY)
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", quality=JPEG_QUALITY)
+    data = buffer.getvalue()
+    # The hash is recorded first: a page whose file was truncated or replaced later is made again.
+    digest = _digest_path(target)
+    digest.parent.mkdir(parents=True, exist_ok=True)
+    _write_atomically(digest, hashlib.sha256(data).hexdigest().encode("ascii"))
+    _write_atomically(target, data)
     return PreparedImage(target, picture.width, picture.height, picture.mode == "L")
 
 

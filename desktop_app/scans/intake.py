@@ -5,6 +5,8 @@ Pure over bytes: nothing is stored here (the use case stores the exact bytes aft
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,13 +46,40 @@ class Examined:
         return self.media_type == PDF
 
 
+NOT_A_FILE = "{path} 不是普通文件（是管道、设备或套接字），不能作为扫描件：请选择照片、扫描图片或 PDF 文件"
+READ_CHUNK = 1 << 20
+
+
+def _refuse_special(path: Path, mode: int) -> None:
+    if stat.S_ISDIR(mode):
+        raise ScanRefused(NOT_READABLE.format(reason=f"{path} 是文件夹，请选择其中的文件"))
+    if not stat.S_ISREG(mode):
+        raise ScanRefused(NOT_A_FILE.format(path=path))
+
+
 def read_file(path: Path) -> bytes:
-    """Read a file the person chose (only read, never modified), refusing what cannot be a scan."""
+    """Read a file the person chose (only read, never modified), refusing what cannot be a scan.
+
+    Only regular files: a FIFO, device or socket is refused before it is opened (opening a FIFO blocks, and
+    /dev/zero never ends), and the read itself stops at the size limit whatever `stat` said.
+    """
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ScanRefused(TOO_BIG)
-        return path.read_bytes()
+        _refuse_special(path, os.stat(path).st_mode)
+        # O_NONBLOCK: should the path turn into a FIFO after the check, opening it still returns at once.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb", buffering=0) as fh:
+            info = os.fstat(fh.fileno())
+            _refuse_special(path, info.st_mode)
+            if info.st_size > MAX_FILE_BYTES:
+                raise ScanRefused(TOO_BIG)
+            chunks: list[bytes] = []
+            total = 0
+            while chunk := fh.read(READ_CHUNK):
+                total += len(chunk)
+                if total > MAX_FILE_BYTES:
+                    raise ScanRefused(TOO_BIG)
+                chunks.append(chunk)
+            return b"".join(chunks)
     except ScanRefused:
         raise
     except FileNotFoundError as exc:

@@ -11,13 +11,22 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, create_engine, event, text
 
 from desktop_app.errors import DataError
+from desktop_app.os_errors import DatabaseUnusable, from_os_error, from_sqlite_error
 from desktop_app.storage.schema import metadata
 
 # Version 1 is the first schema (tests/storage/data/schema_v1.sql is a database saved by it).
 # A migration to version N is MIGRATIONS[N]; it runs inside one transaction.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 Migration = Callable[[Connection], None]
-MIGRATIONS: dict[int, Migration] = {}
+
+
+def _add_application_uid(con: Connection) -> None:
+    """Version 2: every application gets a random identity, so backups are matched by it, not by file name."""
+    con.exec_driver_sql("ALTER TABLE applications ADD COLUMN uid VARCHAR(32) NOT NULL DEFAULT ''")
+    con.exec_driver_sql("UPDATE applications SET uid = lower(hex(randomblob(16))) WHERE uid = ''")
+
+
+MIGRATIONS: dict[int, Migration] = {2: _add_application_uid}
 
 DB_NAME = "drafts.sqlite"
 
@@ -32,12 +41,38 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
     cursor.close()
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _check_header(path: Path) -> None:
+    """A 0-byte or non-SQLite file is reported, never silently replaced by a new database."""
+    try:
+        with open(path, "rb") as fh:
+            header = fh.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise (from_os_error(exc, path) or exc) from None
+    if not header:
+        raise DatabaseUnusable(
+            f"数据库文件 {path} 是空的（0 字节），里面没有任何申报",
+            "可能上次保存时磁盘已满或突然断电。请从备份恢复；确认不再需要时，把这个文件移走后再运行即可新建",
+        )
+    if header != SQLITE_HEADER:
+        raise DatabaseUnusable(
+            f"文件 {path} 不是本程序的数据库文件（不是 SQLite 格式）",
+            "请检查数据文件夹是否被其他程序改动过；可以从备份恢复",
+        )
+
+
 def _user_version(path: Path) -> int:
-    con = sqlite3.connect(path)
+    _check_header(path)
+    try:
+        con = sqlite3.connect(path)
+    except sqlite3.Error as exc:
+        raise (from_sqlite_error(exc, path) or DataError(f"无法打开数据库文件 {path}（{exc}）")) from None
     try:
         return int(con.execute("PRAGMA user_version").fetchone()[0])
     except sqlite3.DatabaseError as exc:
-        raise DataError(f"数据库文件 {path} 已损坏，无法打开", "请从备份恢复") from exc
+        raise (from_sqlite_error(exc, path) or DataError(f"无法读取数据库文件 {path}（{exc}）")) from None
     finally:
         con.close()
 
@@ -55,6 +90,18 @@ def keep_copy(path: Path, label: str) -> Path:
         src.close()
     restrict_to_owner(target)
     return target
+
+
+def set_aside(path: Path) -> Path:
+    """Move an unusable database (with its WAL files) aside, unchanged, so a restore can start a new one."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    kept = path.with_name(f"{path.stem}.unusable-{stamp}.sqlite")
+    for suffix in ("-wal", "-shm"):
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            os.replace(side, kept.with_name(kept.name + suffix))
+    os.replace(path, kept)
+    return kept
 
 
 def restrict_to_owner(path: Path) -> None:
@@ -87,8 +134,11 @@ def migrate(engine: Engine, path: Path, found: int) -> None:
 
 def open_engine(path: Path) -> Engine:
     """Open (creating or migrating) the drafts database at `path`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    is_new = not path.exists() or path.stat().st_size == 0
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise (from_os_error(exc, path.parent) or exc) from None
+    is_new = not path.exists()
     found = 0 if is_new else _user_version(path)
     engine = create_engine(f"sqlite:///{path}", future=True)
     event.listen(engine, "connect", _on_connect)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -23,10 +25,30 @@ from desktop_app.storage.schema import (
     settings,
 )
 
+if TYPE_CHECKING:
+    from desktop_app.storage.snapshot import SnapshotRows
+
 
 def now() -> str:
     """Local time stamp stored with every change."""
     return datetime.now().isoformat(timespec="seconds")
+
+
+class DuplicateAttachment(Exception):
+    """The same bytes are already attached to this application (checked inside the write transaction)."""
+
+
+def _write_lock(con: Connection) -> None:
+    """Take SQLite's write lock now (BEGIN IMMEDIATE), so a check and the write that depends on it are atomic
+    against other processes (parallel `set`/`attach` commands, the window)."""
+    raw = con.connection.driver_connection
+    if raw is not None and not raw.in_transaction:
+        con.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def new_uid() -> str:
+    """A fresh application identity (random, 32 hex digits)."""
+    return uuid.uuid4().hex
 
 
 class Repository:
@@ -49,9 +71,10 @@ class Repository:
                     updated_at=stamp,
                     ui_state="{}",
                     carried_from=carried_from,
+                    uid=new_uid(),
                 )
             )
-            return int(result.inserted_primary_key[0])
+            return _inserted_id(result)
 
     def list_applications(self) -> list[ApplicationSummary]:
         """Every application, newest year first."""
@@ -81,7 +104,7 @@ class Repository:
                 id=r.id,
                 person_name=r.person_name,
                 year=r.year,
-                title_sought=json.loads(r.title) if r.title else "",
+                title_sought=_text_or_empty(r.title),
                 updated_at=r.updated_at,
             )
             for r in rows
@@ -97,6 +120,16 @@ class Repository:
         if row is None:
             raise NotFoundError(f"没有编号为 {app_id} 的申报", "用 list 命令查看已有的申报")
         return row
+
+    def application_uid(self, app_id: int) -> str:
+        """The application's identity, as recorded in its backups."""
+        with self.engine.connect() as con:
+            return str(self._require(con, app_id).uid or "")
+
+    def applications_with_uid(self, uid: str) -> list[int]:
+        """Ids of local applications carrying this identity (normally at most one)."""
+        with self.engine.connect() as con:
+            return list(con.execute(select(applications.c.id).where(applications.c.uid == uid)).scalars())
 
     def delete_application(self, app_id: int) -> None:
         """Delete an application with all its entries and attachments (blobs stay in the store)."""
@@ -124,8 +157,15 @@ class Repository:
                 .order_by(attachments.c.section, attachments.c.entry_id, attachments.c.position, attachments.c.id)
             ).all()
         values: dict[int, dict[str, Any]] = defaultdict(dict)
+        unreadable: list[tuple[str, int, str]] = []
+        sections_of = {row.id: row.section for row in entry_rows}
         for row in answer_rows:
-            values[row.entry_id][row.field] = json.loads(row.value)
+            try:
+                values[row.entry_id][row.field] = json.loads(row.value)
+            except (ValueError, TypeError):
+                # A value this program cannot parse (a damaged or hand-edited file) is a problem for that
+                # field, shown as one to complete; it must never make the application unreachable.
+                unreadable.append((sections_of.get(row.entry_id, ""), row.entry_id, row.field))
         by_section: dict[str, list[Entry]] = defaultdict(list)
         for row in entry_rows:
             by_section[row.section].append(
@@ -143,7 +183,8 @@ class Repository:
             year=app.year,
             sections=sections,
             attachments=tuple(_attachment(r) for r in attachment_rows),
-            ui_state=json.loads(app.ui_state or "{}"),
+            ui_state=_json_object(app.ui_state),
+            unreadable=tuple(unreadable),
         )
 
     def _touch(self, con: Connection, app_id: int) -> bool:
@@ -191,29 +232,57 @@ class Repository:
         """Append an entry to a section (with optional answers) and return its id."""
         stamp = now()
         with self.engine.begin() as con:
+            _write_lock(con)
             self._require(con, app_id)
-            last = con.execute(
-                select(func.max(entries.c.position)).where(
-                    entries.c.application_id == app_id, entries.c.section == section
-                )
-            ).scalar()
-            result = con.execute(
-                insert(entries).values(
-                    application_id=app_id,
-                    section=section,
-                    position=0 if last is None else last + 1,
-                    review_note=review_note,
-                    created_at=stamp,
-                )
+            return self._insert_entry(con, app_id, section, values, review_note, stamp)
+
+    def _insert_entry(self, con: Connection, app_id: int, section: str, values: Mapping[str, Any] | None,
+                      review_note: str, stamp: str) -> int:
+        last = con.execute(
+            select(func.max(entries.c.position)).where(
+                entries.c.application_id == app_id, entries.c.section == section
             )
-            entry_id = int(result.inserted_primary_key[0])
-            self._write_values(con, app_id, section, entry_id, values or {}, stamp)
-            # Adding an entry means the section is no longer "nothing to declare".
-            con.execute(
-                delete(section_flags).where(section_flags.c.application_id == app_id, section_flags.c.section == section)
+        ).scalar()
+        result = con.execute(
+            insert(entries).values(
+                application_id=app_id,
+                section=section,
+                position=0 if last is None else last + 1,
+                review_note=review_note,
+                created_at=stamp,
             )
+        )
+        entry_id = _inserted_id(result)
+        self._write_values(con, app_id, section, entry_id, values or {}, stamp)
+        # Adding an entry means the section is no longer "nothing to declare".
+        con.execute(
+            delete(section_flags).where(section_flags.c.application_id == app_id, section_flags.c.section == section)
+        )
+        self._touch(con, app_id)
+        return entry_id
+
+    def set_values_at(self, app_id: int, section: str, index: int, values: Mapping[str, Any]) -> int:
+        """Write answers into the section's entry at 0-based `index`, creating it when index == count; one write
+        transaction, so parallel commands on an empty section create one entry. Returns the entry id.
+
+        Raises IndexError(count) when index > count.
+        """
+        stamp = now()
+        with self.engine.begin() as con:
+            _write_lock(con)
+            self._require(con, app_id)
+            ids = list(con.execute(
+                select(entries.c.id)
+                .where(entries.c.application_id == app_id, entries.c.section == section)
+                .order_by(entries.c.position, entries.c.id)
+            ).scalars())
+            if index > len(ids):
+                raise IndexError(len(ids))
+            if index == len(ids):
+                return self._insert_entry(con, app_id, section, values, "", stamp)
+            self._write_values(con, app_id, section, ids[index], values, stamp)
             self._touch(con, app_id)
-            return entry_id
+            return int(ids[index])
 
     def _entry(self, con: Connection, entry_id: int) -> Any:
         row = con.execute(select(entries).where(entries.c.id == entry_id)).first()
@@ -332,12 +401,19 @@ class Repository:
         entry_id: int | None = None,
         edits: Mapping[str, Any] | None = None,
         blob: tuple[int, str] | None = None,
+        refuse_duplicate: bool = False,
     ) -> int:
         """Attach a stored blob to an entry, a section or the whole application.
 
-        `blob` (size, media type) registers the blob in the same transaction (as `record_blob` does).
+        `blob` (size, media type) registers the blob in the same transaction (as `record_blob` does);
+        `refuse_duplicate` raises DuplicateAttachment when these bytes are already attached to the application,
+        checked in the same write transaction (parallel imports of one file store it once).
         """
         with self.engine.begin() as con:
+            _write_lock(con)
+            if refuse_duplicate and con.execute(select(attachments.c.id).where(
+                    attachments.c.application_id == app_id, attachments.c.sha256 == sha256).limit(1)).first():
+                raise DuplicateAttachment(sha256)
             if not self._touch(con, app_id):
                 self._require(con, app_id)  # raises the Chinese "no such application" message
             if blob is not None:
@@ -363,7 +439,7 @@ class Repository:
                     created_at=now(),
                 )
             )
-            return int(result.inserted_primary_key[0])
+            return _inserted_id(result)
 
     def update_attachment(self, attachment_id: int, **values: Any) -> None:
         """Change an attachment's display name, kind, position or edits (never its bytes)."""
@@ -387,7 +463,7 @@ class Repository:
             row = con.execute(select(attachments).where(attachments.c.id == attachment_id)).first()
             if row is None:
                 raise NotFoundError(f"没有编号为 {attachment_id} 的附件", "它可能刚被删除，请刷新后重试")
-            edits = dict(json.loads(row.edits or "{}"))
+            edits = _json_object(row.edits)
             for key, value in changes.items():
                 if value is None:
                     edits.pop(key, None)
@@ -428,7 +504,12 @@ class Repository:
         """A stored setting (JSON value) or the default."""
         with self.engine.connect() as con:
             raw = con.execute(select(settings.c.value).where(settings.c.key == key)).scalar()
-        return default if raw is None else json.loads(raw)
+        if raw is None:
+            return default
+        try:
+            return json.loads(raw)
+        except ValueError:
+            return default
 
     def set_setting(self, key: str, value: Any) -> None:
         """Store a setting (nothing is written when it already has this value)."""
@@ -439,10 +520,35 @@ class Repository:
             con.execute(delete(settings).where(settings.c.key == key))
             con.execute(insert(settings).values(key=key, value=text))
 
+    # Snapshots (backup and restore of one application) -----------------------------------------
+
+    def write_snapshot(self, app_id: int, target: Path) -> None:
+        """A consistent SQLite copy of the database holding only this application."""
+        from desktop_app.storage.snapshot import write_snapshot
+
+        self._require_exists(app_id)
+        write_snapshot(Path(str(self.engine.url.database)), app_id, target)
+
+    def _require_exists(self, app_id: int) -> None:
+        with self.engine.connect() as con:
+            self._require(con, app_id)
+
+    def restore_snapshot(self, rows: SnapshotRows, uid: str) -> int:
+        """Insert a checked snapshot (storage.snapshot.read_snapshot) as a new application; returns its id."""
+        from desktop_app.storage.snapshot import insert_snapshot
+
+        return insert_snapshot(self.engine, rows, uid)
+
     def application_ids(self) -> Iterable[int]:
         """Ids of all applications."""
         with self.engine.connect() as con:
             return list(con.execute(select(applications.c.id).order_by(applications.c.id)).scalars())
+
+
+def _inserted_id(result: Any) -> int:
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
 
 
 def _same(column: Any, value: Any) -> Any:
@@ -461,8 +567,25 @@ def _attachment(row: Any) -> Attachment:
         position=row.position,
         media_type=row.media_type,
         size=row.size,
-        edits=json.loads(row.edits or "{}"),
+        edits=_json_object(row.edits),
     )
+
+
+def _json_object(text: str | None) -> dict[str, Any]:
+    """A stored JSON object, or {} when it is empty or cannot be read (never an exception)."""
+    try:
+        value = json.loads(text or "{}")
+    except (ValueError, TypeError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _text_or_empty(text: str | None) -> str:
+    try:
+        value = json.loads(text) if text else ""
+    except (ValueError, TypeError):
+        return ""
+    return value if isinstance(value, str) else str(value)
 
 
 __all__ = ["Repository", "now"]

@@ -30,6 +30,8 @@ applications = Table(
     Column("ui_state", Text, nullable=False, default="{}"),
     # The application this one was carried forward from (从往年申报继续), if any.
     Column("carried_from", Integer, nullable=True),
+    # Identity that travels with backups (schema version 2): rotation and restore match on it, never on names.
+    Column("uid", String(32), nullable=False, default="", server_default=""),
 )
 
 entries = Table(

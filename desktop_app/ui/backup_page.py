@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.errors import UserError
+from desktop_app.os_errors import for_person
 from desktop_app.ui.worker import Cancelled as JobCancelled
 from desktop_app.ui.worker import Job, Progress, run_in_background
 from desktop_app.usecases import backup as ub
@@ -273,8 +273,10 @@ class BackupDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self._busy(False)
         self.load()
-        if isinstance(exc, UserError):
-            self._say(str(exc), error=True)
+        known = for_person(exc)
+        if known is not None:
+            log.warning("backup job failed: %s", exc)
+            self._say(str(known), error=True)
         else:
             log.error("backup job failed", exc_info=exc)
             self._say(f"操作未完成：程序内部错误（{type(exc).__name__}），详细信息已写入日志", error=True)
@@ -336,7 +338,8 @@ class BackupDialog(QDialog):
         else:
             lines = "\n".join(str(p) for p in result.problems[:20])
             more = f"\n……另有 {len(result.problems) - 20} 处" if len(result.problems) > 20 else ""
-            self._say("备份已损坏，请改用另一份备份：\n" + lines + more, error=True)
+            heading = "备份未通过内容检查，不能直接恢复" if result.content_refused else "备份已损坏，请改用另一份备份"
+            self._say(f"{heading}：\n" + lines + more, error=True)
 
     def _restore_source(self) -> Path | None:
         item = self.selected()
@@ -353,7 +356,8 @@ class BackupDialog(QDialog):
         return Path(name) if name else None
 
     def start_restore(self, new_year: bool = False, path: Path | None = None, passphrase: str | None = None,
-                      replace_id: int | None = None, allow_duplicate: bool = False) -> Job | None:
+                      replace_id: int | None = None, allow_duplicate: bool = False,
+                      without_bad_items: bool = False) -> Job | None:
         """从备份恢复 into a new application; asks before replacing one of the same person and year."""
         path = path or self._restore_source()
         if path is None:
@@ -375,14 +379,37 @@ class BackupDialog(QDialog):
         def work(progress: Any, cancel: Any) -> Any:
             try:
                 return ub.restore_backup(self.services, path, passphrase, replace_id=replace_id,
-                                         allow_duplicate=allow_duplicate, progress=progress, cancel=cancel)
-            except ub.SameApplicationExists as exc:
+                                         allow_duplicate=allow_duplicate, without_bad_items=without_bad_items,
+                                         progress=progress, cancel=cancel)
+            except (ub.SameApplicationExists, ub.BadItems) as exc:
                 return exc
 
         return self._run("正在恢复…", work,
-                         lambda value: self._after_restore(value, path, passphrase))
+                         lambda value: self._after_restore(value, path, passphrase, replace_id, allow_duplicate))
 
-    def _after_restore(self, value: Any, path: Path, passphrase: str | None) -> None:
+    def _offer_without_bad_items(self, value: Any, path: Path, passphrase: str | None, replace_id: int | None,
+                                 allow_duplicate: bool) -> None:
+        """Show every item that failed the checks; restore only if the person accepts leaving them out."""
+        self._say(value.message)
+        box = QMessageBox(self)
+        box.setObjectName("bad_items_box")
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("备份中有未通过检查的内容")
+        shown = "\n".join(f"· {p}" for p in value.problems[:12])
+        more = f"\n……另有 {len(value.problems) - 12} 项" if len(value.problems) > 12 else ""
+        box.setText(f"{value.message}。\n\n{shown}{more}\n\n可以不含这些有问题的项目继续恢复，恢复后请在相应页面重新填写。")
+        go = box.addButton("不含这些有问题的项目继续恢复", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        if box.clickedButton() is go:
+            self.start_restore(path=path, passphrase=passphrase, replace_id=replace_id,
+                               allow_duplicate=allow_duplicate, without_bad_items=True)
+
+    def _after_restore(self, value: Any, path: Path, passphrase: str | None, replace_id: int | None = None,
+                       allow_duplicate: bool = False) -> None:
+        if isinstance(value, ub.BadItems):
+            self._offer_without_bad_items(value, path, passphrase, replace_id, allow_duplicate)
+            return
         if isinstance(value, ub.SameApplicationExists):
             self._say("")
             box = QMessageBox(self)

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.errors import UserError
 from desktop_app.logging_setup import current_log_file, mask_personal
+from desktop_app.os_errors import for_person
 
 log = logging.getLogger(__name__)
 
@@ -130,10 +130,12 @@ class CrashHandler:
         if issubclass(exc_type, KeyboardInterrupt):
             QApplication.quit()
             return
-        if issubclass(exc_type, UserError):
-            # An error with a message for the person that a slot did not catch: say it, it is no crash.
+        known = for_person(exc)
+        if known is not None:
+            # An error with a message for the person that a slot did not catch (or a full disk, a read-only
+            # folder): say it, it is no crash.
             log.warning("unhandled user error: %s", exc)
-            self._relay.notice.emit(mask_personal(str(exc)))
+            self._relay.notice.emit(mask_personal(str(known)))
             return
         log.critical("unexpected error", exc_info=(exc_type, exc, tb))
         self._relay.error.emit(describe(exc_type, exc))
@@ -146,8 +148,9 @@ class CrashHandler:
             "unexpected error in thread %s", getattr(args.thread, "name", "?"),
             exc_info=(args.exc_type, args.exc_value, args.exc_traceback),
         )
-        if isinstance(args.exc_value, UserError):
-            self._relay.notice.emit(mask_personal(str(args.exc_value)))
+        known = for_person(args.exc_value)
+        if known is not None:
+            self._relay.notice.emit(mask_personal(str(known)))
             return
         self._relay.error.emit(describe(args.exc_type, args.exc_value))
 

@@ -10,7 +10,6 @@ import logging
 import os
 import re
 import shutil
-import sqlite3
 import tempfile
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -20,26 +19,28 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
-from sqlalchemy.exc import SQLAlchemyError
-
 import desktop_app
 from desktop_app.backup.archive import MANIFEST, Member, commit, temp_path_beside, write_zip
 from desktop_app.backup.crypto import ENCRYPTED_SUFFIX, decrypt_file, encrypt_file, is_encrypted
 from desktop_app.backup.errors import (
     BackupDamaged,
     BackupError,
+    BadItems,
     Cancelled,
+    ContentRefused,
     PassphraseRequired,
     Problem,
 )
-from desktop_app.backup.reader import Inspection, inspect_zip
-from desktop_app.errors import DataError, UserError
-from desktop_app.paths import HOME_ENV
+from desktop_app.backup.reader import Inspection, inspect_zip, read_sealed_manifest
+from desktop_app.domain import ApplicationData, Entry, SectionData
+from desktop_app.errors import UserError
+from desktop_app.formspec.types import check_value
+from desktop_app.os_errors import from_os_error
+from desktop_app.paths import HOME_ENV, private_dir
 from desktop_app.scans.naming import safe_filename, section_folder
-from desktop_app.storage import DB_NAME, open_engine
-from desktop_app.storage.repository import now
-from desktop_app.storage.schema import answers, applications, attachments, blobs, entries, section_flags
+from desktop_app.storage.housekeeping import note_partial
+from desktop_app.storage.repository import new_uid, now
+from desktop_app.storage.snapshot import SnapshotRejected, SnapshotRows, read_snapshot
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,7 @@ SETTING_VERIFIED = "backup.verified"
 SETTING_ENCRYPTION_ACKNOWLEDGED = "backup.encryption_acknowledged"
 DEFAULT_KEEP = 5
 FOLDER_NAME = "职称申报备份"
+STAGING_FOLDER = "restore-staging"
 
 LOST_PASSPHRASE_WARNING = (
     "加密备份的口令只在您的记忆中，程序不会保存它。口令一旦遗失，这份备份将无法恢复，任何人（包括开发者）都无法打开。"
@@ -193,9 +195,9 @@ def _noop_progress(done: int, total: int, text: str) -> None:
 @contextmanager
 def _work_dir(services: Any, label: str) -> Iterator[Path]:
     """A private scratch folder inside the data folder (never the backup folder: it may be a shared stick)."""
-    root = services.home / "tmp"
-    root.mkdir(parents=True, exist_ok=True)
-    path = Path(tempfile.mkdtemp(prefix=f"{label}-", dir=root))
+    root = private_dir(services.home / "tmp")
+    # The process id in the name lets the next run remove it if this one is killed (storage.housekeeping).
+    path = Path(tempfile.mkdtemp(prefix=f"{label}-{os.getpid()}-", dir=root))
     try:
         yield path
     finally:
@@ -203,25 +205,8 @@ def _work_dir(services: Any, label: str) -> Iterator[Path]:
 
 
 def snapshot_database(services: Any, app_id: int, target: Path) -> None:
-    """A consistent copy of the database holding only this application (SQLite backup API, then pruned)."""
-    source = sqlite3.connect(services.home / DB_NAME)
-    copy = sqlite3.connect(target)
-    try:
-        source.backup(copy)
-        copy.execute("PRAGMA foreign_keys=ON")
-        with copy:
-            copy.execute("DELETE FROM applications WHERE id != ?", (app_id,))
-            copy.execute("DELETE FROM blobs WHERE sha256 NOT IN (SELECT sha256 FROM attachments)")
-            # Settings belong to this computer (folders, switches), not to the application.
-            copy.execute("DELETE FROM settings")
-        copy.execute("PRAGMA journal_mode=DELETE")
-        # VACUUM rewrites the file so nothing of other people's applications survives in free pages.
-        copy.execute("VACUUM")
-        if copy.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-            raise DataError("数据库快照校验失败，未生成备份", "请重启程序后重试")
-    finally:
-        copy.close()
-        source.close()
+    """A consistent copy of the database holding only this application (a storage operation)."""
+    services.repo.write_snapshot(app_id, target)
 
 
 def _section_folders(services: Any) -> dict[str | None, str]:
@@ -324,7 +309,8 @@ def create_backup(services: Any, app_id: int, out_dir: Path | None = None, passp
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise BackupError(f"无法创建备份文件夹 {folder}（{exc.strerror}）", "请选择另一个文件夹，或检查 U 盘是否插好") from None
+        raise (from_os_error(exc, folder) or BackupError(
+            f"无法创建备份文件夹 {folder}（{exc.strerror}）", "请选择另一个文件夹，或检查 U 盘是否插好")) from None
     when = datetime.now()
     target = _unique(folder / backup_filename(app.person_name, app.year, when, passphrase is not None))
     notes: list[str] = []
@@ -348,10 +334,13 @@ def create_backup(services: Any, app_id: int, out_dir: Path | None = None, passp
         meta = {
             "app_version": desktop_app.__version__,
             "created_at": when.isoformat(timespec="seconds"),
-            "application": {"id": app.id, "person_name": app.person_name, "year": app.year, "title_sought": title},
+            "application": {"id": app.id, "uid": services.repo.application_uid(app_id),
+                            "person_name": app.person_name, "year": app.year, "title_sought": title},
             "notes": notes,
         }
         plain = work / "backup.zip" if passphrase is not None else temp_path_beside(target)
+        if passphrase is None:
+            note_partial(work, plain)
         try:
             write_zip(plain, members, meta, progress=lambda d, t: report(d, t, "正在写入备份"), cancel=cancel)
             _drop_cache(plain)
@@ -365,6 +354,9 @@ def create_backup(services: Any, app_id: int, out_dir: Path | None = None, passp
         except OSError as exc:
             if plain.exists():
                 plain.unlink()
+            mapped = from_os_error(exc, folder if not exc.filename else None, needed=_estimate(members))
+            if mapped is not None:
+                raise mapped from None
             raise BackupError(f"写入备份文件失败（{exc.strerror or exc}），未生成备份",
                               "请检查备份位置（例如 U 盘）是否已满、已拔出或只读后重试") from None
         except BaseException:
@@ -373,8 +365,19 @@ def create_backup(services: Any, app_id: int, out_dir: Path | None = None, passp
             raise
     size = target.stat().st_size
     record_verified(services, target, True)
-    pruned = prune_backups(services, folder, app.person_name, app.year, keep=keep_per_year(services), newest=target)
+    pruned = prune_backups(services, folder, app_id, keep=keep_per_year(services), newest=target)
     return BackupResult(target, size, len(members) + 1, passphrase is not None, tuple(notes), tuple(pruned))
+
+
+def _estimate(members: list[Member]) -> int:
+    """Roughly how many bytes a backup of these members takes (scans are stored, not compressed)."""
+    total = 0
+    for member in members:
+        try:
+            total += len(member.data) if member.data is not None else Path(member.source or "").stat().st_size
+        except OSError:
+            continue
+    return total
 
 
 def _drop_cache(path: Path) -> None:
@@ -394,6 +397,7 @@ def _drop_cache(path: Path) -> None:
 def _encrypt_and_check(plain: Path, target: Path, passphrase: str, work: Path, report: ProgressFn,
                        cancel: CancelFn | None) -> None:
     tmp = temp_path_beside(target)
+    note_partial(work, tmp)
     try:
         expected = encrypt_file(plain, tmp, passphrase, progress=lambda d, t: report(d, t, "正在加密"), cancel=cancel)
         _drop_cache(tmp)
@@ -410,17 +414,27 @@ def _encrypt_and_check(plain: Path, target: Path, passphrase: str, work: Path, r
             tmp.unlink()
 
 
-def prune_backups(services: Any, folder: Path, person_name: str, year: int, keep: int,
-                  newest: Path | None = None) -> list[Path]:
-    """Delete the oldest backups of this person and year beyond `keep`; never the newest, never the only one."""
+def prune_backups(services: Any, folder: Path, app_id: int, keep: int, newest: Path | None = None) -> list[Path]:
+    """Delete the oldest backups of this very application beyond `keep`; never the newest, never the only one.
+
+    A backup counts as this application's only when its sealed manifest carries the application's identity:
+    another data folder's namesake (same person and year, e.g. on a shared USB stick), an encrypted backup
+    that cannot be read without its passphrase, or an older backup without an identity is never deleted.
+    """
     keep = max(1, keep)
-    # File names carry person and year only: with two local applications of the same person and year
-    # (另存为新申报) the files cannot be told apart, so none is deleted rather than the other one's.
-    namesakes = [a for a in services.repo.list_applications() if a.person_name == person_name and a.year == year]
-    if len(namesakes) > 1:
+    app = services.load(app_id)
+    uid = services.repo.application_uid(app_id)
+    if not uid:
         return []
-    mine = [item for item in list_backups(services, folder) if item.person_name == _filename_person(person_name)
-            and item.year == year]
+    candidates = [item for item in list_backups(services, folder)
+                  if item.person_name == _filename_person(app.person_name) and item.year == app.year
+                  and not item.encrypted]
+    mine = []
+    for item in candidates:
+        manifest = read_sealed_manifest(item.path)
+        application = (manifest or {}).get("application")
+        if isinstance(application, dict) and application.get("uid") == uid:
+            mine.append(item)
     mine.sort(key=lambda item: (item.created_at, item.path.name), reverse=True)
     removed: list[Path] = []
     for item in mine[keep:]:
@@ -469,6 +483,16 @@ def list_backups(services: Any, folder: Path | None = None) -> list[BackupListin
     return found
 
 
+def newest_backup(folder: Path | None = None) -> Path | None:
+    """The newest backup file in a folder (default: the default backup folder), read without the database."""
+    folder = folder or default_folder()
+    try:
+        names = [(m["stamp"], p) for p in folder.iterdir() if (m := _NAME_RE.match(p.name)) and p.is_file()]
+    except OSError:
+        return None
+    return max(names)[1] if names else None
+
+
 def record_verified(services: Any, path: Path, ok: bool) -> None:
     """Remember the outcome of a verification for the 备份 page (valid while the file is unchanged)."""
     states = dict(services.repo.get_setting(SETTING_VERIFIED, {}) or {})
@@ -504,11 +528,40 @@ def verify_backup(services: Any, path: Path, passphrase: str | None = None, prog
         try:
             plain = _open_plain(path, passphrase, work, report, cancel)
             result = inspect_zip(plain, progress=lambda d, t: report(d, t, "正在校验备份"), cancel=cancel)
+            if result.ok and services is not None:
+                # The same schema and value checks as restore: a backup that cannot be restored is not 完好.
+                report(0, 0, "正在检查备份中的填写内容")
+                result.problems.extend(_content_problems(services, plain, work))
+                result.content_refused = bool(result.problems)
         except BackupDamaged as exc:
             result = Inspection(manifest=None, problems=list(exc.problems))
     if services is not None:
         record_verified(services, path, result.ok)
     return result
+
+
+def _content_problems(services: Any, plain: Path, work: Path) -> list[Problem]:
+    """Schema and value problems of the database snapshot inside an intact plain backup zip."""
+    import zipfile
+
+    from desktop_app.storage.snapshot import MAX_BYTES
+
+    target = work / "snapshot-check.sqlite"
+    try:
+        with zipfile.ZipFile(plain) as zf, zf.open(DB_MEMBER) as src, open(target, "wb") as dst:
+            copied = 0
+            while chunk := src.read(1 << 20):
+                copied += len(chunk)
+                if copied > MAX_BYTES:
+                    return [Problem(DB_MEMBER, "数据库快照过大，不是本程序写入的")]
+                dst.write(chunk)
+    except KeyError:
+        return [Problem(DB_MEMBER, "缺失")]
+    try:
+        rows = _read_rows(target)
+    except BackupDamaged as exc:
+        return list(exc.problems)
+    return check_snapshot_values(services, rows).problems
 
 
 # Restore --------------------------------------------------------------------------------------------
@@ -522,75 +575,247 @@ def find_same(services: Any, person_name: str, year: int) -> int | None:
     return None
 
 
-def _read_snapshot(path: Path) -> dict[str, list[dict[str, Any]]]:
-    """All rows of the snapshot (migrated to the current schema first if it is older)."""
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_UID = re.compile(r"^[0-9a-f]{32}$")
+MAX_NAME = 255
+
+
+@dataclass
+class ItemCheck:
+    """What of a snapshot fails the checks `set` applies: named problems and the rows to leave out."""
+
+    problems: list[Problem] = field(default_factory=list)
+    answers: set[tuple[int, str]] = field(default_factory=set)
+    entries: set[int] = field(default_factory=set)
+    attachments: set[int] = field(default_factory=set)
+    flags: set[str] = field(default_factory=set)
+    # Values the validators normalised (as `set` would store them): (entry id, field) -> JSON text.
+    normalised: dict[tuple[int, str], str] = field(default_factory=dict)
+
+
+def snapshot_from(checked: Inspection) -> SnapshotRows:
+    """The checked rows of the backup's database snapshot (read as data; schema and size checked first)."""
+    db_path = checked.extracted.get(DB_MEMBER)
+    if db_path is None:
+        raise BackupDamaged([Problem(DB_MEMBER, "缺失")])
+    return _read_rows(db_path)
+
+
+def _read_rows(db_path: Path) -> SnapshotRows:
     try:
-        engine = open_engine(path)
-    except UserError:
-        raise
-    except Exception as exc:  # a damaged SQLite file inside an intact archive
-        raise BackupDamaged([Problem(DB_MEMBER, f"数据库快照无法打开（{type(exc).__name__}）")]) from None
+        rows = read_snapshot(db_path)
+    except SnapshotRejected as exc:
+        raise ContentRefused([Problem(DB_MEMBER, exc.reason)]) from None
+    app_row = rows.application
+    if not 2000 <= app_row["year"] <= 2100:
+        raise ContentRefused([Problem(DB_MEMBER, f"申报年度 {app_row['year']} 不合理")])
+    if len(app_row["person_name"]) > 100 or _CONTROL.search(app_row["person_name"]):
+        raise ContentRefused([Problem(DB_MEMBER, "申报人姓名含有控制字符或过长")])
+    return rows
+
+
+def _is_clean_name(value: str, limit: int = MAX_NAME) -> bool:
+    return len(value) <= limit and not _CONTROL.search(value)
+
+
+def check_snapshot_values(services: Any, rows: SnapshotRows) -> ItemCheck:
+    """Every value of a snapshot through the same validators as `set`; problems named by section, entry, field."""
+    out = ItemCheck()
+    tables = rows.tables
+    forms = services.forms
+    numbers: dict[int, int] = {}
+    by_section: dict[str, list[dict[str, Any]]] = {}
+    for row in sorted(tables["entries"], key=lambda r: (r["section"], r["position"], r["id"])):
+        by_section.setdefault(row["section"], []).append(row)
+    for key, section_rows in by_section.items():
+        if not forms.has_section(key):
+            out.problems.append(Problem(f"分节“{_shown(key)}”", "不是本程序的分节，无法恢复"))
+            out.entries.update(r["id"] for r in section_rows)
+            continue
+        section = forms.section(key)
+        if not section.repeatable and len(section_rows) > 1:
+            out.problems.append(Problem(section.title, f"只应有一项，备份中有 {len(section_rows)} 项"))
+            out.entries.update(r["id"] for r in section_rows[1:])
+        for n, row in enumerate(section_rows, start=1):
+            numbers[row["id"]] = n
+            if not _is_clean_name(row["review_note"], 500):
+                out.problems.append(Problem(_where(section, n, None), "核对提示含有控制字符或过长"))
+                out.entries.add(row["id"])
+    decoded: dict[int, dict[str, Any]] = {}
+    entry_rows = {r["id"]: r for r in tables["entries"]}
+    for row in tables["answers"]:
+        entry_id, key = row["entry_id"], row["field"]
+        if entry_id in out.entries:
+            continue
+        section = forms.section(entry_rows[entry_id]["section"])
+        where = _where(section, numbers[entry_id], key)
+        if not section.has_field(key):
+            out.problems.append(Problem(where, "不是本程序的字段"))
+            out.answers.add((entry_id, key))
+            continue
+        try:
+            value = json.loads(row["value"])
+        except ValueError:
+            value = _UNREADABLE
+        if value is _UNREADABLE or not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            out.problems.append(Problem(where, "保存的内容无法读取"))
+            out.answers.add((entry_id, key))
+            continue
+        if isinstance(value, str) and _CONTROL.search(value.replace("\n", "").replace("\t", "")):
+            out.problems.append(Problem(where, "含有控制字符（例如终端转义码），本程序不会写入这样的内容"))
+            out.answers.add((entry_id, key))
+            continue
+        decoded.setdefault(entry_id, {})[key] = value
+    app = _application_data(rows, decoded, out)
+    for entry_id, values in decoded.items():
+        if entry_id in out.entries:
+            continue
+        section = forms.section(entry_rows[entry_id]["section"])
+        for key, value in values.items():
+            if (entry_id, key) in out.answers:
+                continue
+            spec = section.field(key)
+            error = ""
+            stored: Any = value
+            if spec.derived:
+                checked = check_value(spec, value, services.today)
+                error, stored = ("" if checked.ok else str(checked.error)), checked.value
+            else:
+                try:
+                    stored = services.validate(app, section, spec, values, value)
+                except UserError as exc:
+                    error = exc.message.split("：", 1)[-1]
+            if error:
+                out.problems.append(Problem(_where(section, numbers[entry_id], key), error))
+                out.answers.add((entry_id, key))
+            elif stored is None:
+                out.answers.add((entry_id, key))
+            elif stored != value:
+                out.normalised[(entry_id, key)] = json.dumps(stored, ensure_ascii=False)
+    for row in tables["section_flags"]:
+        key = row["section"]
+        if not forms.has_section(key) or not forms.section(key).repeatable:
+            out.problems.append(Problem(f"分节“{_shown(key)}”", "不能标记为“无此项”"))
+            out.flags.add(key)
+    for row in tables["attachments"]:
+        what = _attachment_problem(forms, row)
+        if what:
+            name = row["display_name"] if isinstance(row["display_name"], str) else ""
+            out.problems.append(Problem(f"扫描件“{_shown(name)[:60]}”", what))
+            out.attachments.add(row["id"])
+    return out
+
+
+_UNREADABLE = object()
+
+
+def _shown(text: str) -> str:
+    return "".join(ch if ch.isprintable() else "?" for ch in text)[:60]
+
+
+def _where(section: Any, number: int, key: str | None) -> str:
+    parts = [section.title]
+    if section.repeatable:
+        parts.append(f"第{number}条")
+    if key is not None:
+        parts.append(section.field(key).label if section.has_field(key) else f"字段“{_shown(key)}”")
+    return " ".join(parts)
+
+
+def _attachment_problem(forms: Any, row: dict[str, Any]) -> str:
+    if row["section"] is not None and not forms.has_section(row["section"]):
+        return "所属分节不是本程序的分节"
+    for column in ("display_name", "original_name"):
+        if not row[column] or not _is_clean_name(row[column]):
+            return "文件名为空、含有控制字符或过长"
+    if not _is_clean_name(row["kind"], 60):
+        return "材料类型含有控制字符或过长"
     try:
-        with engine.connect() as con:
-            ok = con.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
-            if not ok:
-                raise BackupDamaged([Problem(DB_MEMBER, "数据库快照内部已损坏")])
-            return {
-                table.name: [dict(row._mapping) for row in con.execute(select(table))]
-                for table in (applications, entries, answers, section_flags, blobs, attachments)
-            }
-    finally:
-        engine.dispose()
+        edits = json.loads(row["edits"] or "{}")
+    except ValueError:
+        return "旋转、裁剪等编辑信息无法读取"
+    if not isinstance(edits, dict):
+        return "旋转、裁剪等编辑信息无法读取"
+    return ""
+
+
+def _application_data(rows: SnapshotRows, decoded: dict[int, dict[str, Any]], bad: ItemCheck) -> ApplicationData:
+    """The snapshot as the app's plain data, for the validators that look at other answers (choices)."""
+    sections: dict[str, list[Entry]] = {}
+    for row in sorted(rows.tables["entries"], key=lambda r: r["position"]):
+        if row["id"] not in bad.entries:
+            sections.setdefault(row["section"], []).append(
+                Entry(id=row["id"], position=row["position"], answers=decoded.get(row["id"], {})))
+    app_row = rows.application
+    return ApplicationData(
+        id=app_row["id"], person_name=app_row["person_name"], year=app_row["year"],
+        sections={k: SectionData(key=k, entries=tuple(v)) for k, v in sections.items()},
+    )
+
+
+def _without_bad_items(rows: SnapshotRows, bad: ItemCheck) -> SnapshotRows:
+    tables = rows.tables
+    kept_entries = [r for r in tables["entries"] if r["id"] not in bad.entries]
+    entry_ids = {r["id"] for r in kept_entries}
+    kept_answers = []
+    for row in tables["answers"]:
+        key = (row["entry_id"], row["field"])
+        if row["entry_id"] in entry_ids and key not in bad.answers:
+            kept_answers.append(row | {"value": bad.normalised.get(key, row["value"])})
+    app_row = dict(rows.application)
+    try:
+        state = json.loads(app_row["ui_state"] or "{}")
+    except ValueError:
+        state = None
+    # Where the wizard was is not the person's data: an unreadable one is simply forgotten.
+    app_row["ui_state"] = app_row["ui_state"] if isinstance(state, dict) else "{}"
+    return SnapshotRows(rows.version, {
+        "applications": [app_row],
+        "entries": kept_entries,
+        "answers": kept_answers,
+        "section_flags": [r for r in tables["section_flags"] if r["section"] not in bad.flags],
+        "blobs": list(tables["blobs"]),
+        "attachments": [r for r in tables["attachments"] if r["id"] not in bad.attachments
+                        and (r["entry_id"] is None or r["entry_id"] in entry_ids)],
+    })
 
 
 def restore_backup(services: Any, path: Path, passphrase: str | None = None, *, replace_id: int | None = None,
-                   allow_duplicate: bool = False, progress: ProgressFn | None = None,
-                   cancel: CancelFn | None = None) -> RestoreResult:
+                   allow_duplicate: bool = False, without_bad_items: bool = False,
+                   progress: ProgressFn | None = None, cancel: CancelFn | None = None) -> RestoreResult:
     """Restore a backup into a new application; an existing one is replaced only when asked, after success.
 
-    Everything is extracted and checked in a staging folder first; the rows go in in one transaction.
+    Everything is extracted and checked in a staging folder first; every value goes through the validators
+    of `set`, and a backup with bad items is refused (BadItems) unless `without_bad_items` leaves them out.
     """
     report = progress or _noop_progress
     path = Path(path)
-    staging_root = services.home / "restore-staging"
-    staging_root.mkdir(parents=True, exist_ok=True)
-    _remove_stale(staging_root)
+    staging_root = services.home / STAGING_FOLDER
+    private_dir(staging_root)
     with _work_dir(services, "restore") as work:
         plain = _open_plain(path, passphrase, work, report, cancel)
-        staging = Path(tempfile.mkdtemp(prefix="staging-", dir=staging_root))
+        staging = Path(tempfile.mkdtemp(prefix=f"staging-{os.getpid()}-", dir=staging_root))
         try:
             checked = inspect_zip(plain, extract_to=staging, progress=lambda d, t: report(d, t, "正在检查并解开备份"),
                                   cancel=cancel)
             if not checked.ok:
                 raise BackupDamaged(checked.problems, "未恢复任何内容；请改用另一份备份")
-            report(0, 0, "正在恢复申报")
-            return _restore_rows(services, checked, replace_id, allow_duplicate)
+            report(0, 0, "正在检查备份中的填写内容")
+            return _restore_rows(services, checked, replace_id, allow_duplicate, without_bad_items)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
 
 
-def _remove_stale(root: Path, hours: float = 12) -> None:
-    """Remove staging folders an interrupted restore left behind (never a running one: those are fresh)."""
-    limit = datetime.now().timestamp() - hours * 3600
-    for path in root.iterdir():
-        try:
-            if path.is_dir() and path.stat().st_mtime < limit:
-                shutil.rmtree(path, ignore_errors=True)
-        except OSError:
-            continue
-
-
 def _restore_rows(services: Any, checked: Inspection, replace_id: int | None,
-                  allow_duplicate: bool) -> RestoreResult:
+                  allow_duplicate: bool, without_bad_items: bool) -> RestoreResult:
     manifest = checked.manifest or {}
     files = {f["path"]: f for f in manifest.get("files", [])}
-    db_path = checked.extracted.get(DB_MEMBER)
-    if db_path is None:
-        raise BackupDamaged([Problem(DB_MEMBER, "缺失")])
-    rows = _read_snapshot(db_path)
-    if len(rows["applications"]) != 1:
-        raise BackupDamaged([Problem(DB_MEMBER, "其中的申报数量不是 1 份")])
-    app_row = rows["applications"][0]
+    rows = snapshot_from(checked)
+    bad = check_snapshot_values(services, rows)
+    if bad.problems and not without_bad_items:
+        raise BadItems(bad.problems)
+    rows = _without_bad_items(rows, bad)
+    app_row = rows.application
     person, year = app_row["person_name"], int(app_row["year"])
     if replace_id is not None:
         services.load(replace_id)
@@ -603,7 +828,7 @@ def _restore_rows(services: Any, checked: Inspection, replace_id: int | None,
         if entry.get("role") == "scan" and name in checked.extracted:
             by_hash[entry["sha256"]] = checked.extracted[name]
     # Blobs first: they are content-addressed, so an interrupted restore leaves only unused files, no rows.
-    for att in rows["attachments"]:
+    for att in rows.tables["attachments"]:
         staged = by_hash.get(att["sha256"])
         if staged is None:
             raise BackupDamaged([Problem(f"扫描件 {att['display_name']}", "缺失")])
@@ -611,25 +836,44 @@ def _restore_rows(services: Any, checked: Inspection, replace_id: int | None,
         if sha != att["sha256"]:
             raise BackupDamaged([Problem(f"扫描件 {att['display_name']}", "内容与记录不符")])
     # A snapshot whose attachments lack their blob rows (hand-edited) still restores: the rows are rebuilt.
-    described = {row["sha256"] for row in rows["blobs"]}
-    for att in rows["attachments"]:
+    described = {row["sha256"] for row in rows.tables["blobs"]}
+    for att in rows.tables["attachments"]:
         if att["sha256"] not in described:
             described.add(att["sha256"])
-            rows["blobs"].append({"sha256": att["sha256"], "size": by_hash[att["sha256"]].stat().st_size,
-                                  "media_type": "application/octet-stream", "created_at": now()})
+            rows.tables["blobs"].append({"sha256": att["sha256"], "size": by_hash[att["sha256"]].stat().st_size,
+                                         "media_type": "application/octet-stream", "created_at": now()})
+    uid = _restored_uid(services, app_row.get("uid", ""), replace_id)
     try:
-        new_id = _insert_rows(services, rows)
-    except (SQLAlchemyError, KeyError, TypeError) as exc:
+        new_id = services.repo.restore_snapshot(rows, uid)
+    except Exception as exc:  # noqa: BLE001 - constraint failures of a hand-made snapshot
         log.warning("snapshot rows rejected: %s", exc)
         raise BackupDamaged([Problem(DB_MEMBER, "数据库快照的内容前后不一致，无法恢复")]) from None
+    # The new application must be in place and readable before anything else is touched.
+    try:
+        restored = services.export_answers(new_id)
+        services.check(new_id)
+    except Exception:  # noqa: BLE001 - whatever fails here, the original stays and the copy goes
+        log.exception("restored application %s is not readable", new_id)
+        services.repo.delete_application(new_id)
+        raise BackupDamaged([Problem(DB_MEMBER, "恢复后的申报无法读取，已撤销恢复")]) from None
     expected = _answers_in_backup(checked)
-    if expected is not None and manifest.get("app_version") == desktop_app.__version__:
-        if services.export_answers(new_id) != expected:
-            services.repo.delete_application(new_id)
-            raise BackupDamaged([Problem(ANSWERS_MEMBER, "与数据库快照中的填写内容不一致")])
+    if (expected is not None and not bad.problems and not bad.normalised
+            and manifest.get("app_version") == desktop_app.__version__ and restored != expected):
+        services.repo.delete_application(new_id)
+        raise BackupDamaged([Problem(ANSWERS_MEMBER, "与数据库快照中的填写内容不一致")])
     if replace_id is not None:
         services.repo.delete_application(replace_id)
-    return RestoreResult(new_id, person, year, replace_id)
+    notes = (f"已略过 {len(bad.problems)} 项有问题的内容：" + "；".join(str(p) for p in bad.problems),) \
+        if bad.problems else ()
+    return RestoreResult(new_id, person, year, replace_id, notes)
+
+
+def _restored_uid(services: Any, uid: str, replace_id: int | None) -> str:
+    """Keep the application's identity unless another local application already carries it (另存为新申报)."""
+    if not _UID.match(uid or ""):
+        return new_uid()
+    holders = set(services.repo.applications_with_uid(uid)) - ({replace_id} if replace_id is not None else set())
+    return new_uid() if holders else uid
 
 
 def _answers_in_backup(checked: Inspection) -> Any:
@@ -640,36 +884,6 @@ def _answers_in_backup(checked: Inspection) -> Any:
         return json.loads(path.read_text(encoding="utf-8"))
     except ValueError:
         return None
-
-
-def _insert_rows(services: Any, rows: dict[str, list[dict[str, Any]]]) -> int:
-    """Insert the snapshot's rows as a new application in one transaction; returns its id."""
-    app_row = dict(rows["applications"][0])
-    old_app = app_row.pop("id")
-    app_row["carried_from"] = None
-    with services.engine.begin() as con:
-        new_id = int(con.execute(insert(applications).values(**app_row)).inserted_primary_key[0])
-        entry_map: dict[int, int] = {}
-        for row in rows["entries"]:
-            if row["application_id"] != old_app:
-                continue
-            values = {k: v for k, v in row.items() if k != "id"} | {"application_id": new_id}
-            entry_map[row["id"]] = int(con.execute(insert(entries).values(**values)).inserted_primary_key[0])
-        for row in rows["answers"]:
-            if row["entry_id"] in entry_map:
-                con.execute(insert(answers).values(**(row | {"entry_id": entry_map[row["entry_id"]]})))
-        for row in rows["section_flags"]:
-            con.execute(insert(section_flags).values(**(row | {"application_id": new_id})))
-        known = set(con.execute(select(blobs.c.sha256)).scalars())
-        for row in rows["blobs"]:
-            if row["sha256"] not in known:
-                con.execute(insert(blobs).values(**row))
-        for row in rows["attachments"]:
-            values = {k: v for k, v in row.items() if k != "id"} | {"application_id": new_id}
-            if values["entry_id"] is not None:
-                values["entry_id"] = entry_map.get(values["entry_id"])
-            con.execute(insert(attachments).values(**values))
-    return new_id
 
 
 def restore_into_new_year(services: Any, path: Path, new_year: int, passphrase: str | None = None,

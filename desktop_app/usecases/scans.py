@@ -27,6 +27,7 @@ from desktop_app.scans.export import fit_jpeg
 from desktop_app.scans.intake import Examined, examine, read_file
 from desktop_app.scans.normalise import open_normalised, selected_pages
 from desktop_app.scans.sniff import PDF, extension_for
+from desktop_app.storage.repository import DuplicateAttachment
 
 log = logging.getLogger(__name__)
 
@@ -195,17 +196,22 @@ def attach_bytes(
             edits["pages"] = parse_pages(pages, examined.pages)
         except UsageError as exc:
             return ImportOutcome(name, REFUSED, str(exc))
-    attachment_id = services.repo.add_attachment(
-        app_id,
-        sha256=sha,
-        original_name=name,
-        display_name=naming.safe_filename(name),
-        kind=kind,
-        section=section_key,
-        entry_id=entry_id,
-        edits=edits,
-        blob=(len(data), examined.media_type),
-    )
+    try:
+        attachment_id = services.repo.add_attachment(
+            app_id,
+            sha256=sha,
+            original_name=name,
+            display_name=naming.safe_filename(name),
+            kind=kind,
+            section=section_key,
+            entry_id=entry_id,
+            edits=edits,
+            blob=(len(data), examined.media_type),
+            refuse_duplicate=not allow_duplicate,
+        )
+    except DuplicateAttachment:  # attached meanwhile by a parallel import (checked in the write transaction)
+        return ImportOutcome(name, DUPLICATE, "", None, kind, examined.notices,
+                             tuple(duplicates_of(services, app_id, sha)))
     notices = list(examined.notices)
     if examined.pages > 1:
         notices.append(f"共 {examined.pages} 页")

@@ -130,7 +130,7 @@ def test_keep_last_n_per_year_and_never_the_only_one(services, scanned_app, out_
     ub.set_keep_per_year(services, 5)
     with pytest.raises(Exception, match="至少保留 1 份"):
         ub.set_keep_per_year(services, 0)
-    assert ub.prune_backups(services, out_dir, "李明远", 2026, keep=0) == [made[-2]]
+    assert ub.prune_backups(services, out_dir, scanned_app, keep=0) == [made[-2]]
     assert [p.name for p in out_dir.iterdir()] == [made[-1].name]
 
 
@@ -203,14 +203,15 @@ def test_cancel_leaves_nothing_behind(services, scanned_app, out_dir, other_serv
 
 def test_unwritable_backup_folder_gives_a_clear_message(services, scanned_app, tmp_path, monkeypatch):
     from desktop_app.backup import archive
-    from desktop_app.backup.errors import BackupError
+    from desktop_app.errors import UserError
 
     def full_disk(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(archive.os, "fsync", full_disk)
     out = tmp_path / "U盘"
-    with pytest.raises(BackupError, match="写入备份文件失败.*U 盘"):
+    # A full disk is said as such, with where (never "damaged").
+    with pytest.raises(UserError, match="磁盘空间不足.*U盘"):
         ub.create_backup(services, scanned_app, out_dir=out)
     assert list(out.iterdir()) == []
 

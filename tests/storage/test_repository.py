@@ -127,6 +127,23 @@ def test_database_saved_by_first_schema_opens(tmp_path: Path) -> None:
     assert [e.answers["title"] for e in data.section("papers").entries] == ["旧论文一", "旧论文二"]
 
 
+def test_first_schema_gets_an_identity_per_application(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    con = sqlite3.connect(path)
+    con.executescript((Path(__file__).parent / "data" / "schema_v1.sql").read_text(encoding="utf-8"))
+    con.close()
+    repo = Repository(open_engine(path))
+    [summary] = repo.list_applications()
+    uid = repo.application_uid(summary.id)
+    assert len(uid) == 32 and int(uid, 16) >= 0
+    second = repo.create_application("乙", 2026)
+    assert repo.application_uid(second) not in ("", uid)
+    assert repo.applications_with_uid(uid) == [summary.id]
+    with repo.engine.connect() as con:
+        assert con.exec_driver_sql("PRAGMA user_version").scalar() == dbmod.SCHEMA_VERSION == 2
+    assert list(tmp_path.glob("old.before-v2.*.sqlite"))
+
+
 def test_migration_ladder_keeps_a_copy_and_runs_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "d.sqlite"
     repo = Repository(open_engine(path))
@@ -136,16 +153,17 @@ def test_migration_ladder_keeps_a_copy_and_runs_in_order(tmp_path: Path, monkeyp
     def add_column(con) -> None:
         con.exec_driver_sql("ALTER TABLE applications ADD COLUMN note TEXT NOT NULL DEFAULT '迁移后'")
 
-    monkeypatch.setattr(dbmod, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(dbmod.MIGRATIONS, 2, add_column)
+    current = dbmod.SCHEMA_VERSION
+    monkeypatch.setattr(dbmod, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setitem(dbmod.MIGRATIONS, current + 1, add_column)
     engine = open_engine(path)
     with engine.connect() as con:
-        assert con.exec_driver_sql("PRAGMA user_version").scalar() == 2
+        assert con.exec_driver_sql("PRAGMA user_version").scalar() == current + 1
         assert con.exec_driver_sql("SELECT note FROM applications").scalar() == "迁移后"
-    copies = list(tmp_path.glob("d.before-v2.*.sqlite"))
+    copies = list(tmp_path.glob(f"d.before-v{current + 1}.*.sqlite"))
     assert len(copies) == 1
     old = sqlite3.connect(copies[0])
-    assert old.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert old.execute("PRAGMA user_version").fetchone()[0] == current
     assert old.execute("SELECT person_name FROM applications WHERE id=?", (app,)).fetchone()[0] == "甲"
     old.close()
 
