@@ -164,6 +164,8 @@ class Flow:
             head = [cell_lines[:fits] for cell_lines in lines]
             self._draw_row(table, row, head)
             lines = [cell_lines[fits:] or [""] for cell_lines in lines]
+            if row[0].text.isdigit():  # the entry's number goes with its continuation
+                lines[0] = [row[0].text, "（续）"]
             self._new_sheet()
 
     def _draw_row(self, table: Table, row: tuple[Cell, ...], lines: list[list[str]]) -> None:
