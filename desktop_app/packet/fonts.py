@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
 from desktop_app.paths import resources_dir
@@ -20,9 +20,30 @@ FALLBACK = "HanaMinB"
 FALLBACK_FILE = "HanaMinB.ttf"
 
 
+def _utf16_hex(code: int) -> str:
+    return chr(code).encode("utf-16-be").hex().upper()
+
+
+def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """reportlab's ToUnicode CMap, with characters beyond the BMP written as UTF-16 surrogate pairs.
+
+    reportlab writes U+20BB7 as the odd-length <20BB7>, so 𠮷 could not be copied or searched in the PDF.
+    """
+    lines = [
+        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap", "/CIDSystemInfo",
+        f"<< /Registry ({fontname})", f"/Ordering ({fontname})", "/Supplement 0", ">> def",
+        f"/CMapName /{fontname} def", "/CMapType 2 def", "1 begincodespacerange",
+        f"<00> <{len(subset) - 1:02X}>", "endcodespacerange", f"{len(subset)} beginbfchar",
+        *(f"<{i:02X}> <{_utf16_hex(v)}>" for i, v in enumerate(subset)),
+        "endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end",
+    ]
+    return "\n".join(lines)
+
+
 @lru_cache(maxsize=1)
 def register_fonts() -> tuple[str, str]:
     """Register the bundled TrueType faces with reportlab once; returns (regular, bold) names."""
+    ttfonts.makeToUnicodeCMap = _to_unicode_cmap  # type: ignore[assignment]
     folder = resources_dir() / "fonts"
     pdfmetrics.registerFont(TTFont(REGULAR, str(folder / "NotoSansSC-Regular.ttf")))
     pdfmetrics.registerFont(TTFont(BOLD, str(folder / "NotoSansSC-Bold.ttf")))

@@ -398,14 +398,17 @@ def _entries(flow: Flow, section: SectionSpec, entries: tuple[Entry, ...], app: 
               *(Cell(f.printed_label, bold=True, shade=LABEL_SHADE, align="center") for f in cols))
     table = Table(widths, header=header, size=8.5, leading=11.5)
     rows: list[tuple[Cell, ...]] = []
+    groups: dict[int, int] = {}
     for index, entry in enumerate(entries, start=1):
+        first = len(rows)
         rows.append((Cell(str(index), align="center"),
                      *(Cell(_shown(f, entry.answers, app)) for f in cols)))
         for spec in blocks:
             text = format_value(spec, entry.answers.get(spec.key))
             if text.strip():
                 rows.append((Cell(""), Cell(f"{spec.printed_label}：{text}", span=len(cols))))
-    flow.table(table, rows)
+        groups[first] = len(rows) - first  # an entry's rows stay together when they fit a page
+    flow.table(table, rows, groups)
 
 
 # 专业技术工作总结 -------------------------------------------------------------------------------------

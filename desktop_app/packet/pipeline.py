@@ -52,7 +52,7 @@ from desktop_app.packet.scan_pages import (
     prepare_many,
     save_prepared,
 )
-from desktop_app.packet.tier_pages import chain_for, organisation, publicity_part, tiers_part
+from desktop_app.packet.tier_pages import ChainUnknownError, chain_for, organisation, publicity_part, tiers_part
 from desktop_app.packet.verify import page_unembedded_fonts, verify_packet
 from desktop_app.reference import Reference
 
@@ -459,6 +459,13 @@ def open_items_part(items: Sequence[OpenItem]) -> Part:
     return Part("open_items", "尚未完善的项目", [PlannedPage(ops=s.ops) for s in flow.sheets])
 
 
+def _note_page(title: str, text: str) -> PlannedPage:
+    flow = Flow()
+    flow.title(title)
+    flow.paragraph(text, size=12, leading=22)
+    return PlannedPage(ops=flow.sheets[0].ops)
+
+
 def _seal_units(source: PacketSource) -> tuple[str, ...]:
     """Whose seal the verification strip carries: both units for a dispatched applicant (双盖章, 二、18)."""
     if str(source.app.single("cover").get("dispatched") or "") == "是":
@@ -470,7 +477,15 @@ def plan_pages(source: PacketSource, commitment: Sequence[ev.Material], material
                options: PacketOptions) -> PageMap:
     """Lay out every part, then number them once (目录, bookmarks and footers all read this map)."""
     app, forms = source.app, source.forms
-    chain_for(app)  # fail early with the Chinese message when the chain cannot be decided
+    try:
+        chain_for(app)  # fail early with the Chinese message when the chain cannot be decided
+        tiers, publicity = tiers_part(app, source.reference), publicity_part(app, source.reference)
+    except ChainUnknownError as exc:
+        if not options.draft:
+            raise
+        # A draft of a new application: say where the tier pages will go.
+        tiers = Part("tiers", "审核推荐意见", [_note_page("审核推荐意见", f"此处应附：各级审核推荐意见页（{exc.message}）")])
+        publicity = Part("publicity", "公示情况", [_note_page("公示情况", "此处应附：公示情况页（尚未确定逐级审核的顺序）")])
     photo = next((m for m in materials if m.attachment.kind == PHOTO_KIND and m.images), None)
     evidence = [m for m in materials if m is not photo]
     declaration = declaration_part(app, forms, has_photo=photo is not None)
@@ -485,8 +500,8 @@ def plan_pages(source: PacketSource, commitment: Sequence[ev.Material], material
         toc_placeholder([]),
         ev.commitment_part(commitment, commitment_placeholder),
         declaration,
-        tiers_part(app, source.reference),
-        publicity_part(app, source.reference),
+        tiers,
+        publicity,
         summary_part(app, forms),
         ev.evidence_part(evidence, _seal_units(source) if options.verify_strip else ()),
     ]

@@ -195,7 +195,13 @@ def _signed_box(label: str, y: float, height: float, signers: tuple[str, ...], s
     value_x = MARGIN_X + LABEL_W
     right = MARGIN_X + CONTENT_WIDTH
     seal_h = max(seal_height(f"（{s}盖章）", seal_w) for s in seals)
-    foot = max(seal_h + 14, len(signers) * 30 + 20)
+    sign_right = right - 8 - len(seals) * (seal_w + 4)
+    widest = max(width_of(f"{who}：", REGULAR, 10.5) for who in signers) + 60
+    # Signatures beside the seal places when there is room, else above them (two seals: 双盖章).
+    stacked = sign_right - value_x - 8 < widest
+    foot = seal_h + 14 + len(signers) * 30 + 6 if stacked else max(seal_h + 14, len(signers) * 30 + 20)
+    if stacked:
+        sign_right = right - 8
     height = max(height, foot + 80)
     ops = _label_cell(label, height, y)
     ops.append(Rect(value_x, y - height, CONTENT_WIDTH - LABEL_W, height))
@@ -204,7 +210,6 @@ def _signed_box(label: str, y: float, height: float, signers: tuple[str, ...], s
     for n, seal in enumerate(seals):
         cx = right - 8 - seal_w / 2 - n * (seal_w + 4)
         ops.extend(seal_place(cx, bottom + 8 + seal_h, f"（{seal}盖章）", seal_w))
-    sign_right = right - 8 - len(seals) * (seal_w + 4)
     for i, who in enumerate(signers):
         base = bottom + foot - 24 - i * 30
         text = f"{who}："
