@@ -191,13 +191,14 @@ def _pages_of(material: Material, seals: Sequence[str], header: str) -> list[Pla
         return [_missing_page(material, header)]
     box = content_box(seals, header)
     pages: list[PlannedPage] = []
+    slot: ImageSlot | PdfSlot
     for image in material.images:
         slot = ImageSlot(image.path, image.width, image.height, image.gray, fit(image.width, image.height, box))
         pages.append(_page([slot], seals, header))
     for page in material.pdf_pages:
         if isinstance(page, PreparedImage):  # a PDF page that had to be rasterised (fonts not embedded)
-            slot: ImageSlot | PdfSlot = ImageSlot(page.path, page.width, page.height, page.gray,
-                                                  fit(page.width, page.height, box))
+            slot = ImageSlot(page.path, page.width, page.height, page.gray,
+                             fit(page.width, page.height, box))
         else:
             slot = PdfSlot(material.attachment.id, page, box, material.title)
         pages.append(_page([slot], seals, header))

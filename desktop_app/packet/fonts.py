@@ -43,7 +43,7 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
 @lru_cache(maxsize=1)
 def register_fonts() -> tuple[str, str]:
     """Register the bundled TrueType faces with reportlab once; returns (regular, bold) names."""
-    ttfonts.makeToUnicodeCMap = _to_unicode_cmap  # type: ignore[assignment]
+    ttfonts.makeToUnicodeCMap = _to_unicode_cmap
     folder = resources_dir() / "fonts"
     pdfmetrics.registerFont(TTFont(REGULAR, str(folder / "NotoSansSC-Regular.ttf")))
     pdfmetrics.registerFont(TTFont(BOLD, str(folder / "NotoSansSC-Bold.ttf")))
@@ -55,14 +55,14 @@ def register_fonts() -> tuple[str, str]:
 def _fallback_glyphs() -> frozenset[int]:
     register_fonts()
     pdfmetrics.registerFont(TTFont(FALLBACK, str(resources_dir() / "fonts" / FALLBACK_FILE)))
-    return frozenset(pdfmetrics.getFont(FALLBACK).face.charToGlyph)  # type: ignore[attr-defined]
+    return frozenset(pdfmetrics.getFont(FALLBACK).face.charToGlyph)
 
 
 @lru_cache(maxsize=4)
 def _glyphs(name: str) -> frozenset[int]:
     register_fonts()
     font = pdfmetrics.getFont(name)
-    return frozenset(font.face.charToGlyph)  # type: ignore[attr-defined]
+    return frozenset(font.face.charToGlyph)
 
 
 @lru_cache(maxsize=1)

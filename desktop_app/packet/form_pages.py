@@ -19,6 +19,7 @@ from desktop_app.packet.layout import (
     REGULAR,
     TOP,
     Line,
+    Op,
     Rect,
     Sheet,
     Text,
@@ -190,12 +191,12 @@ def fill_toc(page_map: PageMap) -> None:
             y -= TOC_LEADING * len(laid[index])
 
 
-def _toc_line(mark: Mark, lines: list[str], number: int, y: float) -> list:
+def _toc_line(mark: Mark, lines: list[str], number: int, y: float) -> list[Op]:
     x, font, size, _room = _toc_style(mark.level)
     right = MARGIN_X + CONTENT_WIDTH
     num = str(number)
     num_w = width_of(num, REGULAR, size)
-    ops: list = []
+    ops: list[Op] = []
     for n, line in enumerate(lines):
         ops.append(Text(x, y - size - n * TOC_LEADING, line, font, size))
     last_y = y - size - (len(lines) - 1) * TOC_LEADING

@@ -95,7 +95,7 @@ def _place_pdf_page(page, slot: PdfSlot) -> None:  # type: ignore[no-untyped-def
     try:
         _merge_pdf_page(page, slot)
     except Exception as exc:  # noqa: BLE001 - pypdf on a malformed page: name the material, never a traceback
-        raise PlacementError(f"证明材料“{slot.title}”的 PDF 页面无法放入打印材料",
+        raise PlacementError(f"证明材料“{slot.label}”的 PDF 页面无法放入打印材料",
                              "请把该 PDF 打印后扫描成图片，删除原文件后重新添加") from exc
 
 

@@ -52,7 +52,13 @@ from desktop_app.packet.scan_pages import (
     prepare_many,
     save_prepared,
 )
-from desktop_app.packet.tier_pages import ChainUnknownError, chain_for, organisation, publicity_part, tiers_part
+from desktop_app.packet.tier_pages import (
+    ChainUnknownError,
+    chain_for,
+    organisation,
+    publicity_part,
+    tiers_part,
+)
 from desktop_app.packet.verify import page_unembedded_fonts, verify_packet
 from desktop_app.reference import Reference
 

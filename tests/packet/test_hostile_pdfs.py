@@ -11,8 +11,8 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, NumberObject
 from reportlab.pdfgen import canvas
 
-from desktop_app.packet.verify import unembedded_fonts
 from desktop_app.packet.pipeline import PacketOptions
+from desktop_app.packet.verify import unembedded_fonts
 
 
 def _helvetica_pdf(path: Path, pages: int = 1, size: tuple[float, float] = (595, 842)) -> Path:
