@@ -85,8 +85,8 @@ def strip_ops(seals: Sequence[str]) -> list[Op]:
     ops: list[Op] = [Rect(x, y, w, h, 0.8)]
     top = y + h - STRIP_PAD
     for n, seal in enumerate(seals):
-        cx = x + w - STRIP_PAD - SEAL_SLOT / 2 - n * SEAL_SLOT
-        ops.extend(seal_place(cx, top, f"（{seal}盖章）", SEAL_SLOT))
+        cx = x + w - STRIP_PAD - SEAL_SLOT / 2 - (len(seals) - 1 - n) * SEAL_SLOT  # signing order
+        ops.extend(seal_place(cx, top, f"（{seal}盖章）", SEAL_SLOT, date=False))  # the strip has its 日期 line
     text_x = x + 10
     lines = [("审核意见：", STRIP_OPINION), ("审核人（签名）：", ""), ("日期：", "　　　　年　　月　　日")]
     limit = x + w - STRIP_PAD - len(seals) * SEAL_SLOT - 6

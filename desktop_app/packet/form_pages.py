@@ -283,10 +283,14 @@ def declaration_part(app: ApplicationData, forms: FormSet, has_photo: bool = Fal
     for section in forms:
         heading = section_heading(section)
         flow.continued_title = ""  # a break before the heading is no continuation of anything
-        flow.heading(heading)
+        data = app.section(section.key)
+        keep = 60.0
+        if _is_cards(section) and data.entries and not data.not_applicable:
+            # The heading goes with the first card (when the card fits a page at all).
+            keep = min(_card_height(section, 1, data.entries[0].answers, app), 360.0)
+        flow.heading(heading, keep=keep)
         flow.continued_title = heading
         marks.append(Mark((heading,), len(flow.sheets) - 1))
-        data = app.section(section.key)
         if section.print_layout == "text":
             _text_section(flow, section, data.entries)
         elif section.print_layout == "form":
@@ -377,10 +381,16 @@ def _card_height(section: SectionSpec, index: int, answers: Mapping[str, object]
     return float("inf") if len(scratch.sheets) > 1 else start - scratch.y
 
 
+def _is_cards(section: SectionSpec) -> bool:
+    """Sections too wide for a table print each entry as its own card."""
+    cols, _blocks = _printed(section)
+    return section.print_layout == "table" and sum(f.print_width for f in cols) + 0.6 > MAX_TABLE_WIDTH_UNITS
+
+
 def _entries(flow: Flow, section: SectionSpec, entries: tuple[Entry, ...], app: ApplicationData) -> None:
     cols, blocks = _printed(section)
     units = sum(f.print_width for f in cols) + 0.6
-    if units > MAX_TABLE_WIDTH_UNITS:
+    if _is_cards(section):
         heading = flow.continued_title
         for index, entry in enumerate(entries, start=1):
             # A card stays whole on one page when it fits one; a longer card says whose it is on every page.

@@ -208,7 +208,7 @@ def _signed_box(label: str, y: float, height: float, signers: tuple[str, ...], s
     bottom = y - height
     # Seal places side by side from the right edge; signatures take the width left of them.
     for n, seal in enumerate(seals):
-        cx = right - 8 - seal_w / 2 - n * (seal_w + 4)
+        cx = right - 8 - seal_w / 2 - (len(seals) - 1 - n) * (seal_w + 4)  # in signing order, left to right
         ops.extend(seal_place(cx, bottom + 8 + seal_h, f"（{seal}盖章）", seal_w))
     for i, who in enumerate(signers):
         base = bottom + foot - 24 - i * 30
