@@ -334,3 +334,18 @@ def test_the_pdf_carries_its_real_creation_date(demo_app, make) -> None:
     created = reader.metadata.creation_date
     assert created is not None and created.year == datetime.now().year
 
+
+
+def test_a_freelancers_tier_and_publicity_pages_name_the_recommending_agency(services, demo_app, make):
+    services.set_answer(demo_app, "cover.unit_type", "自由职业者")
+    services.set_answer(demo_app, "basic.is_freelancer", "是")
+    services.set_answer(demo_app, "basic.freelance_started_on", "2018-03")
+    services.set_answer(demo_app, "basic.recommending_agency", "昆明市人才服务中心")
+    path = make(demo_app, draft=True)
+    texts = [_squeeze(t) for t in page_texts(path)]
+    outline = outline_items(PdfReader(path))
+    signed = [p for d, t, p in outline if t.startswith("基层单位意见")] + [i for i, t in enumerate(texts)
+                                                                          if t.startswith("公示情况")]
+    assert len(signed) == 2
+    for page in signed:
+        assert "推荐机构昆明市人才服务中心" in texts[page] and "工作单位" not in texts[page]
