@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 import re
+import shutil
+import subprocess
 from typing import Any
 
 import pytest
@@ -56,6 +58,9 @@ def test_an_incomplete_application_gets_no_final_packet_but_a_draft_that_says_so
         assert _squeeze(f"{finding.location()}：{finding.message}") in _squeeze("".join(texts[:4]))
     assert first.startswith("尚未完善的项目")
     assert "本人无此项" not in everything  # nothing was marked 无此项
+    if shutil.which("qpdf"):
+        check = subprocess.run(["qpdf", "--check", str(draft)], capture_output=True, text=True)
+        assert check.returncode == 0, check.stdout + check.stderr
 
 
 def test_the_final_demo_packet_has_no_draft_words_and_prints_本人无此项_where_chosen(services, demo_app, make):
@@ -240,6 +245,9 @@ def test_a_name_with_an_extension_b_character_prints_with_every_font_embedded(se
     fonts = {str(f.get_object()["/BaseFont"]) for p in reader.pages
              for f in (p.get("/Resources", {}).get("/Font") or {}).values()}
     assert any(name.endswith("HanaMinB") and "+" in name for name in fonts)  # embedded as a subset
+    if shutil.which("qpdf"):
+        check = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+        assert check.returncode == 0, check.stdout + check.stderr
 
 
 # The parts real forms have -----------------------------------------------------------------------
