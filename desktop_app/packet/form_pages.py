@@ -345,6 +345,7 @@ def _form_grid(flow: Flow, section: SectionSpec, answers: Mapping[str, object], 
     table = Table((label_w, value_w, label_w, value_w), size=9.5, leading=13)
     rows: list[tuple[Cell, ...]] = []
     pending: tuple[Cell, Cell] | None = None
+    waiting: list[tuple[Cell, ...]] = []  # whole-row values that come while a half row waits for its pair
     cols, blocks = _printed(section)
     for spec in cols + blocks:
         if not _applies(spec, answers, app):
@@ -353,17 +354,16 @@ def _form_grid(flow: Flow, section: SectionSpec, answers: Mapping[str, object], 
         label = Cell(spec.printed_label, bold=True, shade=LABEL_SHADE)
         wide = spec.print == "block" or width_of(text, REGULAR, 9.5) > value_w - 8 or len(spec.printed_label) > 7
         if wide:
-            if pending:
-                rows.append((*pending, Cell(""), Cell("")))
-                pending = None
-            rows.append((label, Cell(text, span=3)))
+            (waiting if pending else rows).append((label, Cell(text, span=3)))
         elif pending:
             rows.append((*pending, label, Cell(text)))
-            pending = None
+            rows.extend(waiting)
+            pending, waiting = None, []
         else:
             pending = (label, Cell(text))
     if pending:
         rows.append((*pending, Cell(""), Cell("")))
+    rows.extend(waiting)
     flow.table(table, rows)
 
 
