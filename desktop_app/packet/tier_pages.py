@@ -96,8 +96,8 @@ BLANK_PERIOD = "　　　年　　月　　日至　　　年　　月　　日�
 def publicity_text(app: ApplicationData) -> str:
     """The period as the unit's publicity page prints it: dates when known, blanks to fill in by hand otherwise.
 
-    Nothing is addressed to the applicant here: the unit signs this page. An end date that depends on a
-    holiday calendar not yet published is left for the unit to write.
+    Nothing is addressed to the applicant here: the unit signs this page, so no “暂定” either (that is for
+    the applicant: wizard, review page, check).
     """
     raw = str(app.single("cover").get("publicity_start") or "")
     try:
@@ -105,8 +105,6 @@ def publicity_text(app: ApplicationData) -> str:
     except ValueError:
         return BLANK_PERIOD
     period = publicity_period(start)
-    if period.provisional:
-        return f"{_date(start)}至　　　年　　月　　日（共　　个工作日）"
     return f"{_date(start)}至{_date(period.end)}（共 {period.workdays} 个工作日）"
 
 

@@ -226,11 +226,9 @@ def test_publicity_page_computes_five_working_days_and_says_when_provisional(ser
     services.set_answer(demo_app, "cover.publicity_start", "2099-06-15")
     texts = page_texts(make(demo_app, "later.pdf", draft=True))
     publicity = next(t for t in texts if t.startswith("公示情况"))
-    # Holidays of 2099 are not published: the unit writes the end date; nothing provisional is printed
-    # on a page the unit signs (issue 12).
-    compact = re.sub(r"\s", "", publicity)
-    assert "2099年6月15日至年月日（共个工作日）" in compact
+    # Nothing provisional is printed on a page the unit signs (issues 12 and 13).
     assert "暂定" not in publicity and "仅供参考" not in publicity
+    assert "2099年6月15日至2099年6月19日（共 5 个工作日）" in publicity
 
 
 def test_missing_scan_file_is_named_and_nothing_is_written(services, demo_app, tmp_path):
