@@ -117,6 +117,8 @@ def _check_choice(raw: str, spec: FieldSpec, today: date | None) -> v.Check:
     if spec.choices and not spec.choices_editable and text not in spec.choices:
         options = "、".join(spec.choices)
         return v.Check(None, f"“{text}”不是可选项：请从 {options} 中选择")
+    if spec.max_length is not None and len(text) > spec.max_length:  # editable choices: a typed name
+        return v.check_text(text, max_length=spec.max_length)
     return v.Check(text)
 
 

@@ -10,26 +10,96 @@ from typing import Any
 from desktop_app.domain import ApplicationData, Attachment
 from desktop_app.formspec.model import FormSet, SectionSpec
 from desktop_app.packet.form_pages import entry_label, section_heading
-from desktop_app.packet.layout import PAGE_HEIGHT, PAGE_WIDTH
+from desktop_app.packet.layout import (
+    BOLD,
+    PAGE_HEIGHT,
+    PAGE_WIDTH,
+    REGULAR,
+    Line,
+    Op,
+    Rect,
+    Text,
+    fit_lines,
+    width_of,
+    wrap,
+)
 from desktop_app.packet.plan import Box, ImageSlot, Mark, Part, PdfSlot, PlannedPage
 from desktop_app.packet.scan_pages import PreparedImage
+from desktop_app.packet.seals import SEAL_RADIUS, seal_height, seal_place
 
 EVIDENCE_MARGIN_X = 36.0
 HEADER_BASELINE = PAGE_HEIGHT - 34.0
+HEADER_SIZE = 10.5
+HEADER_LEADING = 13.0
 CONTENT_TOP = PAGE_HEIGHT - 50.0
-STRIP_BOTTOM = 52.0
-STRIP_HEIGHT = 40.0
-CONTENT_BOTTOM_WITH_STRIP = STRIP_BOTTOM + STRIP_HEIGHT + 10.0
+STRIP_BOTTOM = 46.0  # above the page number (drawn at 26 pt)
+STRIP_PAD = 8.0
 CONTENT_BOTTOM = 52.0
+STRIP_OPINION = "经核对，与原件一致"
 COMMITMENT = "commitment"
 ID_FRONT, ID_BACK = "id_card_front", "id_card_back"
 OTHER_TITLE = "其他材料"
+STRIP_WIDTH = PAGE_WIDTH - 2 * EVIDENCE_MARGIN_X
+SEAL_SLOT = 2 * SEAL_RADIUS + 14
 
 
-def content_box(strip: bool) -> Box:
+def strip_height(seals: Sequence[str]) -> float:
+    """The verification strip holds a whole seal place (label above a 46 mm circle)."""
+    return max(seal_height(f"（{s}盖章）", SEAL_SLOT) for s in seals) + 2 * STRIP_PAD if seals else 0.0
+
+
+def header_lines(text: str) -> tuple[float, list[str]]:
+    """The evidence header: shrunk to 9 pt at most, then wrapped (an entry's full name is never cut)."""
+    return fit_lines(text, PAGE_WIDTH - 2 * EVIDENCE_MARGIN_X, BOLD, HEADER_SIZE)
+
+
+def content_box(strip: bool | Sequence[str], header: str = "") -> Box:
     """The area a scan is fitted into, below the header and above the verification strip."""
-    bottom = CONTENT_BOTTOM_WITH_STRIP if strip else CONTENT_BOTTOM
-    return Box(EVIDENCE_MARGIN_X, bottom, PAGE_WIDTH - 2 * EVIDENCE_MARGIN_X, CONTENT_TOP - bottom)
+    seals: Sequence[str] = ("单位",) if strip is True else (strip or ())
+    bottom = STRIP_BOTTOM + strip_height(seals) + 10.0 if seals else CONTENT_BOTTOM
+    extra = (len(header_lines(header)[1]) - 1) * HEADER_LEADING if header else 0.0
+    top = CONTENT_TOP - extra
+    return Box(EVIDENCE_MARGIN_X, bottom, PAGE_WIDTH - 2 * EVIDENCE_MARGIN_X, top - bottom)
+
+
+def header_ops(text: str) -> list[Op]:
+    """The header line(s) naming section, entry and material, with a rule under them."""
+    size, lines = header_lines(text)
+    ops: list[Op] = []
+    y = HEADER_BASELINE
+    for line in lines:
+        ops.append(Text(EVIDENCE_MARGIN_X, y, line, BOLD, size))
+        y -= HEADER_LEADING
+    rule = y + HEADER_LEADING - 6
+    ops.append(Line(EVIDENCE_MARGIN_X, rule, PAGE_WIDTH - EVIDENCE_MARGIN_X, rule, 0.6))
+    return ops
+
+
+def strip_ops(seals: Sequence[str]) -> list[Op]:
+    """The reviewer's strip (guide 二、17(2)): 审核意见 “经核对，与原件一致”, 审核人（签名）, 日期 and a seal
+    place per sealing unit (two for a dispatched applicant: 劳务派遣公司 and 用人单位)."""
+    if not seals:
+        return []
+    h = strip_height(seals)
+    x, y, w = EVIDENCE_MARGIN_X, STRIP_BOTTOM, STRIP_WIDTH
+    ops: list[Op] = [Rect(x, y, w, h, 0.8)]
+    top = y + h - STRIP_PAD
+    for n, seal in enumerate(seals):
+        cx = x + w - STRIP_PAD - SEAL_SLOT / 2 - (len(seals) - 1 - n) * SEAL_SLOT  # signing order
+        ops.extend(seal_place(cx, top, f"（{seal}盖章）", SEAL_SLOT, date=False))  # the strip has its 日期 line
+    text_x = x + 10
+    lines = [("审核意见：", STRIP_OPINION), ("审核人（签名）：", ""), ("日期：", "　　　　年　　月　　日")]
+    limit = x + w - STRIP_PAD - len(seals) * SEAL_SLOT - 6
+    base = top - 22
+    for label, value in lines:
+        ops.append(Text(text_x, base, label, BOLD, 10.5))
+        after = text_x + width_of(label, BOLD, 10.5) + 2
+        if value:
+            ops.append(Text(after, base, value, BOLD if label == "审核意见：" else REGULAR, 10.5))
+        else:
+            ops.append(Line(after, base - 3, limit, base - 3))
+        base -= (h - 2 * STRIP_PAD - 22) / 2.2
+    return ops
 
 
 def fit(width: float, height: float, box: Box) -> Box:
@@ -49,6 +119,7 @@ class Material:
     title: str
     images: list[PreparedImage] = field(default_factory=list)
     pdf_pages: list[Any] = field(default_factory=list)  # pypdf pages, or PreparedImage where rasterised
+    missing: bool = False  # a required scan not uploaded yet: a draft prints a placeholder page in its place
 
 
 def material_title(section: SectionSpec | None, attachment: Attachment) -> str:
@@ -90,38 +161,68 @@ def _header(section: SectionSpec | None, entry: str | None, title: str) -> str:
     return " · ".join(p for p in parts if p)
 
 
-def _pages_of(material: Material, strip: bool, header: str) -> list[PlannedPage]:
-    box = content_box(strip)
+MISSING_TEXT = "此处应附：{title}（尚未上传）"
+
+
+def placeholder_attachment(number: int, section: str, entry_id: int | None, kind: str, label: str) -> Attachment:
+    """A stand-in for a required scan that is not uploaded (negative id: no file behind it)."""
+    return Attachment(id=-number, sha256="", original_name=label, display_name=label, kind=kind, section=section,
+                      entry_id=entry_id, position=1_000_000 + number, media_type="", size=0)
+
+
+def _missing_page(material: Material, header: str) -> PlannedPage:
+    """A draft's page where a required scan belongs: a dashed frame saying what goes here."""
+    box = content_box((), header)
+    text = MISSING_TEXT.format(title=material.title)
+    lines = wrap(text, box.w - 60, BOLD, 16)
+    mid_y = box.y + box.h / 2 + len(lines) * 12
+    ops: list[Op] = [*header_ops(header), Rect(box.x + 10, box.y + 10, box.w - 20, box.h - 20, 1.0, (6, 4))]
+    for i, line in enumerate(lines):
+        ops.append(Text(box.x + box.w / 2, mid_y - i * 24, line, BOLD, 16, "center"))
+    return PlannedPage(ops=ops, header=header)
+
+
+def _page(slots: list[ImageSlot | PdfSlot], seals: Sequence[str], header: str) -> PlannedPage:
+    return PlannedPage(ops=[*header_ops(header), *strip_ops(seals)], slots=slots, header=header, strip=bool(seals))
+
+
+def _pages_of(material: Material, seals: Sequence[str], header: str) -> list[PlannedPage]:
+    if material.missing:
+        return [_missing_page(material, header)]
+    box = content_box(seals, header)
     pages: list[PlannedPage] = []
+    slot: ImageSlot | PdfSlot
     for image in material.images:
         slot = ImageSlot(image.path, image.width, image.height, image.gray, fit(image.width, image.height, box))
-        pages.append(PlannedPage(slots=[slot], header=header, strip=strip))
+        pages.append(_page([slot], seals, header))
     for page in material.pdf_pages:
         if isinstance(page, PreparedImage):  # a PDF page that had to be rasterised (fonts not embedded)
-            slot: ImageSlot | PdfSlot = ImageSlot(page.path, page.width, page.height, page.gray,
-                                                  fit(page.width, page.height, box))
+            slot = ImageSlot(page.path, page.width, page.height, page.gray,
+                             fit(page.width, page.height, box))
         else:
             slot = PdfSlot(material.attachment.id, page, box, material.title)
-        pages.append(PlannedPage(slots=[slot], header=header, strip=strip))
+        pages.append(_page([slot], seals, header))
     return pages
 
 
-def _id_card_page(front: Material, back: Material, strip: bool, header: str) -> PlannedPage:
+def _id_card_page(front: Material, back: Material, seals: Sequence[str], header: str) -> PlannedPage:
     """Front above back on one page, each in half the content area."""
-    box = content_box(strip)
+    box = content_box(seals, header)
     gap = 16.0
     half = (box.h - gap) / 2
     top = Box(box.x, box.y + half + gap, box.w, half)
     bottom = Box(box.x, box.y, box.w, half)
-    slots = []
+    slots: list[ImageSlot | PdfSlot] = []
     for material, area in ((front, top), (back, bottom)):
         image = material.images[0]
         slots.append(ImageSlot(image.path, image.width, image.height, image.gray, fit(image.width, image.height, area)))
-    return PlannedPage(slots=list(slots), header=header, strip=strip)
+    return _page(slots, seals, header)
 
 
-def evidence_part(materials: Sequence[Material], strip: bool) -> Part:
-    """证明材料: every material's pages with bookmarks section → entry → material."""
+def evidence_part(materials: Sequence[Material], seals: Sequence[str]) -> Part:
+    """证明材料: every material's pages with bookmarks section → entry → material; `seals` are the units
+    whose seal places the verification strip carries (none: no strip)."""
+    strip = tuple(seals)
     pages: list[PlannedPage] = []
     marks: list[Mark] = []
     seen_sections: set[str] = set()
@@ -167,7 +268,9 @@ def commitment_part(materials: Sequence[Material], placeholder: Callable[[], Pla
     """职称申报承诺书: the imported commitment (no verification strip), else the page saying where to get it."""
     pages: list[PlannedPage] = []
     for material in materials:
-        pages.extend(_pages_of(material, strip=False, header="职称申报承诺书"))
+        if material.missing:
+            return Part("commitment", "职称申报承诺书", [placeholder()])
+        pages.extend(_pages_of(material, (), header="职称申报承诺书"))
     if not pages:
         pages = [placeholder()]
     return Part("commitment", "职称申报承诺书", pages)

@@ -54,6 +54,7 @@ class Flow:
         self.continued_title = continued_title
         self.y = TOP
         self._table: Table | None = None
+        self._number = ""
         self._new_sheet(first=True)
 
     @property
@@ -111,16 +112,26 @@ class Flow:
 
     # Tables -----------------------------------------------------------------------------------
 
-    def table(self, table: Table, rows: list[tuple[Cell, ...]]) -> None:
-        """A ruled table; rows taller than the space left are split and continued."""
+    def table(self, table: Table, rows: list[tuple[Cell, ...]], groups: dict[int, int] | None = None) -> None:
+        """A ruled table; rows taller than the space left are split and continued.
+
+        `groups` maps a row index to how many rows from there belong together (one entry's rows): they
+        move to the next page whole when they fit on one page.
+        """
         self._table = table
+        self._number = ""
         try:
             if table.header:
                 header_lines = self._layout_row(table, table.header)
                 first = self._row_height(table, header_lines) + self._row_height(table, [[""]])
                 self.ensure(first)
                 self._draw_row(table, table.header, header_lines)
-            for row in rows:
+            for index, row in enumerate(rows):
+                count = (groups or {}).get(index, 1)
+                if count > 1:
+                    height = sum(self._row_height(table, self._layout_row(table, r)) for r in rows[index:index + count])
+                    if self.remaining() < height <= self._page_room(table):
+                        self._new_sheet()
                 self._place_row(table, row)
         finally:
             self._table = None
@@ -146,7 +157,14 @@ class Flow:
     def _row_height(self, table: Table, lines: list[list[str]]) -> float:
         return max(len(cell_lines) for cell_lines in lines) * table.leading + 2 * CELL_PAD_Y
 
+    def _page_room(self, table: Table) -> float:
+        """Height a continued page offers below its repeated title and header row."""
+        header = self._row_height(table, self._layout_row(table, table.header)) if table.header else 0.0
+        return TOP - BOTTOM - (24 if self.continued_title else 0) - header
+
     def _place_row(self, table: Table, row: tuple[Cell, ...]) -> None:
+        if row[0].text.isdigit():
+            self._number = row[0].text  # continuation lines name the entry they belong to
         lines = self._layout_row(table, row)
         while True:
             height = self._row_height(table, lines)
@@ -154,9 +172,8 @@ class Flow:
                 self._draw_row(table, row, lines)
                 return
             fits = int((self.remaining() - 2 * CELL_PAD_Y) // table.leading)
-            page_rows = int((TOP - BOTTOM - 80) // table.leading)
-            # Move a row that fits a page whole; split only rows longer than a page or when little would move.
-            if fits < 3 or (height <= page_rows * table.leading and fits < max(len(c) for c in lines) // 2):
+            # A row that fits a page moves there whole; only rows longer than a page are split.
+            if fits < 3 or height <= self._page_room(table):
                 self._new_sheet()
                 if self._row_height(table, lines) <= self.remaining():
                     continue
@@ -164,6 +181,10 @@ class Flow:
             head = [cell_lines[:fits] for cell_lines in lines]
             self._draw_row(table, row, head)
             lines = [cell_lines[fits:] or [""] for cell_lines in lines]
+            if self._number and (not row[0].text.strip() or row[0].text == self._number):
+                # The entry's number goes with its continuation: “第N条（续）”.
+                width = self._cells_x(table, row)[0][1] - 2 * CELL_PAD_X
+                lines[0] = wrap(f"第{self._number}条（续）", width, BOLD if row[0].bold else REGULAR, table.size)
             self._new_sheet()
 
     def _draw_row(self, table: Table, row: tuple[Cell, ...], lines: list[list[str]]) -> None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from datetime import date
 
 from desktop_app.domain import ApplicationData, Entry
+from desktop_app.formspec.completeness import condition_holds, is_required
 from desktop_app.formspec.model import FieldSpec, FormSet, SectionSpec
 from desktop_app.formspec.types import format_value
 from desktop_app.packet.flow import Cell, Flow, Table
@@ -19,17 +19,23 @@ from desktop_app.packet.layout import (
     REGULAR,
     TOP,
     Line,
+    Op,
+    Rect,
     Sheet,
     Text,
-    fit_text,
+    fit_lines,
     width_of,
     wrap,
 )
-from desktop_app.packet.plan import Mark, PageMap, Part, PlannedPage
+from desktop_app.packet.plan import Box, Mark, PageMap, Part, PlannedPage
+from desktop_app.packet.seals import SEAL_RADIUS, seal_height, seal_place
 
 NUMERALS = "一二三四五六七八九十"
 LABEL_SHADE = 0.93
-NONE_TEXT = "无"
+NONE_TEXT = "本人无此项"  # only where the applicant chose 无此项
+UNFILLED_TEXT = "（尚未填写）"  # a draft's section or required field with nothing yet
+MM = 72 / 25.4
+PHOTO_W, PHOTO_H = 35 * MM, 49 * MM  # 二寸证件照
 # A table wider than this sum of print widths would squeeze columns below four characters:
 # such sections print each entry as its own label/value grid instead.
 MAX_TABLE_WIDTH_UNITS = 10.5
@@ -66,8 +72,7 @@ def entry_label(section: SectionSpec, entry: Entry, index: int) -> str:
     for key in section.summary_fields or tuple(f.key for f in section.fields[:1]):
         text = _value(section, key, entry.answers).strip()
         if text and section.field(key).type not in ("date", "year_month", "date_range", "month_range"):
-            short = text if len(text) <= 18 else text[:17] + "…"
-            return f"{label} {short}"
+            return f"{label} {text}"
     return label
 
 
@@ -89,78 +94,109 @@ def cover_part(app: ApplicationData, forms: FormSet) -> Part:
     series_text = series if not track or track == series else f"{series}（{track}）"
     title = str(cover.get("title_name") or "")
     tier = str(cover.get("tier") or "")
+    freelancer = str(cover.get("unit_type") or "") == "自由职业者" or basic.get("is_freelancer") == "是"
+    unit_row = ("推荐机构", str(basic.get("recommending_agency") or "")) if freelancer else (
+        "工作单位", str(basic.get("unit") or ""))
     rows = [
         ("申报人姓名", str(basic.get("name") or app.person_name)),
-        ("工作单位", str(basic.get("unit") or "")),
+        unit_row,
         ("申报系列", series_text),
         ("申报专业", str(cover.get("specialty") or "")),
         ("申报职称", f"{title}（{tier}）" if title and tier else title),
         ("评审委员会", str(cover.get("committee") or "")),
+        ("联系电话", str(basic.get("mobile") or "")),
         ("申报年度", year),
     ]
-    label_x, value_x, right = 130.0, 215.0, PAGE_WIDTH - 110
-    y = 470.0
+    label_x, value_x, right = 110.0, 195.0, PAGE_WIDTH - 90
+    y = 480.0
     for label, value in rows:
+        size, lines = fit_lines(value, right - value_x - 4, REGULAR, 13)
         ops.append(Text(label_x, y, label, BOLD, 13))
-        size = fit_text(value, right - value_x - 4, REGULAR, 13, 8)
-        ops.append(Text(value_x + 4, y, value, REGULAR, size))
-        ops.append(Line(value_x, y - 6, right, y - 6, 0.8))
-        y -= 42
+        for n, line in enumerate(lines):
+            ops.append(Text(value_x + 4, y - n * (size + 4), line, REGULAR, size))
+            ops.append(Line(value_x, y - n * (size + 4) - 6, right, y - n * (size + 4) - 6, 0.8))
+        y -= 36 + (len(lines) - 1) * (size + 4)
     return Part("cover", "封面", [PlannedPage(ops=ops)])
 
 
 # 材料目录 -----------------------------------------------------------------------------------------
 
 
-def toc_page_count(lines: int) -> int:
-    """Pages the 目录 needs for this many lines (known before any page number is)."""
-    if lines <= TOC_FIRST_PAGE_LINES:
-        return 1
-    return 1 + math.ceil((lines - TOC_FIRST_PAGE_LINES) / TOC_PAGE_LINES)
+def _toc_style(level: int) -> tuple[float, str, float, float]:
+    """(x, font, size, room for the title) of a 目录 line at this level (room leaves space for 4 digits)."""
+    indent = (0, 18, 36, 54)[min(level, 3)]
+    font = BOLD if level == 0 else REGULAR
+    size = 11.5 if level == 0 else 10.0
+    x = MARGIN_X + indent
+    room = MARGIN_X + CONTENT_WIDTH - x - width_of("9999", REGULAR, size) - 24
+    return x, font, size, room
 
 
-def toc_placeholder(lines: int) -> Part:
-    """Empty 目录 pages, filled once the page map is numbered."""
-    return Part("toc", "材料目录", [PlannedPage() for _ in range(toc_page_count(lines))])
+def _toc_title_lines(level: int, title: str) -> list[str]:
+    _x, font, size, room = _toc_style(level)
+    return wrap(title, room, font, size)
+
+
+def _toc_pages(heights: list[int]) -> list[list[int]]:
+    """Which marks go on which 目录 page: a wrapped title stays together on one page."""
+    pages: list[list[int]] = [[]]
+    used = 0
+    for index, lines in enumerate(heights):
+        capacity = TOC_FIRST_PAGE_LINES if len(pages) == 1 else TOC_PAGE_LINES
+        if used + lines > capacity and pages[-1]:
+            pages.append([])
+            used = 0
+        pages[-1].append(index)
+        used += lines
+    return pages
+
+
+def toc_entries(parts: list[Part]) -> list[tuple[int, str]]:
+    """(level, title) of every 目录 line the parts will give, before any page is numbered."""
+    out: list[tuple[int, str]] = []
+    for part in parts:
+        if part.pages:
+            out.append((0, part.title))
+            out.extend((m.level + 1, m.title) for m in part.marks)
+    return out
+
+
+def toc_placeholder(entries: list[tuple[int, str]]) -> Part:
+    """Empty 目录 pages, filled once the page map is numbered (titles wrap, never cut)."""
+    count = len(_toc_pages([len(_toc_title_lines(level, title)) for level, title in entries]))
+    return Part("toc", "材料目录", [PlannedPage() for _ in range(count)])
 
 
 def fill_toc(page_map: PageMap) -> None:
     """Draw the 目录 from the page map's marks (the same marks become the PDF outline)."""
     start = page_map.start_of("toc")
     marks = list(page_map.marks)
-    count = toc_page_count(len(marks))
-    index = 0
-    for n in range(count):
+    laid = [_toc_title_lines(m.level, m.title) for m in marks]
+    for n, indexes in enumerate(_toc_pages([len(lines) for lines in laid])):
         page = page_map.pages[start + n]
         page.ops.clear()
         y = TOP
         if n == 0:
             page.ops.append(Text(PAGE_WIDTH / 2, y - 20, "材料目录", BOLD, 20, "center"))
             y -= 60
-        capacity = TOC_FIRST_PAGE_LINES if n == 0 else TOC_PAGE_LINES
-        for mark in marks[index : index + capacity]:
-            page.ops.extend(_toc_line(mark, page_map.number(mark.page), y))
-            y -= TOC_LEADING
-        index += capacity
+        for index in indexes:
+            page.ops.extend(_toc_line(marks[index], laid[index], page_map.number(marks[index].page), y))
+            y -= TOC_LEADING * len(laid[index])
 
 
-def _toc_line(mark: Mark, number: int, y: float) -> list:
-    indent = (0, 18, 36, 54)[min(mark.level, 3)]
-    font = BOLD if mark.level == 0 else REGULAR
-    size = 11.5 if mark.level == 0 else 10.0
-    x = MARGIN_X + indent
+def _toc_line(mark: Mark, lines: list[str], number: int, y: float) -> list[Op]:
+    x, font, size, _room = _toc_style(mark.level)
     right = MARGIN_X + CONTENT_WIDTH
     num = str(number)
     num_w = width_of(num, REGULAR, size)
-    room = right - x - num_w - 24
-    title = mark.title
-    while width_of(title, font, size) > room and len(title) > 2:
-        title = title[:-2] + "…"
-    title_w = width_of(title, font, size)
-    ops: list = [Text(x, y - size, title, font, size), Text(right, y - size, num, REGULAR, size, "right")]
-    dots_from, dots_to = x + title_w + 6, right - num_w - 6
+    ops: list[Op] = []
+    for n, line in enumerate(lines):
+        ops.append(Text(x, y - size - n * TOC_LEADING, line, font, size))
+    last_y = y - size - (len(lines) - 1) * TOC_LEADING
+    ops.append(Text(right, last_y, num, REGULAR, size, "right"))
+    dots_from, dots_to = x + width_of(lines[-1], font, size) + 6, right - num_w - 6
     if dots_to > dots_from:
-        ops.append(Line(dots_from, y - size, dots_to, y - size, 0.5, (0.5, 2.5)))
+        ops.append(Line(dots_from, last_y, dots_to, last_y, 0.5, (0.5, 2.5)))
     return ops
 
 
@@ -175,7 +211,9 @@ def commitment_placeholder(note: str = "") -> PlannedPage:
         note = load_reference().procedure.commitment_note
     flow = Flow()
     flow.title("职称申报承诺书")
-    flow.skip(20)
+    flow.skip(10)
+    flow.paragraph("此处应附：职称申报承诺书（尚未上传）", size=14, leading=24, font=BOLD)
+    flow.skip(10)
     flow.paragraph(note, size=11.5, leading=22, first_indent=True)
     return PlannedPage(ops=flow.sheets[0].ops)
 
@@ -189,85 +227,178 @@ def _printed(section: SectionSpec) -> tuple[list[FieldSpec], list[FieldSpec]]:
     return cols, blocks
 
 
-def declaration_part(app: ApplicationData, forms: FormSet) -> Part:
-    """基本信息, the cover and the 13 sections as ruled tables; empty sections print 无."""
+def _applies(spec: FieldSpec, answers: Mapping[str, object], app: ApplicationData) -> bool:
+    """A row applies unless the field is conditional, its condition does not hold and it is empty
+    (no 自由职业 rows for an employee, no 劳务派遣公司 for a directly employed applicant)."""
+    if spec.required_if is None or answers.get(spec.key) not in (None, ""):
+        return True
+    return condition_holds(spec.required_if, answers, app)
+
+
+def _shown(spec: FieldSpec, answers: Mapping[str, object], app: ApplicationData) -> str:
+    text = format_value(spec, answers.get(spec.key))
+    if not text.strip() and is_required(spec, answers, app):
+        return UNFILLED_TEXT  # only in a draft: a final packet has every required field
+    return text
+
+
+def _photo_block(flow: Flow, app: ApplicationData, has_photo: bool) -> None:
+    """申报人 lines on the left, the photo box (贴照片处, 35×49 mm) or the attached 证件照 on the right."""
+    basic, cover = app.single("basic"), app.single("cover")
+    top = flow.y
+    box = photo_box(top)
+    ops = flow.sheet.ops
+    ops.append(Rect(box.x, box.y, box.w, box.h, 0.8))
+    if not has_photo:
+        ops.append(Text(box.x + box.w / 2, box.y + box.h / 2 + 6, "贴照片处", REGULAR, 10, "center"))
+        ops.append(Text(box.x + box.w / 2, box.y + box.h / 2 - 10, "（二寸免冠照片）", REGULAR, 8.5, "center"))
+    width = box.x - MARGIN_X - 16
+    y = top - 8
+    for label, value in (("申报人", basic.get("name") or app.person_name),
+                         ("申报职称", cover.get("title_name") or ""),
+                         ("申报年度", f"{app.year}年")):
+        for line in wrap(f"{label}：{value}", width, REGULAR, 11):
+            ops.append(Text(MARGIN_X, y - 11, line, REGULAR, 11))
+            y -= 20
+    flow.y = min(y, box.y) - 12
+
+
+def photo_box(top: float = TOP - 18 * 2.2) -> Box:
+    """Where the applicant's photo goes on the 申报表's first page."""
+    return Box(MARGIN_X + CONTENT_WIDTH - PHOTO_W, top - PHOTO_H, PHOTO_W, PHOTO_H)
+
+
+def declaration_part(app: ApplicationData, forms: FormSet, has_photo: bool = False) -> Part:
+    """基本信息, the cover and the 13 sections as ruled tables, the applicant's signature at the end.
+
+    “本人无此项” only where the applicant chose 无此项; a section with nothing yet prints “（尚未填写）”.
+    """
     flow = Flow()
     flow.title("专业技术人员职称申报表")
-    name = app.single("basic").get("name") or app.person_name
-    flow.sheet.ops.append(Text(MARGIN_X + CONTENT_WIDTH / 2, flow.y - 6, f"申报人：{name}", REGULAR, 11, "center"))
-    flow.y -= 26
+    _photo_block(flow, app, has_photo)
     marks: list[Mark] = []
     for section in forms:
         heading = section_heading(section)
         flow.continued_title = ""  # a break before the heading is no continuation of anything
-        flow.heading(heading)
+        data = app.section(section.key)
+        keep = 60.0
+        if _is_cards(section) and data.entries and not data.not_applicable:
+            # The heading goes with the first card (when the card fits a page at all).
+            keep = min(_card_height(section, 1, data.entries[0].answers, app), 360.0)
+        flow.heading(heading, keep=keep)
         flow.continued_title = heading
         marks.append(Mark((heading,), len(flow.sheets) - 1))
-        data = app.section(section.key)
         if section.print_layout == "text":
             _text_section(flow, section, data.entries)
         elif section.print_layout == "form":
             answers = data.entries[0].answers if data.entries else {}
-            _form_grid(flow, section, answers)
-        elif data.not_applicable or not data.entries:
-            _none_row(flow)
+            _form_grid(flow, section, answers, app)
+        elif data.not_applicable:
+            _none_row(flow, NONE_TEXT)
+        elif not data.entries:
+            _none_row(flow, UNFILLED_TEXT)
         else:
-            _entries(flow, section, data.entries)
+            _entries(flow, section, data.entries, app)
         flow.continued_title = ""
         flow.skip(8)
+    _applicant_signature(flow)
     return Part("declaration", "申报表", [PlannedPage(ops=s.ops) for s in flow.sheets], marks)
 
 
-def _none_row(flow: Flow) -> None:
-    flow.table(Table((CONTENT_WIDTH,)), [(Cell(NONE_TEXT, align="center"),)])
+DECLARATION_PROMISE = "本人承诺：以上所填内容及所附材料真实、准确，如有不实，本人承担相应责任。"
+
+
+def _applicant_signature(flow: Flow) -> None:
+    flow.skip(10)
+    flow.ensure(90)
+    flow.paragraph(DECLARATION_PROMISE, size=10.5, leading=18, first_indent=True)
+    flow.skip(16)
+    ops = flow.sheet.ops
+    x = PAGE_WIDTH - MARGIN_X - 250
+    ops.append(Text(x, flow.y - 11, "申报人（签名）：", REGULAR, 11))
+    ops.append(Line(x + 90, flow.y - 14, PAGE_WIDTH - MARGIN_X, flow.y - 14))
+    flow.y -= 30
+    ops.append(Text(x, flow.y - 11, "日期：　　　　年　　月　　日", REGULAR, 11))
+    flow.y -= 20
+
+
+def _none_row(flow: Flow, text: str) -> None:
+    flow.table(Table((CONTENT_WIDTH,)), [(Cell(text, align="center"),)])
 
 
 def _text_section(flow: Flow, section: SectionSpec, entries: tuple[Entry, ...]) -> None:
     has_text = any(str(e.answers.get(f.key) or "").strip() for e in entries for f in section.fields)
     if not has_text:
-        _none_row(flow)
+        _none_row(flow, UNFILLED_TEXT)
         return
     note = f"全文见本材料“{section.title}”部分。"
     flow.table(Table((CONTENT_WIDTH,)), [(Cell(note),)])
 
 
-def _form_grid(flow: Flow, section: SectionSpec, answers: Mapping[str, object]) -> None:
-    """Label/value pairs, two per row; long values take a whole row."""
+def _form_grid(flow: Flow, section: SectionSpec, answers: Mapping[str, object], app: ApplicationData) -> None:
+    """Label/value pairs, two per row; long values take a whole row; rows that do not apply are left out."""
     label_w = 96.0
     value_w = (CONTENT_WIDTH - 2 * label_w) / 2
     table = Table((label_w, value_w, label_w, value_w), size=9.5, leading=13)
     rows: list[tuple[Cell, ...]] = []
     pending: tuple[Cell, Cell] | None = None
+    waiting: list[tuple[Cell, ...]] = []  # whole-row values that come while a half row waits for its pair
     cols, blocks = _printed(section)
     for spec in cols + blocks:
-        text = format_value(spec, answers.get(spec.key))
+        if not _applies(spec, answers, app):
+            continue
+        text = _shown(spec, answers, app)
         label = Cell(spec.printed_label, bold=True, shade=LABEL_SHADE)
         wide = spec.print == "block" or width_of(text, REGULAR, 9.5) > value_w - 8 or len(spec.printed_label) > 7
         if wide:
-            if pending:
-                rows.append((*pending, Cell(""), Cell("")))
-                pending = None
-            rows.append((label, Cell(text, span=3)))
+            (waiting if pending else rows).append((label, Cell(text, span=3)))
         elif pending:
             rows.append((*pending, label, Cell(text)))
-            pending = None
+            rows.extend(waiting)
+            pending, waiting = None, []
         else:
             pending = (label, Cell(text))
     if pending:
         rows.append((*pending, Cell(""), Cell("")))
+    rows.extend(waiting)
     flow.table(table, rows)
 
 
-def _entries(flow: Flow, section: SectionSpec, entries: tuple[Entry, ...]) -> None:
+def _card(flow: Flow, section: SectionSpec, index: int, answers: Mapping[str, object], app: ApplicationData) -> None:
+    flow.table(Table((CONTENT_WIDTH,), size=9.5, leading=13), [(Cell(f"第{index}条", bold=True, shade=0.85),)])
+    flow.y += 6  # the grid continues the same ruled block
+    _form_grid(flow, section, answers, app)
+
+
+def _card_height(section: SectionSpec, index: int, answers: Mapping[str, object], app: ApplicationData) -> float:
+    """Height of an entry's card, laid out on a scratch page; infinite when it needs more than a page."""
+    scratch = Flow()
+    start = scratch.y
+    _card(scratch, section, index, answers, app)
+    return float("inf") if len(scratch.sheets) > 1 else start - scratch.y
+
+
+def _is_cards(section: SectionSpec) -> bool:
+    """Sections too wide for a table print each entry as its own card."""
+    cols, _blocks = _printed(section)
+    return section.print_layout == "table" and sum(f.print_width for f in cols) + 0.6 > MAX_TABLE_WIDTH_UNITS
+
+
+def _entries(flow: Flow, section: SectionSpec, entries: tuple[Entry, ...], app: ApplicationData) -> None:
     cols, blocks = _printed(section)
     units = sum(f.print_width for f in cols) + 0.6
-    if units > MAX_TABLE_WIDTH_UNITS:
+    if _is_cards(section):
+        heading = flow.continued_title
         for index, entry in enumerate(entries, start=1):
-            flow.ensure(60)
-            flow.table(Table((CONTENT_WIDTH,), size=9.5, leading=13),
-                       [(Cell(f"第{index}条", bold=True, shade=0.85),)])
-            flow.y += 6  # the grid continues the same ruled block
-            _form_grid(flow, section, entry.answers)
+            # A card stays whole on one page when it fits one; a longer card says whose it is on every page.
+            height = _card_height(section, index, entry.answers, app)
+            if height <= TOP - BOTTOM - 40:
+                flow.ensure(height)
+            else:
+                flow.ensure(120)
+            flow.continued_title = f"{heading} 第{index}条"
+            _card(flow, section, index, entry.answers, app)
+            flow.continued_title = heading
         return
     unit = CONTENT_WIDTH / units
     widths = (0.6 * unit, *(f.print_width * unit for f in cols))
@@ -275,13 +406,17 @@ def _entries(flow: Flow, section: SectionSpec, entries: tuple[Entry, ...]) -> No
               *(Cell(f.printed_label, bold=True, shade=LABEL_SHADE, align="center") for f in cols))
     table = Table(widths, header=header, size=8.5, leading=11.5)
     rows: list[tuple[Cell, ...]] = []
+    groups: dict[int, int] = {}
     for index, entry in enumerate(entries, start=1):
-        rows.append((Cell(str(index), align="center"), *(Cell(format_value(f, entry.answers.get(f.key))) for f in cols)))
+        first = len(rows)
+        rows.append((Cell(str(index), align="center"),
+                     *(Cell(_shown(f, entry.answers, app)) for f in cols)))
         for spec in blocks:
             text = format_value(spec, entry.answers.get(spec.key))
             if text.strip():
                 rows.append((Cell(""), Cell(f"{spec.printed_label}：{text}", span=len(cols))))
-    flow.table(table, rows)
+        groups[first] = len(rows) - first  # an entry's rows stay together when they fit a page
+    flow.table(table, rows, groups)
 
 
 # 专业技术工作总结 -------------------------------------------------------------------------------------
@@ -300,16 +435,37 @@ def summary_part(app: ApplicationData, forms: FormSet) -> Part:
     flow.skip(10)
     answers = app.single("work_summary")
     texts = [format_value(f, answers.get(f.key)) for f in section.fields if f.print != "no"]
-    body = "\n".join(t for t in texts if t.strip()) or NONE_TEXT
+    body = "\n".join(t for t in texts if t.strip()) or UNFILLED_TEXT
     flow.paragraph(body, size=11, leading=20, first_indent=True)
     flow.skip(24)
-    flow.ensure(30)
+    flow.ensure(50)
     flow.sheet.ops.append(Text(PAGE_WIDTH - MARGIN_X - 250, flow.y - 11, "申报人（签名）：", REGULAR, 11))
     flow.sheet.ops.append(Line(PAGE_WIDTH - MARGIN_X - 160, flow.y - 14, PAGE_WIDTH - MARGIN_X, flow.y - 14))
     flow.y -= 30
-    flow.ensure(20)
     flow.sheet.ops.append(Text(PAGE_WIDTH - MARGIN_X - 250, flow.y - 11, "日期：　　　　年　　月　　日", REGULAR, 11))
+    flow.y -= 24
+    _unit_verification(flow)
     return Part("summary", section.title, [PlannedPage(ops=s.ops) for s in flow.sheets])
+
+
+UNIT_VERIFICATION = "经审核，情况属实。"
+
+
+def _unit_verification(flow: Flow) -> None:
+    """The unit's verification under the summary: opinion, reviewer's signature, seal place over the date."""
+    label = "（单位盖章）"
+    seal_w = 2 * SEAL_RADIUS + 16
+    height = seal_height(label, seal_w) + 50
+    flow.ensure(height + 10)
+    top = flow.y
+    ops = flow.sheet.ops
+    ops.append(Rect(MARGIN_X, top - height, CONTENT_WIDTH, height, 0.8))
+    ops.append(Text(MARGIN_X + 10, top - 22, "单位审核意见：", BOLD, 11))
+    ops.append(Text(MARGIN_X + 10 + width_of("单位审核意见：", BOLD, 11), top - 22, UNIT_VERIFICATION, REGULAR, 11))
+    ops.append(Text(MARGIN_X + 10, top - 60, "审核人（签名）：", REGULAR, 11))
+    ops.append(Line(MARGIN_X + 100, top - 63, MARGIN_X + CONTENT_WIDTH - seal_w - 20, top - 63))
+    ops.extend(seal_place(MARGIN_X + CONTENT_WIDTH - 8 - seal_w / 2, top - 40, label, seal_w))
+    flow.y = top - height - 6
 
 
 def generated_texts(app: ApplicationData, forms: FormSet, today: date | None = None) -> list[str]:

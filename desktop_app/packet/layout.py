@@ -6,12 +6,13 @@ Pages are lists of simple operations so the page count of every part is known be
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from desktop_app.packet.fonts import BOLD, REGULAR
+from desktop_app.packet.fonts import BOLD, REGULAR, runs
 
 PAGE_WIDTH = 595.2756  # A4 in points
 PAGE_HEIGHT = 841.8898
@@ -91,8 +92,10 @@ def clean(text: object) -> str:
 
 
 def width_of(text: str, font: str = REGULAR, size: float = 10.0) -> float:
-    """Width of the text in points."""
-    return float(stringWidth(text, font, size))
+    """Width of the text in points (characters the face lacks measured in the fallback face)."""
+    if text.isascii():
+        return float(stringWidth(text, font, size))
+    return float(sum(stringWidth(piece, face, size) for face, piece in runs(text, font)))
 
 
 def wrap(text: str, width: float, font: str = REGULAR, size: float = 10.0) -> list[str]:
@@ -103,39 +106,52 @@ def wrap(text: str, width: float, font: str = REGULAR, size: float = 10.0) -> li
     return lines or [""]
 
 
+# Runs that must not break across lines when they fit one: dates (2004年07月01日, 2004-07, 2019.09—2023.06),
+# and Latin words, numbers and web addresses (https://credit.km.gov.cn).
+_UNBREAKABLE = re.compile(
+    r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{4}[-./]\d{1,2}(?:[-./]\d{1,2})?|[!-~]+"
+)
+
+
+def _tokens(paragraph: str) -> list[str]:
+    tokens: list[str] = []
+    pos = 0
+    for match in _UNBREAKABLE.finditer(paragraph):
+        tokens.extend(paragraph[pos : match.start()])
+        tokens.append(match.group())
+        pos = match.end()
+    tokens.extend(paragraph[pos:])
+    return tokens
+
+
 def _wrap_paragraph(paragraph: str, width: float, font: str, size: float) -> list[str]:
     if not paragraph:
         return [""]
     lines: list[str] = []
     current = ""
     current_width = 0.0
-    for ch in paragraph:
-        w = width_of(ch, font, size)
-        if current and current_width + w > width and ch not in _NO_LINE_START:
-            cut = _latin_break(current)
-            if cut > 0 and (ch.isascii() and ch.isalnum()):
-                lines.append(current[:cut].rstrip())
-                current = current[cut:].lstrip()
-            else:
-                lines.append(current)
-                current = ""
-            current_width = width_of(current, font, size)
-            if ch == " " and not current:
-                continue
-        current += ch
+    for token in _tokens(paragraph):
+        w = width_of(token, font, size)
+        if current and current_width + w > width and token[0] not in _NO_LINE_START:
+            if w <= width or len(token) == 1:
+                lines.append(current.rstrip())
+                current, current_width = "", 0.0
+                if token == " ":
+                    continue
+        if current_width + w > width and len(token) > 1:
+            # A run longer than a whole line: break it character by character.
+            for ch in token:
+                cw = width_of(ch, font, size)
+                if current and current_width + cw > width and ch not in _NO_LINE_START:
+                    lines.append(current)
+                    current, current_width = "", 0.0
+                current += ch
+                current_width += cw
+            continue
+        current += token
         current_width += w
     lines.append(current)
     return lines
-
-
-def _latin_break(text: str) -> int:
-    """Index after the last space when the line ends inside a Latin word (0 when it does not)."""
-    if not text or not (text[-1].isascii() and text[-1].isalnum()):
-        return 0
-    pos = text.rfind(" ")
-    if pos <= 0 or len(text) - pos > 24:
-        return 0
-    return pos + 1
 
 
 def fit_text(text: str, width: float, font: str = REGULAR, size: float = 10.0, minimum: float = 6.5) -> float:
@@ -143,6 +159,18 @@ def fit_text(text: str, width: float, font: str = REGULAR, size: float = 10.0, m
     while size > minimum and width_of(text, font, size) > width:
         size -= 0.5
     return size
+
+
+MIN_VALUE_SIZE = 9.0  # values shrink to this size at most, then wrap (nothing typed is ever cut)
+
+
+def fit_lines(text: str, width: float, font: str = REGULAR, size: float = 10.0,
+              minimum: float = MIN_VALUE_SIZE) -> tuple[float, list[str]]:
+    """(size, lines): the text on one line if it fits at a size down to `minimum`, else wrapped at `minimum`."""
+    fitted = fit_text(text, width, font, size, minimum)
+    if "\n" not in text and width_of(clean(text), font, fitted) <= width:
+        return fitted, [clean(text)]
+    return minimum, wrap(text, width, font, minimum)
 
 
 __all__ = [
@@ -161,6 +189,7 @@ __all__ = [
     "Sheet",
     "Text",
     "clean",
+    "fit_lines",
     "fit_text",
     "width_of",
     "wrap",

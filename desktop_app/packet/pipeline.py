@@ -13,7 +13,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -26,18 +26,21 @@ from desktop_app.formspec.model import FormSet
 from desktop_app.formspec.types import format_value
 from desktop_app.os_errors import StorageProblem, from_os_error, replace_file, to_user_error
 from desktop_app.packet import evidence as ev
+from desktop_app.packet.flow import Flow
 from desktop_app.packet.fonts import missing_characters
 from desktop_app.packet.form_pages import (
     commitment_placeholder,
     cover_part,
     declaration_part,
     fill_toc,
+    photo_box,
     summary_part,
+    toc_entries,
     toc_placeholder,
 )
 from desktop_app.packet.layout import Text
 from desktop_app.packet.merge import merge, trial_merge
-from desktop_app.packet.plan import PageMap, Part, build_page_map
+from desktop_app.packet.plan import ImageSlot, PageMap, Part, PlannedPage, build_page_map
 from desktop_app.packet.render import render_pages
 from desktop_app.packet.sanitize import placeable_copy, sanitize_writer
 from desktop_app.packet.scan_pages import (
@@ -50,7 +53,13 @@ from desktop_app.packet.scan_pages import (
     prepare_many,
     save_prepared,
 )
-from desktop_app.packet.tier_pages import chain_for, organisation, publicity_part, tiers_part
+from desktop_app.packet.tier_pages import (
+    ChainUnknownError,
+    chain_for,
+    organisation,
+    publicity_part,
+    tiers_part,
+)
 from desktop_app.packet.verify import page_unembedded_fonts, verify_packet
 from desktop_app.reference import Reference
 
@@ -77,6 +86,34 @@ class MaterialError(UserError):
 
 class OutputError(UserError):
     """The target file cannot be written."""
+
+
+class IncompletePacketError(UserError):
+    """The completeness check has open items: only a draft may be written."""
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    """One open item of the completeness check, in `check`'s words; `kind` is set for a missing required scan."""
+
+    text: str
+    section: str = ""
+    entry_id: int | None = None
+    kind: str | None = None
+    kind_label: str = ""
+
+
+SHOWN_OPEN_ITEMS = 5
+
+
+def refuse_final(items: Sequence[OpenItem]) -> None:
+    """Raise the “尚有 N 项未完善” error naming the first open items (nothing is written)."""
+    first = "；".join(item.text for item in items[:SHOWN_OPEN_ITEMS])
+    more = "等" if len(items) > SHOWN_OPEN_ITEMS else ""
+    raise IncompletePacketError(
+        f"尚有 {len(items)} 项未完善，不能生成正式打印材料：{first}{more}",
+        "请先完善这些项目，全部项目可用 check 命令或“检查与导出”页查看；需要先看排版时可以生成草稿（--draft）",
+    )
 
 
 def _open_pdf_default(path: Path, edits: Mapping[str, Any]) -> list[Any]:
@@ -108,6 +145,7 @@ class PacketOptions:
     duplex: bool = False
     verify_strip: bool = True
     workers: int = 2
+    draft: bool = False
 
 
 @dataclass(frozen=True)
@@ -121,6 +159,9 @@ class PacketSource:
     cache_dir: Path
     scans: ScanAccess = field(default_factory=ScanAccess)
     today: date | None = None
+    # The completeness check's errors (the one `find_problems`, asked by the use case): a final packet
+    # is written only when there are none; a draft lists them on its first page.
+    open_items: tuple[OpenItem, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -132,6 +173,7 @@ class PacketResult:
     marks: tuple[tuple[str, ...], ...]
     seconds: float
     notices: tuple[str, ...] = ()
+    open_items: int = 0  # how many open items a draft lists (0 for a final packet)
 
 
 @dataclass
@@ -159,6 +201,10 @@ def assemble_packet(
     run = _Run(progress, is_cancelled)
     out = Path(out)
     run.step(0, "检查内容")
+    if source.open_items and not options.draft:
+        refuse_final(source.open_items)
+    if options.draft and not source.open_items:
+        options = replace(options, draft=False)  # nothing open: the draft asked for is the final packet
     check_characters(source)
     work = make_work_folder(out)
     try:
@@ -169,7 +215,7 @@ def assemble_packet(
         check_planned_characters(page_map)
         run.step(65, "生成页面")
         rendered = work / "pages.pdf"
-        render_forms(source, page_map, rendered)
+        render_forms(source, page_map, rendered, options.draft)
         run.step(75, "放入证明材料")
         writer = merge(rendered, page_map, work / "packet.pdf", metadata(source))
         run.step(88, "清除活动内容")
@@ -195,7 +241,7 @@ def assemble_packet(
         shutil.rmtree(work, ignore_errors=True)
     progress(100, 100, "完成")
     return PacketResult(out, page_map.total, tuple(m.path for m in page_map.marks), time.perf_counter() - started,
-                        tuple(run.notices))
+                        tuple(run.notices), len(source.open_items) if options.draft else 0)
 
 
 # Steps ------------------------------------------------------------------------------------------
@@ -253,8 +299,8 @@ def _raise_missing(problems: Mapping[str, list[str]]) -> None:
         where = f"（{'、'.join(dict.fromkeys(places))}）" if places else ""
         shown.append(f"“{ch}”{where}")
     raise MissingCharactersError(
-        "以下字符打印字体中没有，打印出来会是空白方框：" + "；".join(shown),
-        "请改用规范汉字或常用写法后再生成打印材料；生僻字可以在打印后手写补上",
+        "以下字符本程序附带的打印字体中都没有，打印出来会是空白方框，因此没有生成打印材料：" + "；".join(shown),
+        "本程序附带的字体都没有这些字符，请核对是否为误输入的符号；姓名等必须与证件一致的内容，可在打印后手写补上",
     )
 
 
@@ -354,13 +400,22 @@ def _placeable_pdf_pages(source: PacketSource, att: Attachment, path: Path, run:
 
 def prepare_scans(source: PacketSource, options: PacketOptions, run: _Run) -> tuple[list[ev.Material], list[ev.Material]]:
     """Prepared images (cached by blob hash and settings) and opened PDF pages, in menu order."""
-    ordered = ev.order_attachments(source.app, source.forms)
+    app = source.app
+    if options.draft:  # each missing required scan gets a placeholder page where it belongs
+        missing = [ev.placeholder_attachment(n, item.section, item.entry_id, item.kind, item.kind_label)
+                   for n, item in enumerate(source.open_items, start=1) if item.kind]
+        app = replace(app, attachments=(*app.attachments, *missing))
+    ordered = ev.order_attachments(app, source.forms)
     materials: list[ev.Material] = []
     jobs: list[PrepareJob] = []
     owners: list[tuple[ev.Material, int]] = []
     for section, entry, att in ordered:
         name = att.display_name or att.original_name
         material = ev.Material(att, section, entry, ev.material_title(section, att))
+        if att.id < 0:
+            material.missing = True
+            materials.append(material)
+            continue
         path = source.locate(att.sha256)
         if not path.is_file():
             raise MaterialError(f"证明材料“{name}”的文件不见了", "请在证明材料中删除后重新添加该文件")
@@ -404,32 +459,77 @@ def prepare_scans(source: PacketSource, options: PacketOptions, run: _Run) -> tu
     return commitment, rest
 
 
+PHOTO_KIND = "photo"
+
+
+def open_items_part(items: Sequence[OpenItem]) -> Part:
+    """A draft's first pages: every open item of the completeness check, in its words."""
+    flow = Flow(continued_title="尚未完善的项目")
+    flow.title("尚未完善的项目")
+    flow.paragraph(f"本材料是草稿：尚有 {len(items)} 项未完善，不能作为正式申报材料提交。"
+                   "完善以下各项后，再生成正式打印材料。", size=11, leading=19)
+    flow.skip(8)
+    for n, item in enumerate(items, start=1):
+        flow.paragraph(f"{n}. {item.text}", size=10, leading=16)
+    return Part("open_items", "尚未完善的项目", [PlannedPage(ops=s.ops) for s in flow.sheets])
+
+
+def _note_page(title: str, text: str) -> PlannedPage:
+    flow = Flow()
+    flow.title(title)
+    flow.paragraph(text, size=12, leading=22)
+    return PlannedPage(ops=flow.sheets[0].ops)
+
+
+def _seal_units(source: PacketSource) -> tuple[str, ...]:
+    """Whose seal the verification strip carries: both units for a dispatched applicant (双盖章, 二、18)."""
+    if str(source.app.single("cover").get("dispatched") or "") == "是":
+        return ("劳务派遣公司", "用人单位")
+    return ("单位",)
+
+
 def plan_pages(source: PacketSource, commitment: Sequence[ev.Material], materials: Sequence[ev.Material],
                options: PacketOptions) -> PageMap:
     """Lay out every part, then number them once (目录, bookmarks and footers all read this map)."""
     app, forms = source.app, source.forms
-    chain_for(app)  # fail early with the Chinese message when the chain cannot be decided
+    try:
+        chain_for(app)  # fail early with the Chinese message when the chain cannot be decided
+        tiers, publicity = tiers_part(app, source.reference), publicity_part(app, source.reference)
+    except ChainUnknownError as exc:
+        if not options.draft:
+            raise
+        # A draft of a new application: say where the tier pages will go.
+        tiers = Part("tiers", "审核推荐意见", [_note_page("审核推荐意见", f"此处应附：各级审核推荐意见页（{exc.message}）")])
+        publicity = Part("publicity", "公示情况", [_note_page("公示情况", "此处应附：公示情况页（尚未确定逐级审核的顺序）")])
+    photo = next((m for m in materials if m.attachment.kind == PHOTO_KIND and m.images), None)
+    evidence = [m for m in materials if m is not photo]
+    declaration = declaration_part(app, forms, has_photo=photo is not None)
+    if photo is not None:  # the 证件照 sits in the 申报表's photo box instead of among the evidence
+        image = photo.images[0]
+        box = photo_box()
+        declaration.pages[0].slots.append(
+            ImageSlot(image.path, image.width, image.height, image.gray, ev.fit(image.width, image.height, box)))
     parts: list[Part] = [
+        open_items_part(source.open_items) if options.draft and source.open_items else Part("open_items", "", []),
         cover_part(app, forms),
-        toc_placeholder(0),
+        toc_placeholder([]),
         ev.commitment_part(commitment, commitment_placeholder),
-        declaration_part(app, forms),
-        tiers_part(app, source.reference),
-        publicity_part(app, source.reference),
+        declaration,
+        tiers,
+        publicity,
         summary_part(app, forms),
-        ev.evidence_part(materials, options.verify_strip),
+        ev.evidence_part(evidence, _seal_units(source) if options.verify_strip else ()),
     ]
-    lines = sum(1 + len(p.marks) for p in parts if p.pages)
-    parts[1] = toc_placeholder(lines)
+    parts[2] = toc_placeholder(toc_entries(parts))
     page_map = build_page_map(parts, options.duplex)
     fill_toc(page_map)
     return page_map
 
 
-def render_forms(source: PacketSource, page_map: PageMap, target: Path) -> None:
+def render_forms(source: PacketSource, page_map: PageMap, target: Path, draft: bool = False) -> None:
     """Draw every planned page (pictures and imported pages are added by the merge)."""
     meta = metadata(source)
-    render_pages(page_map, target, meta["Title"], meta["Author"])
+    render_pages(page_map, target, meta["Title"], meta["Author"], draft=draft)
 
 
 def metadata(source: PacketSource) -> dict[str, str]:

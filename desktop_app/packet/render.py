@@ -9,16 +9,16 @@ from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from desktop_app.packet.evidence import EVIDENCE_MARGIN_X, HEADER_BASELINE, STRIP_BOTTOM, STRIP_HEIGHT
-from desktop_app.packet.fonts import BOLD, REGULAR, register_fonts
-from desktop_app.packet.layout import PAGE_HEIGHT, PAGE_WIDTH, Circle, Line, Op, Rect, Text, fit_text
+from desktop_app.packet.fonts import BOLD, REGULAR, register_fonts, runs
+from desktop_app.packet.layout import PAGE_HEIGHT, PAGE_WIDTH, Circle, Line, Op, Rect, Text, width_of
 from desktop_app.packet.plan import PageMap, PlannedPage
 
 # Binary image and stream data: ASCII85 makes files 25% larger and encoding 40× slower.
 rl_config.useA85 = 0
 
-STRIP_ITEMS = ("经核对，与原件一致", "审核人：", "日期：", "（盖章）")
 BLANK_NOTE = "（此页无正文）"
+DRAFT_MARK = "草稿·未完善"
+DRAFT_LINE = "草稿·未完善：本材料尚有未完善的项目，不能作为正式申报材料"
 
 
 def footer_text(number: int, total: int) -> str:
@@ -27,17 +27,22 @@ def footer_text(number: int, total: int) -> str:
 
 
 def render_pages(page_map: PageMap, target: Path, title: str, author: str,
-                 tick: Callable[[int], None] = lambda i: None) -> None:
-    """Write every page's drawing into one PDF; evidence pictures are placed later by the merge step."""
+                 tick: Callable[[int], None] = lambda i: None, draft: bool = False) -> None:
+    """Write every page's drawing into one PDF; evidence pictures are placed later by the merge step.
+
+    A draft carries a light diagonal “草稿·未完善” and a line saying so at the top of every page.
+    """
     register_fonts()
     # Starting with the embedded face keeps reportlab from adding an unused, non-embedded Helvetica.
-    canvas = Canvas(str(target), pagesize=A4, pageCompression=1, initialFontName=REGULAR, initialFontSize=10,
-                    invariant=1)
+    # Not invariant: the file carries its real creation date.
+    canvas = Canvas(str(target), pagesize=A4, pageCompression=1, initialFontName=REGULAR, initialFontSize=10)
     canvas.setTitle(title)
     canvas.setAuthor(author)
     total = page_map.total
     for index, page in enumerate(page_map.pages):
         _draw_page(canvas, page)
+        if draft:
+            _draw_draft_mark(canvas)
         canvas.setFillGray(0)
         canvas.setFont(REGULAR, 9)
         canvas.drawCentredString(PAGE_WIDTH / 2, 26, footer_text(page_map.number(index), total))
@@ -53,22 +58,37 @@ def _draw_page(canvas: Canvas, page: PlannedPage) -> None:
         canvas.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT / 2, BLANK_NOTE)
     for op in page.ops:
         _draw(canvas, op)
-    if page.header:
-        _draw_header(canvas, page.header)
-    if page.strip:
-        _draw_strip(canvas)
+
+
+def _draw_text(canvas: Canvas, op: Text) -> None:
+    """A line of text, each character in the first bundled face that has it (CJK Extension B+ fallback)."""
+    pieces = runs(op.text, op.font)
+    width = sum(width_of(text, font, op.size) for font, text in pieces)
+    x = op.x - width / 2 if op.align == "center" else op.x - width if op.align == "right" else op.x
+    for font, text in pieces:
+        canvas.setFont(font, op.size)
+        canvas.drawString(x, op.y, text)
+        x += width_of(text, font, op.size)
+
+
+def _draw_draft_mark(canvas: Canvas) -> None:
+    canvas.saveState()
+    canvas.setFillGray(0.35)
+    canvas.setFont(REGULAR, 8)
+    canvas.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 16, DRAFT_LINE)
+    canvas.setFillAlpha(0.16)
+    canvas.setFillGray(0)
+    canvas.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
+    canvas.rotate(52)
+    canvas.setFont(BOLD, 84)
+    canvas.drawCentredString(0, -30, DRAFT_MARK)
+    canvas.restoreState()
 
 
 def _draw(canvas: Canvas, op: Op) -> None:
     if isinstance(op, Text):
         canvas.setFillGray(0)
-        canvas.setFont(op.font, op.size)
-        if op.align == "center":
-            canvas.drawCentredString(op.x, op.y, op.text)
-        elif op.align == "right":
-            canvas.drawRightString(op.x, op.y, op.text)
-        else:
-            canvas.drawString(op.x, op.y, op.text)
+        _draw_text(canvas, op)
     elif isinstance(op, Line):
         canvas.setLineWidth(op.width)
         canvas.setDash(*op.dash) if op.dash else canvas.setDash()
@@ -87,33 +107,3 @@ def _draw(canvas: Canvas, op: Op) -> None:
         canvas.setDash(*op.dash) if op.dash else canvas.setDash()
         canvas.circle(op.x, op.y, op.r, stroke=1, fill=0)
         canvas.setDash()
-
-
-def _draw_header(canvas: Canvas, text: str) -> None:
-    width = PAGE_WIDTH - 2 * EVIDENCE_MARGIN_X
-    size = fit_text(text, width, BOLD, 10.5, 7)
-    canvas.setFillGray(0)
-    canvas.setFont(BOLD, size)
-    canvas.drawString(EVIDENCE_MARGIN_X, HEADER_BASELINE, text)
-    canvas.setLineWidth(0.6)
-    canvas.line(EVIDENCE_MARGIN_X, HEADER_BASELINE - 6, PAGE_WIDTH - EVIDENCE_MARGIN_X, HEADER_BASELINE - 6)
-
-
-def _draw_strip(canvas: Canvas) -> None:
-    """The reviewer's strip: 经核对，与原件一致 · 审核人 · 日期 · （盖章）."""
-    x, y = EVIDENCE_MARGIN_X, STRIP_BOTTOM
-    w, h = PAGE_WIDTH - 2 * EVIDENCE_MARGIN_X, STRIP_HEIGHT
-    canvas.setLineWidth(0.8)
-    canvas.rect(x, y, w, h, stroke=1, fill=0)
-    base = y + h / 2 - 4
-    canvas.setFont(BOLD, 11)
-    canvas.drawString(x + 10, base, STRIP_ITEMS[0])
-    canvas.setFont(REGULAR, 10.5)
-    canvas.drawString(x + 150, base, STRIP_ITEMS[1])
-    canvas.line(x + 190, base - 3, x + 285, base - 3)
-    canvas.drawString(x + 298, base, STRIP_ITEMS[2])
-    canvas.line(x + 328, base - 3, x + 420, base - 3)
-    canvas.setDash(3, 3)
-    canvas.rect(x + w - 92, y + 4, 86, h - 8, stroke=1, fill=0)
-    canvas.setDash()
-    canvas.drawCentredString(x + w - 49, base, STRIP_ITEMS[3])

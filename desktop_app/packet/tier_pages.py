@@ -2,44 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date
-from typing import Any
 
 from desktop_app.domain import ApplicationData
 from desktop_app.errors import UserError
 from desktop_app.packet.layout import (
     BOLD,
+    BOTTOM,
     CONTENT_WIDTH,
     MARGIN_X,
+    PAGE_HEIGHT,
     PAGE_WIDTH,
     REGULAR,
     TOP,
-    Circle,
     Line,
     Op,
     Rect,
     Text,
-    fit_text,
+    fit_lines,
     width_of,
     wrap,
 )
 from desktop_app.packet.plan import Mark, Part, PlannedPage
+from desktop_app.packet.seals import SEAL_RADIUS, seal_height, seal_place
 from desktop_app.reference import Reference, Tier, approval_chain, publicity_period
 from desktop_app.reference.procedure import CITY_HR, DISTRICT_OFFICE
 
 LABEL_W = 118.0
 SHADE = 0.93
-# What the guide asks the unit to state in its 基层单位意见 (五、（三）5), in its order.
-UNIT_ROWS: tuple[tuple[str, float], ...] = (
-    ("对申报人专业技术工作的评价", 112.0),
-    ("推荐方式", 44.0),
-    ("参与推荐的人员范围及人数", 44.0),
-    ("推荐意见", 56.0),
-    ("意见形成情况", 44.0),
-    ("公示情况", 50.0),
-    ("审核意见", 62.0),
-)
 
 
 class ChainUnknownError(UserError):
@@ -81,122 +71,201 @@ def organisation(tier: Tier, app: ApplicationData, reference: Reference) -> str:
     return str(value or "")
 
 
+def _plain(name: str) -> str:
+    """A tier name without its inner brackets, for use inside brackets (no “（单位（或…））”)."""
+    return name.replace("（", "").replace("）", "")
+
+
 def tier_title(tier: Tier) -> str:
     """The bookmark and heading of a tier's page."""
     if tier.is_unit_tier:
-        return f"基层单位意见（{tier.name}）"
+        return f"基层单位意见（{_plain(tier.name)}）"
     return f"{tier.name}审核意见"
 
 
-def publicity_text(app: ApplicationData) -> tuple[str, str]:
-    """(period line, note) for the unit's publicity of at least 5 working days (二、18)."""
+def _date(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+BLANK_PERIOD = "　　　年　　月　　日至　　　年　　月　　日（共　　个工作日）"
+
+
+def publicity_text(app: ApplicationData) -> str:
+    """The period as the unit's publicity page prints it: dates when known, blanks to fill in by hand otherwise.
+
+    Nothing is addressed to the applicant here: the unit signs this page, so no “暂定” either (that is for
+    the applicant: wizard, review page, check).
+    """
     raw = str(app.single("cover").get("publicity_start") or "")
     try:
         start = date.fromisoformat(raw)
     except ValueError:
-        return "公示开始日期未填写，请按实际公示时间填写：　　　年　　月　　日至　　　年　　月　　日", ""
+        return BLANK_PERIOD
     period = publicity_period(start)
-    line = (f"{start.year}年{start.month}月{start.day}日至{period.end.year}年{period.end.month}月{period.end.day}日"
-            f"（共 {period.workdays} 个工作日）")
-    # “暂定” (make-up working days not yet published) is for the applicant (wizard, review page), never
-    # on a page the committee reads; the end date never falls on a statutory holiday.
-    return line, "" if period.provisional else period.note
+    return f"{_date(start)}至{_date(period.end)}（共 {period.workdays} 个工作日）"
 
 
-def _workplace_row(basic: Mapping[str, Any]) -> list[tuple[str, float, bool]]:
-    # A freelancer has no 工作单位: the recommending agency or association stands in its place (二、2).
-    if basic.get("is_freelancer") == "是" and not basic.get("unit"):
-        return [("推荐机构", 70.0, True), (str(basic.get("recommending_agency") or ""), CONTENT_WIDTH - 70, False)]
-    return [("工作单位", 70.0, True), (str(basic.get("unit") or ""), CONTENT_WIDTH - 70, False)]
+def is_freelancer(app: ApplicationData) -> bool:
+    """A freelancer has no 工作单位: the recommending agency or association stands in its place (二、2)."""
+    basic = app.single("basic")
+    return str(basic.get("is_freelancer") or "") == "是" and not basic.get("unit")
+
+
+def _centred_lines(text: str, y: float, size: float = 11.0) -> tuple[list[Op], float]:
+    """A centred subtitle: shrunk to 9 pt at most, then wrapped over as many lines as it needs."""
+    fitted, lines = fit_lines(text, CONTENT_WIDTH, REGULAR, size)
+    ops: list[Op] = []
+    for line in lines:
+        ops.append(Text(PAGE_WIDTH / 2, y - fitted, line, REGULAR, fitted, "center"))
+        y -= fitted + 4
+    return ops, y
+
+
+def _cell(x: float, y: float, w: float, h: float, lines: list[str], font: str, size: float,
+          shade: float | None) -> list[Op]:
+    ops: list[Op] = [Rect(x, y - h, w, h, fill=shade)]
+    lead = size + 3
+    top = y - (h - len(lines) * lead) / 2 - size + 1
+    for i, line in enumerate(lines):
+        ops.append(Text(x + 4, top - i * lead, line, font, size))
+    return ops
 
 
 def _info_rows(app: ApplicationData, y: float) -> tuple[list[Op], float]:
+    """申报人, 申报职称, 工作单位 (a freelancer: 推荐机构) and 评审委员会; cells grow with long names."""
     basic, cover = app.single("basic"), app.single("cover")
-    value_w = (CONTENT_WIDTH - 2 * 70) / 2
+    label_w = 70.0
+    value_w = (CONTENT_WIDTH - 2 * label_w) / 2
+    if is_freelancer(app):
+        unit_row = ("推荐机构", str(basic.get("recommending_agency") or ""))
+    else:
+        unit_row = ("工作单位", str(basic.get("unit") or ""))
     rows = [
-        [("申报人", 70.0, True), (str(basic.get("name") or app.person_name), value_w, False),
-         ("申报职称", 70.0, True), (str(cover.get("title_name") or ""), value_w, False)],
-        _workplace_row(basic),
-        [("评审委员会", 70.0, True), (str(cover.get("committee") or ""), CONTENT_WIDTH - 70, False)],
+        [("申报人", label_w, True), (str(basic.get("name") or app.person_name), value_w, False),
+         ("申报职称", label_w, True), (str(cover.get("title_name") or ""), value_w, False)],
+        [(unit_row[0], label_w, True), (unit_row[1], CONTENT_WIDTH - label_w, False)],
+        [("评审委员会", label_w, True), (str(cover.get("committee") or ""), CONTENT_WIDTH - label_w, False)],
     ]
     ops: list[Op] = []
-    h = 22.0
     for row in rows:
-        x = MARGIN_X
+        laid = []
         for text, w, is_label in row:
-            ops.append(Rect(x, y - h, w, h, fill=SHADE if is_label else None))
             font = BOLD if is_label else REGULAR
-            size = fit_text(text, w - 8, font, 10, 6.5)
-            ops.append(Text(x + 4, y - h / 2 - size * 0.35, text, font, size))
+            size, lines = fit_lines(text, w - 8, font, 10)
+            laid.append((w, lines, font, size, is_label))
+        h = max(22.0, max(len(lines) * (size + 3) + 8 for _w, lines, _f, size, _l in laid))
+        x = MARGIN_X
+        for w, lines, font, size, is_label in laid:
+            ops.extend(_cell(x, y, w, h, lines, font, size, SHADE if is_label else None))
             x += w
         y -= h
     return ops, y
 
 
-def _labelled_box(label: str, height: float, y: float, hint: str = "") -> list[Op]:
-    ops: list[Op] = [
-        Rect(MARGIN_X, y - height, LABEL_W, height, fill=SHADE),
-        Rect(MARGIN_X + LABEL_W, y - height, CONTENT_WIDTH - LABEL_W, height),
-    ]
+def _label_cell(label: str, height: float, y: float) -> list[Op]:
+    ops: list[Op] = [Rect(MARGIN_X, y - height, LABEL_W, height, fill=SHADE)]
     lines = wrap(label, LABEL_W - 10, BOLD, 10)
     top = y - (height - len(lines) * 13) / 2 - 10
     for i, line in enumerate(lines):
         ops.append(Text(MARGIN_X + LABEL_W / 2, top - i * 13, line, BOLD, 10, "center"))
-    if hint:
-        for i, line in enumerate(wrap(hint, CONTENT_WIDTH - LABEL_W - 12, REGULAR, 8.5)[:3]):
-            ops.append(Text(MARGIN_X + LABEL_W + 6, y - 12 - i * 11, line, REGULAR, 8.5))
     return ops
 
 
-def _signature(y: float, who: str, seal_label: str) -> list[Op]:
-    """Signature and date lines on the left, a dashed circle marking where the seal goes on the right."""
-    left = MARGIN_X + 10
-    label = f"{who}："
-    line_from = left + width_of(label, REGULAR, 11) + 4
-    ops: list[Op] = [
-        Text(left, y - 26, label, REGULAR, 11),
-        Line(line_from, y - 29, line_from + 150, y - 29),
-        Text(left, y - 62, "日期：　　　　年　　月　　日", REGULAR, 11),
-    ]
-    cx, cy, r = MARGIN_X + CONTENT_WIDTH - 70, y - 50, 44.0
-    ops.append(Circle(cx, cy, r, 0.8, (3, 3)))
-    ops.append(Text(cx, cy + 2, "（盖章）", REGULAR, 10, "center"))
-    ops.append(Text(cx, cy - 12, seal_label, REGULAR, fit_text(seal_label, 2 * r - 8, REGULAR, 7.5, 4.5), "center"))
-    return ops
+def _text_row(label: str, text: str, y: float, minimum: float) -> tuple[list[Op], float]:
+    """A labelled row whose printed value (if any) wraps; the row grows to hold it."""
+    width = CONTENT_WIDTH - LABEL_W - 14
+    lines = [ln for part in text.split("\n") for ln in wrap(part, width, REGULAR, 10)] if text else []
+    height = max(minimum, len(lines) * 14 + 12)
+    ops = _label_cell(label, height, y)
+    ops.append(Rect(MARGIN_X + LABEL_W, y - height, CONTENT_WIDTH - LABEL_W, height))
+    for i, line in enumerate(lines):
+        ops.append(Text(MARGIN_X + LABEL_W + 7, y - 16 - i * 14, line, REGULAR, 10))
+    return ops, y - height
+
+
+def _signed_box(label: str, y: float, height: float, signers: tuple[str, ...], seals: tuple[str, ...]
+                ) -> tuple[list[Op], float]:
+    """A labelled opinion box; at its foot the signature lines (left) and the seal places (right)."""
+    seal_w = 2 * SEAL_RADIUS + 16
+    value_x = MARGIN_X + LABEL_W
+    right = MARGIN_X + CONTENT_WIDTH
+    seal_h = max(seal_height(f"（{s}盖章）", seal_w) for s in seals)
+    sign_right = right - 8 - len(seals) * (seal_w + 4)
+    widest = max(width_of(f"{who}：", REGULAR, 10.5) for who in signers) + 60
+    # Signatures beside the seal places when there is room, else above them (two seals: 双盖章).
+    stacked = sign_right - value_x - 8 < widest
+    foot = seal_h + 14 + len(signers) * 30 + 6 if stacked else max(seal_h + 14, len(signers) * 30 + 20)
+    if stacked:
+        sign_right = right - 8
+    height = max(height, foot + 80)
+    ops = _label_cell(label, height, y)
+    ops.append(Rect(value_x, y - height, CONTENT_WIDTH - LABEL_W, height))
+    bottom = y - height
+    # Seal places side by side from the right edge; signatures take the width left of them.
+    for n, seal in enumerate(seals):
+        cx = right - 8 - seal_w / 2 - (len(seals) - 1 - n) * (seal_w + 4)  # in signing order, left to right
+        ops.extend(seal_place(cx, bottom + 8 + seal_h, f"（{seal}盖章）", seal_w))
+    for i, who in enumerate(signers):
+        base = bottom + foot - 24 - i * 30
+        text = f"{who}："
+        ops.append(Text(value_x + 8, base, text, REGULAR, 10.5))
+        line_from = value_x + 8 + width_of(text, REGULAR, 10.5) + 2
+        ops.append(Line(line_from, base - 3, max(line_from + 40, sign_right), base - 3))
+    return ops, bottom
+
+
+def _page_head(title: str, subtitle: str, app: ApplicationData) -> tuple[list[Op], float]:
+    ops: list[Op] = [Text(PAGE_WIDTH / 2, TOP - 18, title, BOLD, 18, "center")]
+    y = TOP - 30.0
+    if subtitle:
+        sub, y = _centred_lines(subtitle, y)
+        ops.extend(sub)
+    y -= 8
+    info, y = _info_rows(app, y)
+    ops.extend(info)
+    return ops, y - 8
+
+
+def _seal_owners(tier: Tier, app: ApplicationData) -> tuple[str, ...]:
+    """Who seals a tier's page: a dispatched applicant's unit pages carry both units' seals (双盖章)."""
+    dispatched = str(app.single("cover").get("dispatched") or "") == "是"
+    if tier.is_unit_tier and dispatched:
+        return ("劳务派遣公司", "用人单位")
+    return (_plain(tier.name),)
+
+
+def _subtitle(tier: Tier, org: str) -> str:
+    if tier.is_unit_tier:
+        return f"（{_plain(tier.name)}：{org}）" if org else f"（{_plain(tier.name)}）"
+    return f"（{org}）" if org else ""
+
+
+# The unit's own rows (guide 五、（三）5: 推荐方式、参与推荐的人员范围及人数、意见形成情况及公示情况).
+UNIT_ROWS: tuple[str, ...] = ("推荐方式", "参与推荐的人员范围及人数", "意见形成情况")
+THIRD_OF_PAGE = PAGE_HEIGHT / 3
 
 
 def tier_page(tier: Tier, app: ApplicationData, reference: Reference) -> PlannedPage:
-    """One tier's page: 审核意见 box, 审核人（签名）, 日期 and the seal area (unit tier: 基层单位意见)."""
-    ops: list[Op] = []
-    mid = PAGE_WIDTH / 2
-    y = TOP
-    if tier.is_unit_tier:
-        ops.append(Text(mid, y - 18, "基层单位意见", BOLD, 18, "center"))
-        subtitle = f"（{tier.name}）"
-    else:
-        ops.append(Text(mid, y - 18, f"{tier.name}审核意见", BOLD, 18, "center"))
-        subtitle = ""
+    """One tier's page: the opinion box with 审核人（签名）, the date and the seal place (unit tier:
+    基层单位意见 with the unit's rows, 单位负责人 and an opinion box of at least a third of a page)."""
     org = organisation(tier, app, reference)
-    if subtitle:
-        sub = f"{subtitle[:-1]}：{org}）" if org else subtitle
-    else:
-        sub = f"（{org}）" if org else ""
-    ops.append(Text(mid, y - 40, sub, REGULAR, fit_text(sub, CONTENT_WIDTH, REGULAR, 11, 7), "center"))
-    y -= 58
-    info, y = _info_rows(app, y)
-    ops.extend(info)
-    y -= 8
+    title = "基层单位意见" if tier.is_unit_tier else f"{tier.name}审核意见"
+    ops, y = _page_head(title, _subtitle(tier, org), app)
+    seals = _seal_owners(tier, app)
     if tier.is_unit_tier:
-        period, _note = publicity_text(app)
+        for label in UNIT_ROWS:
+            row, y = _text_row(label, "", y, 34.0)
+            ops.extend(row)
         place = str(app.single("cover").get("publicity_place") or "")
-        hint = f"公示期：{period}" + (f"；公示地点：{place}" if place else "")
-        for label, height in UNIT_ROWS:
-            ops.extend(_labelled_box(label, height, y, hint if label == "公示情况" else ""))
-            y -= height
+        facts = f"公示期：{publicity_text(app)}" + (f"\n公示地点：{place}" if place else "")
+        row, y = _text_row("公示情况", facts, y, 40.0)
+        ops.extend(row)
+        room = y - BOTTOM
+        box, y = _signed_box("推荐意见（对申报人专业技术工作的评价）", y, max(THIRD_OF_PAGE + 4, room),
+                             ("审核人（签名）", "单位负责人（签名）"), seals)
     else:
-        ops.extend(_labelled_box("审核意见", 330.0, y))
-        y -= 330.0
-    ops.extend(_signature(y - 6, "审核人（签名）", f"{org or tier.name}盖章处"))
+        box, y = _signed_box("审核意见", y, max(THIRD_OF_PAGE + 4, y - BOTTOM), ("审核人（签名）",), seals)
+    ops.extend(box)
     return PlannedPage(ops=ops)
 
 
@@ -210,40 +279,34 @@ def tiers_part(app: ApplicationData, reference: Reference) -> Part:
     return Part("tiers", "审核推荐意见", pages, marks)
 
 
+PUBLICITY_CONTENT = "申报人员的学历、资历条件及学术、业绩成果等"
+PUBLICITY_RESULT_BLANK = "□ 公示期满，无异议　　　□ 有异议（处理情况另附）"
+
+
 def publicity_part(app: ApplicationData, reference: Reference) -> Part:
     """公示情况: one page per publishing unit (劳务派遣: the dispatch company and the employer both)."""
     units = [t for t in chain_for(app, reference) if t.is_unit_tier]
     pages: list[PlannedPage] = []
     marks: list[Mark] = []
-    period, _note = publicity_text(app)
-    place = str(app.single("cover").get("publicity_place") or "")
+    cover = app.single("cover")
     for tier in units:
-        ops: list[Op] = []
-        mid = PAGE_WIDTH / 2
-        y = TOP
-        ops.append(Text(mid, y - 18, "公示情况", BOLD, 18, "center"))
         org = organisation(tier, app, reference)
-        sub = f"（{tier.name}：{org}）" if org else f"（{tier.name}）"
-        ops.append(Text(mid, y - 40, sub, REGULAR, fit_text(sub, CONTENT_WIDTH, REGULAR, 11, 7), "center"))
-        y -= 58
-        info, y = _info_rows(app, y)
-        ops.extend(info)
-        y -= 8
+        ops, y = _page_head("公示情况", _subtitle(tier, org), app)
         rows = (
-            ("公示内容", 50.0, "申报人的学历、资历条件及学术、业绩成果等（公示期不少于5个工作日，"
-                             f"{reference.procedure.guide_title}二、18）"),
-            ("公示地点", 40.0, place or ""),
-            ("公示期", 70.0, period),
-            ("公示结果", 150.0, "□ 公示期满，无异议　　　□ 有异议（处理情况另附）"),
+            ("公示内容", PUBLICITY_CONTENT, 34.0),
+            ("公示方式", str(cover.get("publicity_method") or ""), 34.0),
+            ("公示地点", str(cover.get("publicity_place") or ""), 34.0),
+            ("公示期", publicity_text(app), 34.0),
+            ("异议受理部门及电话", str(cover.get("publicity_objection_contact") or ""), 40.0),
+            ("公示结果", str(cover.get("publicity_result") or "") or PUBLICITY_RESULT_BLANK, 34.0),
         )
-        for label, height, text in rows:
-            ops.extend(_labelled_box(label, height, y))
-            lines = [ln for part in text.split("\n") for ln in wrap(part, CONTENT_WIDTH - LABEL_W - 14, REGULAR, 10)]
-            for i, line in enumerate(lines[: int(height // 14)]):
-                ops.append(Text(MARGIN_X + LABEL_W + 7, y - 16 - i * 14, line, REGULAR, 10))
-            y -= height
-        ops.extend(_signature(y - 6, "公示负责人（签名）", f"{org or tier.name}盖章处"))
+        for label, text, height in rows:
+            row, y = _text_row(label, text, y, height)
+            ops.extend(row)
+        box, y = _signed_box("公示单位意见", y, max(200.0, y - BOTTOM), ("公示负责人（签名）",),
+                             (_plain(tier.name),))
+        ops.extend(box)
         if len(units) > 1:
-            marks.append(Mark((f"公示情况（{tier.name}）",), len(pages)))
+            marks.append(Mark((f"公示情况（{_plain(tier.name)}）",), len(pages)))
         pages.append(PlannedPage(ops=ops))
     return Part("publicity", "公示情况", pages, marks)

@@ -87,11 +87,17 @@ class PacketWidget(QWidget):
             PacketOptions,
             default_packet_path,
             make_packet,
+            open_items,
         )
 
         services, app_id = self.session.services, self.session.app_id
-        options = PacketOptions(duplex=self.duplex.isChecked(), verify_strip=self.strip.isChecked())
-        out = default_packet_path(services, app_id)
+        # The same completeness check as the review page decides: final packet, or a draft if the person agrees.
+        count = len(open_items(services, app_id))
+        draft = count > 0
+        if draft and not self.ask_draft(count):
+            return
+        options = PacketOptions(duplex=self.duplex.isChecked(), verify_strip=self.strip.isChecked(), draft=draft)
+        out = default_packet_path(services, app_id, draft=draft)
 
         def work(progress: Progress) -> Any:
             try:
@@ -106,6 +112,18 @@ class PacketWidget(QWidget):
         self.status.setText("正在生成…")
         self.job = run_in_background(work, on_done=self._done, on_error=self._failed,
                                      on_progress=self._progress, on_cancelled=self._cancelled, owner=self)
+
+    def ask_draft(self, count: int) -> bool:
+        """尚有 N 项未完善: offer a draft instead of the final packet; True when the person chooses 生成草稿."""
+        box = QMessageBox(QMessageBox.Icon.Question, "生成打印材料",
+                          f"尚有 {count} 项未完善，不能生成正式打印材料。", parent=self)
+        box.setInformativeText("可以先生成草稿查看排版：草稿每页印有“草稿·未完善”，首页列出尚未完善的项目，"
+                               "缺少的扫描件处留有占位页。草稿不能作为正式申报材料提交。")
+        draft_button = box.addButton("生成草稿", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(draft_button)
+        box.exec()
+        return box.clickedButton() is draft_button
 
     def cancel(self) -> None:
         """Stop at the next step; the previous packet stays as it was."""
@@ -127,9 +145,16 @@ class PacketWidget(QWidget):
         self.last_path = Path(result.path)
         # What to check on paper (e.g. a PDF page placed as a picture) stays under the result line.
         notes = "".join(f"\n请注意：{notice}" for notice in getattr(result, "notices", ()))
-        self.status.setText(f"已生成，共 {result.pages} 页{notes}")
+        open_count = getattr(result, "open_items", 0)
+        if open_count:
+            self.status.setText(f"已生成草稿，共 {result.pages} 页；尚有 {open_count} 项未完善，草稿不能作为正式申报材料"
+                                f"{notes}")
+        else:
+            self.status.setText(f"已生成，共 {result.pages} 页{notes}")
         self.preview = PacketPreviewDialog(self.last_path, self)
         self.preview.show()
+        if open_count:
+            return  # a draft is not backed up as the packet
         self._start_backup(f"已生成，共 {result.pages} 页", notes)
 
     def _start_backup(self, done_text: str, notes: str = "") -> None:

@@ -14,6 +14,8 @@ from PIL import Image
 from desktop_app.packet.pipeline import (
     RASTER_DPI,
     RASTER_MAX_SIDE,
+    IncompletePacketError,
+    OpenItem,
     PacketCancelled,
     PacketOptions,
     PacketResult,
@@ -40,6 +42,7 @@ log = logging.getLogger(__name__)
 CACHE_FOLDER = ("cache", "pages")
 LATEST_SETTING = "packet.latest_path"
 __all__ = [
+    "IncompletePacketError",
     "PacketCancelled",
     "PacketOptions",
     "PacketResult",
@@ -49,6 +52,7 @@ __all__ = [
     "latest_packet",
     "make_packet",
     "normalise_for_print",
+    "open_items",
     "packet_source",
     "prepare_attachment_pages",
     "prepared_page_paths",
@@ -93,9 +97,27 @@ def cache_dir(services: Any) -> Path:
     return Path(services.home).joinpath(*CACHE_FOLDER)
 
 
-def packet_source(services: Any, app_id: int) -> PacketSource:
-    """What the pipeline needs, read from storage."""
+def open_items(services: Any, app_id: int) -> tuple[OpenItem, ...]:
+    """The completeness check's errors (the same `check` as the CLI and the review page), as the packet
+    prints them; an item that is a missing required scan carries its kind, so the draft leaves its place."""
+    items: list[OpenItem] = []
+    for finding in services.check(app_id).errors:
+        kinds = services.forms.section(finding.section).attachments if finding.section else ()
+        kind = next((k for k in kinds if finding.field is None and finding.field_label == k.label), None)
+        items.append(OpenItem(
+            text=f"{finding.location()}：{finding.message}",
+            section=finding.section,
+            entry_id=finding.entry_id,
+            kind=kind.key if kind else None,
+            kind_label=kind.label if kind else "",
+        ))
+    return tuple(items)
+
+
+def packet_source(services: Any, app_id: int, with_open_items: bool = True) -> PacketSource:
+    """What the pipeline needs, read from storage (with the completeness check's open items)."""
     return PacketSource(
+        open_items=open_items(services, app_id) if with_open_items else (),
         app=services.load(app_id),
         forms=services.forms,
         reference=services.reference,
@@ -106,13 +128,14 @@ def packet_source(services: Any, app_id: int) -> PacketSource:
     )
 
 
-def default_packet_path(services: Any, app_id: int) -> Path:
-    """Where the app keeps an application's packet unless the person chooses another place."""
+def default_packet_path(services: Any, app_id: int, draft: bool = False) -> Path:
+    """Where the app keeps an application's packet (or its draft) unless the person chooses another place."""
     app = services.load(app_id)
     name = str(app.single("basic").get("name") or app.person_name)
     folder = Path(services.home) / "打印材料"
     folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"{app.year}年度职称申报材料-{name}-{app_id}.pdf"
+    # A draft's name does not end in "-<id>.pdf", so it is never taken for the packet (latest_packet).
+    return folder / (f"{app.year}年度职称申报材料-{name}-{app_id}" + ("-草稿.pdf" if draft else ".pdf"))
 
 
 def make_packet(
@@ -123,9 +146,15 @@ def make_packet(
     progress: Callable[[int, int, str], None] = lambda done, total, text: None,
     is_cancelled: Callable[[], bool] = lambda: False,
 ) -> PacketResult:
-    """Build the application's print packet into `out` (the previous file stays until the new one is verified)."""
+    """Build the application's print packet into `out` (the previous file stays until the new one is verified).
+
+    A final packet only when the completeness check has no open item (else IncompletePacketError, nothing
+    written); `options.draft` writes a draft marked 草稿 that lists them.
+    """
     result = assemble_packet(packet_source(services, app_id), Path(out), options or PacketOptions(), progress,
                              is_cancelled)
+    if result.open_items:
+        return result  # a draft is no packet: never remembered for the backup
     # Remembered so the automatic backup finds a packet saved outside the default folder too.
     services.repo.set_setting(f"{LATEST_SETTING}.{app_id}", str(Path(result.path).resolve()))
     return result
@@ -142,7 +171,7 @@ def latest_packet(services: Any, app_id: int) -> Path | None:
 
 def prepared_page_paths(services: Any, app_id: int, sha256: str) -> list[Path]:
     """Where the prepared print pages of one attached image blob are cached (one path per printed page)."""
-    jobs = material_jobs(packet_source(services, app_id))
+    jobs = material_jobs(packet_source(services, app_id, with_open_items=False))
     return [cache_path(j.cache_dir, j.sha256, j.page, j.edits) for j in jobs if j.sha256 == sha256]
 
 
@@ -153,7 +182,7 @@ def prepare_attachment_pages(
     on_done: Callable[[int, int], None] = lambda done, total: None,
 ) -> int:
     """Prepare every scan's print page now (call right after import, in the background); returns how many."""
-    jobs = material_jobs(packet_source(services, app_id))
+    jobs = material_jobs(packet_source(services, app_id, with_open_items=False))
     return len(prepare_many(jobs, is_cancelled=is_cancelled, on_done=on_done))
 
 

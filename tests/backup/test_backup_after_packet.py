@@ -13,12 +13,6 @@ from desktop_app.ui.qt_setup import guard_refcount_bug
 guard_refcount_bug()
 
 
-def _drop_scans(services, app_id):  # type: ignore[no-untyped-def]
-    # Scans are irrelevant to whether the packet lands in the backup; dropping them keeps the test quick.
-    for att in services.load(app_id).attachments:
-        services.repo.delete_attachment(att.id)
-
-
 def _packet_in_backup(backup: Path) -> bytes:
     with zipfile.ZipFile(backup) as archive:
         pdfs = [n for n in archive.namelist() if n.startswith("打印材料/") and n.endswith(".pdf")]
@@ -30,7 +24,6 @@ def test_cli_packet_is_followed_by_a_verified_backup_holding_it(services, demo_a
     from desktop_app.cli import main
     from desktop_app.usecases.backup import list_backups, verify_backup
 
-    _drop_scans(services, demo_app)
     assert list_backups(services) == []
     out = tmp_path / "别处" / "打印材料.pdf"  # saved outside the default folder: the backup must still find it
     out.parent.mkdir()
@@ -48,7 +41,6 @@ def test_cli_packet_exit_stays_0_when_the_backup_fails_and_says_so(services, dem
     from desktop_app.cli import main
     from desktop_app.usecases.backup import set_backup_folder
 
-    _drop_scans(services, demo_app)
     blocker = tmp_path / "不是文件夹"
     blocker.write_text("x")
     set_backup_folder(services, blocker)  # a file where the folder should be: the backup cannot be written
@@ -63,7 +55,6 @@ def test_cli_packet_writes_no_backup_when_automatic_backup_is_off(services, demo
     from desktop_app.cli import main
     from desktop_app.usecases.backup import list_backups, set_auto_backup
 
-    _drop_scans(services, demo_app)
     set_auto_backup(services, False)
     assert main(["packet", str(demo_app), "--out", str(tmp_path / "打印材料.pdf")]) == 0
     assert "备份" not in capsys.readouterr().err
@@ -84,7 +75,6 @@ def test_packet_widget_backs_up_after_generating_and_shows_it(qtbot, services, d
     from desktop_app.usecases.backup import list_backups
     from desktop_app.usecases.packet import default_packet_path
 
-    _drop_scans(services, demo_app)
     widget = PacketWidget(SimpleNamespace(services=services, app_id=demo_app))
     qtbot.addWidget(widget)
     widget.start()

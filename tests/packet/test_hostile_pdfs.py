@@ -11,6 +11,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, NumberObject
 from reportlab.pdfgen import canvas
 
+from desktop_app.packet.pipeline import PacketOptions
 from desktop_app.packet.verify import unembedded_fonts
 
 
@@ -50,7 +51,7 @@ def test_a_page_pypdf_cannot_merge_becomes_a_picture(services, bare_app, tmp_pat
     broken = tmp_path / "结构异常.pdf"
     writer.write(broken)
     _attach(services, bare_app, broken)
-    result = make_packet(services, bare_app, tmp_path / "packet.pdf")
+    result = make_packet(services, bare_app, tmp_path / "packet.pdf", PacketOptions(draft=True))
     assert result.notices == ("证明材料“结构异常.pdf”第 1 页的内部结构有问题，已转为图片放入：请核对打印出来的内容是否完整",)
     assert unembedded_fonts(PdfReader(result.path)) == set()
 
@@ -59,7 +60,7 @@ def test_notices_name_the_pages_of_the_file_when_only_some_were_kept(services, b
     from desktop_app.usecases.packet import make_packet
 
     _attach(services, bare_app, _helvetica_pdf(tmp_path / "学时证明.pdf", pages=3), pages="1,3")
-    result = make_packet(services, bare_app, tmp_path / "packet.pdf")
+    result = make_packet(services, bare_app, tmp_path / "packet.pdf", PacketOptions(draft=True))
     # Pages 1 and 3 of the file were kept (positions 1 and 2 among the kept ones).
     assert result.notices == ("证明材料“学时证明.pdf”第 1、3 页的字体没有嵌入文件，已转为图片放入：请核对打印出来的文字是否清楚",)
 
@@ -68,7 +69,7 @@ def test_a_poster_sized_page_is_rendered_to_fit_a4_not_at_full_size(services, ba
     from desktop_app.usecases.packet import cache_dir, make_packet
 
     _attach(services, bare_app, _helvetica_pdf(tmp_path / "图纸.pdf", size=(14400, 10000)))
-    make_packet(services, bare_app, tmp_path / "packet.pdf")
+    make_packet(services, bare_app, tmp_path / "packet.pdf", PacketOptions(draft=True))
     (raster,) = cache_dir(services).glob("*.jpg")
     with Image.open(raster) as picture:
         assert max(picture.size) <= 2339  # A4's long side at 200 dpi, however large the page claims to be
@@ -82,10 +83,10 @@ def test_an_empty_cache_file_left_by_a_power_cut_is_made_again(services, bare_ap
     Image.new("RGB", (1200, 900), (240, 230, 200)).save(photo)
     target = resolve_target(services, bare_app, "continuing_education[1]")
     assert attach_file(services, bare_app, target, photo).status == STORED
-    make_packet(services, bare_app, tmp_path / "packet.pdf")
+    make_packet(services, bare_app, tmp_path / "packet.pdf", PacketOptions(draft=True))
     (cached,) = cache_dir(services).glob("*.jpg")
     cached.write_bytes(b"")  # what a crash right after writing can leave behind
-    result = make_packet(services, bare_app, tmp_path / "again.pdf")
+    result = make_packet(services, bare_app, tmp_path / "again.pdf", PacketOptions(draft=True))
     assert result.pages > 0
     with Image.open(cached) as remade:
         remade.load()

@@ -34,10 +34,11 @@ def test_demo_packet_has_every_section_and_tier_as_text(demo_app, make):
     tiers = [(title, page) for depth, title, page in outline_items(reader) if depth == 1 and "意见" in title]
     assert [t for t, _ in tiers] == ["基层单位意见（单位）", "主管部门审核意见", "县（市）区人力资源社会保障部门审核意见"]
     unit_page = re.sub(r"\s", "", texts[tiers[0][1]])
-    for item in ("推荐方式", "参与推荐的人员范围及人数", "推荐意见", "意见形成情况", "公示情况", "审核意见"):
+    for item in ("推荐方式", "参与推荐的人员范围及人数", "推荐意见", "意见形成情况", "公示情况", "单位负责人（签名）",
+                 "（单位盖章）"):
         assert item in unit_page
     for _, page in tiers:
-        assert "审核人（签名）" in texts[page] and "日期" in texts[page] and "（盖章）" in texts[page]
+        assert "审核人（签名）" in texts[page] and "年月日" in re.sub(r"\s", "", texts[page]) and "盖章）" in texts[page]
     assert "宜良县人力资源和社会保障局" in texts[tiers[2][1]]
     assert "李明远" in texts[0] and "高级工程师" in texts[0]
     assert reader.metadata.title == "李明远 2026年度职称申报材料"

@@ -111,3 +111,52 @@ def test_review_page_says_which_pdf_pages_became_pictures(wizard, qtbot, service
     lines = widget.status.text().splitlines()
     assert lines[0].startswith("已生成，共 ") and "已自动备份到" in lines[0]
     assert lines[1] == "请注意：证明材料“继续教育学时证明.pdf”第 1 页的字体没有嵌入文件，已转为图片放入：请核对打印出来的文字是否清楚"
+
+
+def test_an_incomplete_application_asks_and_offers_a_draft(wizard, qtbot, services, demo_app, monkeypatch):
+    from desktop_app.ui.packet_widgets import PacketWidget
+    from desktop_app.usecases.packet import default_packet_path
+
+    services.set_answer(demo_app, "basic.ethnicity", "")  # one open item
+    review = wizard.show_page("review")
+    widget = review.findChild(PacketWidget)
+    asked: list[int] = []
+    monkeypatch.setattr(widget, "ask_draft", lambda count: asked.append(count) or False)
+    qtbot.mouseClick(widget.button, Qt.MouseButton.LeftButton)  # 取消: nothing is written
+    assert asked == [services.check(demo_app).errors.__len__()] and asked[0] >= 1
+    assert not default_packet_path(services, demo_app).exists()
+    assert not default_packet_path(services, demo_app, draft=True).exists()
+    monkeypatch.setattr(widget, "ask_draft", lambda count: True)  # 生成草稿
+    qtbot.mouseClick(widget.button, Qt.MouseButton.LeftButton)
+    draft = default_packet_path(services, demo_app, draft=True)
+    assert widget.last_path == draft and draft.is_file()
+    assert not default_packet_path(services, demo_app).exists()  # never written as the final packet
+    texts = [p.extract_text() for p in PdfReader(draft).pages]
+    assert all("草稿" in t for t in texts) and "民族：必填项，尚未填写" in texts[0]
+    assert widget.status.text().startswith("已生成草稿") and "项未完善" in widget.status.text()
+    if widget.preview is not None:
+        qtbot.addWidget(widget.preview)
+
+
+def test_the_draft_question_names_the_count_and_offers_生成草稿(qtbot, services, demo_app):
+    from types import SimpleNamespace
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from desktop_app.ui.packet_widgets import PacketWidget
+
+    widget = PacketWidget(SimpleNamespace(services=services, app_id=demo_app))
+    qtbot.addWidget(widget)
+    seen: list[str] = []
+
+    def answer() -> None:
+        box = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible())
+        seen.append(box.text())
+        seen.extend(b.text() for b in box.buttons())
+        box.grab().save(str(Path(services.home) / "draft_question.png"))
+        next(b for b in box.buttons() if b.text() == "生成草稿").click()
+
+    QTimer.singleShot(200, answer)
+    assert widget.ask_draft(3) is True
+    assert "尚有 3 项未完善，不能生成正式打印材料。" in seen and "生成草稿" in seen and "取消" in seen

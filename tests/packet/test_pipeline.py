@@ -24,7 +24,7 @@ CHAINS = {
     ("县区国有企事业单位", "市级", "否"): [
         "基层单位意见（单位）", "主管部门审核意见", "县（市）区人力资源社会保障部门审核意见"],
     ("非公有制经济组织和社会组织", "市级", "否"): [
-        "基层单位意见（单位（或人事代理机构））", "属地县（市）区人力资源社会保障部门审核意见"],
+        "基层单位意见（单位或人事代理机构）", "属地县（市）区人力资源社会保障部门审核意见"],
     ("自由职业者", "市级", "否"): ["基层单位意见（人事代理机构或行业协会）"],
     ("县区国有企事业单位", "市级", "是"): [
         "基层单位意见（劳务派遣公司）", "基层单位意见（用人单位）", "主管部门审核意见",
@@ -46,7 +46,7 @@ def test_tier_pages_follow_the_applicants_chain(services, demo_app, make, unit_t
     services.set_answer(demo_app, "cover.dispatched", dispatched)
     if dispatched == "是":
         services.set_answer(demo_app, "cover.dispatch_company", "云南人力资源开发有限公司")
-    path = make(demo_app)
+    path = make(demo_app, draft=True)
     reader = PdfReader(path)
     outline = outline_items(reader)
     start = next(i for i, (d, t, _) in enumerate(outline) if d == 0 and t == "审核推荐意见")
@@ -96,7 +96,7 @@ def test_active_content_of_imported_pdfs_is_stripped(services, demo_app, make):
     form = (SHARED / "corpus" / "pdfs" / "acroform_fields.pdf").read_bytes()
     outcome = attach_bytes(services, demo_app, Target("education", entry, 1), form, "毕业证书.pdf")
     assert outcome.attachment_id is not None
-    path = make(demo_app)
+    path = make(demo_app, draft=True)
     reader = PdfReader(path)
     assert find_active(reader.trailer["/Root"]) == []
     assert "/AcroForm" not in reader.trailer["/Root"]
@@ -132,11 +132,13 @@ def test_failed_or_cancelled_run_leaves_the_last_packet(services, demo_app, tmp_
 
 
 def test_characters_the_font_lacks_are_reported_before_export(services, demo_app, tmp_path):
-    services.set_answer(demo_app, "basic.department", "𪚥字研究室")
+    # U+30000 (CJK Extension G, 2020) is in no bundled face; Extension B–F characters print (HanaMinB).
+    services.set_answer(demo_app, "basic.department", "\U00030000字研究室")
     out = tmp_path / "packet.pdf"
     with pytest.raises(MissingCharactersError) as caught:
         make_packet(services, demo_app, out)
-    assert "𪚥" in str(caught.value) and "所在部门" in str(caught.value)
+    assert "\U00030000" in str(caught.value) and "所在部门" in str(caught.value)
+    assert "规范汉字" not in str(caught.value) and "改用" not in str(caught.value)  # a legal name cannot change
     assert not out.exists()
 
 
@@ -178,7 +180,7 @@ def test_phone_photos_are_prepared_upright_at_half_scale_once(services, demo_app
     sizes = sorted(Image.open(p).size for p in prepared)
     assert sizes == [(1512, 2016), (1512, 2016), (2016, 1512), (2016, 1512)]
     stamp = {p: p.stat().st_mtime_ns for p in prepared}
-    path = make(demo_app)
+    path = make(demo_app, draft=True)
     assert {p: p.stat().st_mtime_ns for p in prepared} == stamp  # reused, not redone
     reader = PdfReader(path)
     images = [x.get_object() for page in reader.pages
@@ -196,7 +198,7 @@ def test_scan_already_at_300_dpi_goes_in_untouched(services, demo_app, make):
     data = buffer.getvalue()
     entry = services.repo.entry_ids(demo_app, "education")[0]
     attach_bytes(services, demo_app, Target("education", entry, 1), data, "毕业证书.jpg")
-    reader = PdfReader(make(demo_app))
+    reader = PdfReader(make(demo_app, draft=True))
     streams = [x.get_object() for page in reader.pages
                for x in (page.get("/Resources", {}).get("/XObject") or {}).values()
                if x.get_object().get("/Subtype") == "/Image"]
@@ -217,14 +219,14 @@ def test_packet_needs_the_cover_fields_that_decide_the_chain(services, demo_app,
 def test_publicity_page_computes_five_working_days_and_never_says_provisional(services, demo_app, make):
     _drop_scans(services, demo_app)
     services.set_answer(demo_app, "cover.publicity_start", "2026-09-30")
-    texts = page_texts(make(demo_app))
+    texts = page_texts(make(demo_app, draft=True))
     publicity = next(t for t in texts if t.startswith("公示情况"))
     # Started the day before the National Day holiday, the five working days end only on 12 October.
     assert "2026年9月30日至2026年10月12日（共 5 个工作日）" in publicity and "暂定" not in publicity
     services.set_answer(demo_app, "cover.publicity_start", "2099-06-15")
-    texts = page_texts(make(demo_app, "later.pdf"))
+    texts = page_texts(make(demo_app, "later.pdf", draft=True))
     publicity = next(t for t in texts if t.startswith("公示情况"))
-    # Issue 13: “暂定” is for the applicant (wizard, review page, check), never on a page the committee reads.
+    # Nothing provisional is printed on a page the unit signs (issues 12 and 13).
     assert "暂定" not in publicity and "仅供参考" not in publicity
     assert "2099年6月15日至2099年6月19日（共 5 个工作日）" in publicity
 
@@ -242,12 +244,15 @@ def test_missing_scan_file_is_named_and_nothing_is_written(services, demo_app, t
     assert not out.exists()
 
 
-def test_application_without_scans_prints_without_an_evidence_part(services, demo_app, make):
+def test_a_draft_without_scans_leaves_a_placeholder_where_each_required_scan_belongs(services, demo_app, make):
     _drop_scans(services, demo_app)
-    path = make(demo_app)
+    path = make(demo_app, draft=True)
     outline = outline_items(PdfReader(path))
     top = [title for depth, title, _ in outline if depth == 0]
-    assert top == ["封面", "材料目录", "职称申报承诺书", "申报表", "审核推荐意见", "公示情况", "专业技术工作总结"]
+    assert top == ["尚未完善的项目", "封面", "材料目录", "职称申报承诺书", "申报表", "审核推荐意见", "公示情况",
+                   "专业技术工作总结", "证明材料"]
+    evidence = re.sub(r"\s", "", "".join(page_texts(path)[next(p for d, t, p in outline if t == "证明材料"):]))
+    assert "此处应附：毕业证书（尚未上传）" in evidence and "此处应附：身份证人像面（尚未上传）" in evidence
     # Without an imported 承诺书, its page says where to get it (guide 二、19).
     commitment = next(page for _, title, page in outline if title == "职称申报承诺书")
     assert "信用中国（云南昆明）" in re.sub(r"\s", "", page_texts(path)[commitment])

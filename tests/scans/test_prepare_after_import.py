@@ -34,14 +34,14 @@ def _phone_photo(path: Path) -> Path:
 
 
 def _prepared_then_reused(services, app_id, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from desktop_app.usecases.packet import make_packet, prepared_page_paths
+    from desktop_app.usecases.packet import PacketOptions, make_packet, prepared_page_paths
 
     (attachment,) = services.load(app_id).attachments
     pages = prepared_page_paths(services, app_id, attachment.sha256)
     assert len(pages) == 1 and pages[0].is_file(), "the print page was not prepared after import"
     assert Image.open(pages[0]).size == (1512, 2016)  # upright, half scale
     stamp = pages[0].stat().st_mtime_ns
-    make_packet(services, app_id, tmp_path / "打印材料.pdf")
+    make_packet(services, app_id, tmp_path / "打印材料.pdf", PacketOptions(draft=True))  # a bare application
     assert pages[0].stat().st_mtime_ns == stamp  # the packet used it as it was, did not prepare again
 
 
@@ -161,7 +161,7 @@ def test_a_truncated_photo_is_refused_and_leaves_nothing_behind(services, demo_a
 
 
 def test_an_unwritable_page_cache_does_not_stop_the_import(services, demo_app, tmp_path):
-    from desktop_app.usecases.packet import cache_dir, make_packet
+    from desktop_app.usecases.packet import PacketOptions, cache_dir, make_packet
     from desktop_app.usecases.scans import STORED
 
     _drop_scans(services, demo_app)
@@ -171,7 +171,8 @@ def test_an_unwritable_page_cache_does_not_stop_the_import(services, demo_app, t
     (outcome,) = _attach(services, demo_app, _phone_photo(tmp_path / "本科毕业证书.jpg"))
     assert outcome.status == STORED
     folder.unlink()
-    result = make_packet(services, demo_app, tmp_path / "打印材料.pdf")  # prepares what the import could not
+    # A draft (the scans were dropped); it prepares what the import could not.
+    result = make_packet(services, demo_app, tmp_path / "打印材料.pdf", PacketOptions(draft=True))
     assert result.pages > 0 and len(_cache_files(services)) == 1
 
 
