@@ -418,7 +418,7 @@ def percent_complete(app: ApplicationData, forms: FormSet, findings: list[Findin
 
 # The area a scan is fitted into on its evidence page, in points (packet.evidence.content_box with the
 # 经核对 strip; tests/formspec/test_scan_resolution.py ties the two together).
-PRINT_BOX_POINTS = (523.2756, 689.8898)
+PRINT_BOX_POINTS = (523.2756, 572.5788)
 MIN_PRINT_DPI = 150
 
 

@@ -107,8 +107,7 @@ def publicity_text(app: ApplicationData) -> str:
 
 def is_freelancer(app: ApplicationData) -> bool:
     """A freelancer has no 工作单位: the recommending agency or association stands in its place (二、2)."""
-    basic = app.single("basic")
-    return str(basic.get("is_freelancer") or "") == "是" and not basic.get("unit")
+    return str(app.single("basic").get("is_freelancer") or "") == "是"
 
 
 def _centred_lines(text: str, y: float, size: float = 11.0) -> tuple[list[Op], float]:
