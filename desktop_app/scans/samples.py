@@ -8,6 +8,7 @@ generated in well under a few seconds.
 from __future__ import annotations
 
 import io
+import math
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -255,3 +256,95 @@ def demo_scans(answers: Mapping[str, Any], year: int) -> list[SampleScan]:
             f"{review['year']}年度考核登记表", [f"姓名：{person}", f"考核等次：{review['result']}"], review["unit"],
             seed=80 + i))
     return out
+
+
+def _desk(width: int, height: int, rng: random.Random) -> Any:
+    """A wooden desk: warm brown with grain, knots of darker wood and fine noise (a numpy RGB array)."""
+    import numpy as np
+
+    grid = np.random.default_rng(rng.randrange(1 << 30))
+    y = np.linspace(0, 1, height)[:, None]
+    x = np.linspace(0, 1, width)[None, :]
+    phase = grid.uniform(0, 6.3)
+    grain = 0.5 + 0.5 * np.sin((y * 38 + 2.5 * np.sin(x * 5 + phase) + x * 3) * math.pi)
+    base = np.array([rng.randint(120, 150), rng.randint(88, 105), rng.randint(55, 70)], dtype=np.float64)
+    tone = base[None, None, :] * (0.78 + 0.22 * grain[..., None])
+    tone += grid.normal(0, 6, (height, width, 1))
+    return np.clip(tone, 0, 255).astype(np.uint8)
+
+
+@dataclass(frozen=True)
+class DeskPhoto:
+    """A generated phone photo of a page: the JPEG bytes and where the page's corners are in the upright
+    picture (fractions; top-left, top-right, bottom-right, bottom-left of the page)."""
+
+    data: bytes
+    corners: tuple[tuple[float, float], ...]
+    size: tuple[int, int]
+
+
+def photo_on_desk(
+    page: Image.Image,
+    *,
+    frame: tuple[int, int] = (1600, 1200),
+    seed: int = 0,
+    orientation: int | None = 6,
+    tilt: float = 12.0,
+    cover: float = 0.55,
+    shadow: float = 0.35,
+    quality: int = 88,
+) -> DeskPhoto:
+    """The page photographed with a phone on a wooden desk: real perspective (a pinhole camera tilted up to
+    `tilt` degrees), a soft shadow across the page, warm light, and the phone held sideways (EXIF).
+
+    `frame` is the upright photo's size; the page covers about `cover` of it.
+    """
+    import cv2
+    import numpy as np
+
+    rng = random.Random(seed)
+    width, height = frame
+    pw, ph = page.size
+    # Camera: focal length of a phone's main lens (~28 mm equivalent), page rotated in 3-D and pushed away.
+    focal = 0.85 * max(width, height)
+    pitch, yaw = (math.radians(rng.uniform(-tilt, tilt)) for _ in range(2))
+    roll = math.radians(rng.uniform(-8, 8))
+    rx = np.array([[1, 0, 0], [0, math.cos(pitch), -math.sin(pitch)], [0, math.sin(pitch), math.cos(pitch)]])
+    ry = np.array([[math.cos(yaw), 0, math.sin(yaw)], [0, 1, 0], [-math.sin(yaw), 0, math.cos(yaw)]])
+    rz = np.array([[math.cos(roll), -math.sin(roll), 0], [math.sin(roll), math.cos(roll), 0], [0, 0, 1]])
+    rotation = rz @ ry @ rx
+    fit = math.sqrt(cover * width * height / (pw * ph))
+    distance = focal / fit
+    centre = np.array([rng.uniform(-0.04, 0.04) * width, rng.uniform(-0.04, 0.04) * height])
+    corners3d = np.array([[-pw / 2, -ph / 2, 0], [pw / 2, -ph / 2, 0], [pw / 2, ph / 2, 0], [-pw / 2, ph / 2, 0]])
+    projected = []
+    for point in corners3d:
+        xc, yc, zc = rotation @ point + np.array([0, 0, distance])
+        projected.append([focal * xc / zc + width / 2 + centre[0], focal * yc / zc + height / 2 + centre[1]])
+    quad = np.array(projected, dtype=np.float32)
+    source = np.array([[0, 0], [pw, 0], [pw, ph], [0, ph]], dtype=np.float32)
+    matrix = cv2.getPerspectiveTransform(source, quad)
+    warped = cv2.warpPerspective(np.asarray(page.convert("RGB")), matrix, (width, height), flags=cv2.INTER_AREA)
+    mask = cv2.warpPerspective(np.full((ph, pw), 255, np.uint8), matrix, (width, height), flags=cv2.INTER_LINEAR)
+    alpha = (mask.astype(np.float64) / 255.0)[..., None]
+    photo = warped * alpha + _desk(width, height, rng) * (1 - alpha)
+    # Light: warm cast, a vignette, and a soft shadow (a hand or the phone) falling across one side.
+    yy, xx = np.mgrid[0:height, 0:width].astype(np.float64)
+    vignette = 1 - 0.25 * (((xx - width / 2) / width) ** 2 + ((yy - height / 2) / height) ** 2) * 2
+    sx, sy = rng.uniform(0.2, 0.8) * width, rng.uniform(0.2, 0.8) * height
+    spread = 0.25 * max(width, height)
+    shade = 1 - shadow * np.exp(-(((xx - sx) ** 2 + (yy - sy) ** 2) / (2 * spread**2)))
+    light = (vignette * shade)[..., None] * np.array([1.0, 0.95, 0.85])
+    photo = np.clip(photo * light, 0, 255).astype(np.uint8)
+    upright = Image.fromarray(photo, "RGB")
+    corners = tuple((float(x) / width, float(y) / height) for x, y in quad)
+    exif = Image.Exif()
+    exif[0x010F] = "Xiaomi"
+    exif[0x0110] = "Redmi Note 12"
+    stored = upright
+    if orientation == 6:
+        stored = upright.transpose(Image.Transpose.ROTATE_90)
+        exif[ExifTags.Base.Orientation] = 6
+    buffer = io.BytesIO()
+    stored.save(buffer, "JPEG", quality=quality, exif=exif.tobytes())
+    return DeskPhoto(buffer.getvalue(), corners, (width, height))
