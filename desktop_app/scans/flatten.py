@@ -49,7 +49,7 @@ DONE = "已整理为扫描件"
 # Why a file was not made a scan, as `attach` and the scans widget say it.
 NOT_FOUND_NOTICE = "未能自动识别纸张边缘，保留原样：可点“调整四角…”手动标出纸张的四个角"
 KEPT_ON_REQUEST = "按要求保留原样，未整理"
-NOT_A_PHOTO = "不是手机照片（像扫描件），保留原样"
+NOT_A_PHOTO = "不是手机照片，按扫描件保留原样"
 NOT_AN_IMAGE = "PDF 文件保留原样"
 SEVERAL_PAGES = "多页图片保留原样"
 
