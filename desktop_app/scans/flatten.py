@@ -62,6 +62,11 @@ class PageFinding:
     aspect: float
     confidence: float
 
+    def as_card(self) -> PageFinding:
+        """The same page known to be an ID card: its proportions are the card's, whatever was measured."""
+        aspect = 1 / ID_CARD_ASPECT if self.aspect < 1 else ID_CARD_ASPECT
+        return PageFinding(self.corners, aspect, self.confidence)
+
     def as_edit(self, auto: bool = True) -> dict[str, Any]:
         """The stored edit that flattens the picture to this page."""
         return {"corners": [[round(x, 5), round(y, 5)] for x, y in self.corners],

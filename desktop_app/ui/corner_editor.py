@@ -103,18 +103,18 @@ class Loupe(QLabel):
 
     def __init__(self, picture: QImage, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.picture = picture
+        self.source = picture
         self.setFixedSize(LOUPE_SIDE, LOUPE_SIDE)
         self.setStyleSheet("border: 1px solid #888;")
 
     def show_corner(self, fraction: QPointF) -> None:
         """Draw the neighbourhood of a corner (fractions of the picture) magnified."""
-        x, y = fraction.x() * self.picture.width(), fraction.y() * self.picture.height()
+        x, y = fraction.x() * self.source.width(), fraction.y() * self.source.height()
         half = LOUPE_SIDE / LOUPE_ZOOM / 2
         pixmap = QPixmap(LOUPE_SIDE, LOUPE_SIDE)
         pixmap.fill(QColor("#444"))
         painter = QPainter(pixmap)
-        painter.drawImage(QRectF(0, 0, LOUPE_SIDE, LOUPE_SIDE), self.picture,
+        painter.drawImage(QRectF(0, 0, LOUPE_SIDE, LOUPE_SIDE), self.source,
                           QRectF(x - half, y - half, 2 * half, 2 * half))
         painter.setPen(QPen(QColor("#e53935"), 1))
         middle = LOUPE_SIDE / 2

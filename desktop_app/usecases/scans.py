@@ -198,7 +198,7 @@ def attach_bytes(
             edits["pages"] = parse_pages(pages, examined.pages)
         except UsageError as exc:
             return ImportOutcome(name, REFUSED, str(exc))
-    flattening = _flattening(data, examined, flatten, finding)
+    flattening = _flattening(data, examined, flatten, finding, is_card=kind in ID_CARD_KINDS)
     if isinstance(flattening, Mapping):
         edits["flatten"] = dict(flattening)
     elif flattening == FLATTEN_NOT_FOUND:
@@ -226,7 +226,11 @@ def attach_bytes(
 FLATTEN_NOT_FOUND = "not_found"
 
 
-def _flattening(data: bytes, examined: Examined, wanted: bool, finding: Any) -> Mapping[str, Any] | str:
+ID_CARD_KINDS = ("id_card_front", "id_card_back")
+
+
+def _flattening(data: bytes, examined: Examined, wanted: bool, finding: Any, is_card: bool = False
+                ) -> Mapping[str, Any] | str:
     """The flatten edit of a new attachment, or the reason it is kept as taken (a notice text or FLATTEN_NOT_FOUND)."""
     from desktop_app.scans import flatten
 
@@ -242,7 +246,7 @@ def _flattening(data: bytes, examined: Examined, wanted: bool, finding: Any) -> 
         except ScanRefused:
             finding = flatten.NOT_A_PHOTO  # the decode check accepted it; a page search that fails keeps it as is
     if isinstance(finding, flatten.PageFinding):
-        return finding.as_edit()
+        return (finding.as_card() if is_card else finding).as_edit()
     return FLATTEN_NOT_FOUND if finding == flatten.NOT_FOUND else str(finding)
 
 
@@ -264,6 +268,8 @@ def set_flattening(services: Any, attachment: Attachment, on: bool, corners: Any
     edits = dict(attachment.edits)
     if corners is not None:
         finding = flatten.finding_from_corners(corners, _upright_size(services, attachment))
+        if attachment.kind in ID_CARD_KINDS:
+            finding = finding.as_card()
         edits["flatten"] = finding.as_edit(auto=False)
         edits.pop("flatten_undone", None)
         edits.pop("flatten_missed", None)

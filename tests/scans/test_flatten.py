@@ -230,3 +230,18 @@ def test_the_print_page_is_prepared_flattened_during_the_import(services, tmp_pa
     assert printed.is_file()  # the packet finds it ready: nothing to decode again
     with Image.open(printed) as page:
         assert abs(page.height / page.width - A4) / A4 < 0.02
+
+
+def test_an_id_card_takes_the_cards_proportions_whatever_was_measured(services, tmp_path: Path) -> None:
+    from desktop_app.usecases.scans import Target, attach_files, set_flattening
+
+    app_id = services.new_application("张三", 2026)
+    target = Target("basic", services.repo.single_entry_id(app_id, "basic"))
+    source = tmp_path / "身份证人像面.jpg"
+    source.write_bytes(samples.photo_on_desk(_id_card(1), frame=(1600, 1200), seed=21).data)
+    [outcome] = list(attach_files(services, app_id, target, [source], kind="id_card_front"))
+    attachment = next(a for a in services.load(app_id).attachments if a.id == outcome.attachment_id)
+    assert abs(attachment.edits["flatten"]["aspect"] - 54 / 85.6) < 1e-4
+    # Corners placed by hand a little off the card's shape still give a card.
+    edits = set_flattening(services, attachment, True, corners=[[0.2, 0.2], [0.8, 0.2], [0.8, 0.62], [0.2, 0.62]])
+    assert abs(edits["flatten"]["aspect"] - 54 / 85.6) < 1e-4 and edits["flatten"]["auto"] is False
