@@ -391,7 +391,11 @@ class AttachmentsWidget(QWidget):
         flattened = [o for o in stored if FLATTENED in o.notices]
         if flattened:
             lines.append(f"{len(flattened)} 张手机照片已整理为扫描件（找出纸张、拉正、调白；可点“撤销整理”恢复原样）。")
-        lines += [f"{o.name}：{n}" for o in stored for n in o.notices if n.startswith(NOT_FOUND)]
+        missed = [(o.name, n) for o in stored for n in o.notices if n.startswith(NOT_FOUND)]
+        if len(missed) > 3:  # a long batch gets one line, not one per photo (each thumbnail says it too)
+            lines.append(f"{len(missed)} 张照片{NOT_FOUND}，保留原样：可选中后点“调整四角…”手动标出纸张的四个角。")
+        else:
+            lines += [f"{name}：{notice}" for name, notice in missed]
         lines += [f"未添加 {o.name}：{o.message}" for o in refused]
         self.status.setText("\n".join(lines))
         self.status.setStyleSheet("color: #c62828;" if refused else "")
