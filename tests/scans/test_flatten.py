@@ -245,3 +245,28 @@ def test_an_id_card_takes_the_cards_proportions_whatever_was_measured(services, 
     # Corners placed by hand a little off the card's shape still give a card.
     edits = set_flattening(services, attachment, True, corners=[[0.2, 0.2], [0.8, 0.2], [0.8, 0.62], [0.2, 0.62]])
     assert abs(edits["flatten"]["aspect"] - 54 / 85.6) < 1e-4 and edits["flatten"]["auto"] is False
+
+
+def test_a_photo_on_the_document_survives_whitening() -> None:
+    # A portrait a fifth of the page wide (a 个人信息表, a certificate with the holder's photo).
+    page = _a4_page(8)
+    draw = ImageDraw.Draw(page)
+    box = (850, 250, 1098, 572)
+    draw.rectangle(box, fill=(90, 120, 170))
+    draw.ellipse((box[0] + 30, box[1] + 40, box[2] - 30, box[3] - 20), fill=(200, 160, 130))
+    photo = samples.photo_on_desk(page, frame=(1200, 1600), seed=5, orientation=None)
+    upright = open_normalised(photo.data)
+    found = flatten.find_page(upright)
+    assert found is not None
+    out = np.asarray(flatten.flatten(upright, found.as_edit()).resize(page.size)).astype(int)
+    x0, y0, x1, y1 = box
+    face = out[(y0 + y1) // 2 - 20:(y0 + y1) // 2 + 20, (x0 + x1) // 2 - 20:(x0 + x1) // 2 + 20].mean(axis=(0, 1))
+    background = out[y0 + 10:y1 - 10, x0 + 5:x0 + 20].mean(axis=(0, 1))
+    assert np.abs(face - (200, 160, 130)).max() < 35  # skin stays skin, not paper-white
+    assert np.abs(background - (90, 120, 170)).max() < 35
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_scan_filling_the_whole_picture_has_no_page_to_find(seed: int) -> None:
+    # The certificate's own printed border must not be taken for the paper's edge.
+    assert flatten.find_page(_a4_page(seed).resize((1200, 1600))) is None
