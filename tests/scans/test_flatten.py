@@ -270,3 +270,27 @@ def test_a_photo_on_the_document_survives_whitening() -> None:
 def test_a_scan_filling_the_whole_picture_has_no_page_to_find(seed: int) -> None:
     # The certificate's own printed border must not be taken for the paper's edge.
     assert flatten.find_page(_a4_page(seed).resize((1200, 1600))) is None
+
+
+def test_the_demos_phone_photos_are_flattened_in_its_packet(services, demo_app: int) -> None:
+    from desktop_app.usecases.packet import prepare_attachment_pages, prepared_page_paths
+
+    photos = [a for a in services.load(demo_app).attachments if a.original_name.startswith("IMG_")]
+    assert len(photos) >= 5 and all("flatten" in a.edits for a in photos)
+    prepare_attachment_pages(services, demo_app)
+    for attachment in photos:
+        [printed] = prepared_page_paths(services, demo_app, attachment.sha256)
+        with Image.open(printed) as page:
+            shape = max(page.size) / min(page.size)
+        assert abs(shape - 4 / 3) > 0.04  # not the camera's frame: the page's own proportions
+        assert min(abs(shape - known) / known for known in (A4, CARD, 1100 / 780)) < 0.03
+
+
+def test_the_content_check_reads_the_flattened_page(services, tmp_path: Path) -> None:
+    from desktop_app.usecases.scans import _first_page_picture
+
+    photo = samples.photo_on_desk(_a4_page(9), frame=(1200, 1600), seed=15)
+    finding = flatten.look_in_bytes(photo.data)
+    assert isinstance(finding, flatten.PageFinding)
+    picture = _first_page_picture(photo.data, "image/jpeg", {"flatten": finding.as_edit()}, 1000, pdf_dpi=150)
+    assert abs(picture.height / picture.width - A4) / A4 < 0.03
