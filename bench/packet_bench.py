@@ -5,6 +5,8 @@ We time our CLI doing the whole job — `attach` of the 160 files, the first `pa
 again after one form field changed — and print wall times, ratios, output sizes and peak memory.
 Targets (issue 5): attach + first packet ≤ 2.0× img2pdf; packet after one change ≤ 0.3×; output ≤ 0.25×
 img2pdf's size; peak memory of packet < 300 MB. Each side runs twice, alternating; the faster round counts.
+Issue 17: the same attach + first packet with `attach --no-flatten` on another fresh home, side by side;
+what flattening the phone photos adds must be ≤ 0.3× img2pdf's time.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from bench.corpus import ensure_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
-TARGETS = {"first": 2.0, "again": 0.3, "size": 0.25, "memory_mb": 300}
+TARGETS = {"first": 2.0, "again": 0.3, "size": 0.25, "memory_mb": 300, "flatten": 0.3}
 
 
 @dataclass(frozen=True)
@@ -82,12 +84,8 @@ def _cli(*args: str) -> list[str]:
 ROUNDS = 2
 
 
-def _one_round(files: list[Path], work: Path, with_backup: bool) -> dict[str, Measure]:
-    """img2pdf, then our CLI on a fresh home: attach, first packet, one field changed, packet again."""
-    env = dict(os.environ, ZHICHENG_HOME=str(work / "home"), QT_QPA_PLATFORM="offscreen")
-    img2pdf = shutil.which("img2pdf") or str(Path(sys.executable).parent / "img2pdf")
-    runs = {"img2pdf": measure([img2pdf, "--pagesize", "A4", "--auto-orient", "-o", str(work / "img2pdf.pdf"),
-                                *map(str, files)], env)}
+def _new_app(env: dict[str, str]) -> str:
+    """A fresh application with the cover filled and the automatic backup off; returns its id."""
     app = subprocess.run(_cli("new", "--name", "李明远", "--year", "2026"), env=env, capture_output=True,
                          text=True, check=True).stdout.strip().splitlines()[-1]
     for key, value in (("cover.unit_type", "县区国有企事业单位"), ("cover.committee_level", "市级"),
@@ -96,6 +94,21 @@ def _one_round(files: list[Path], work: Path, with_backup: bool) -> dict[str, Me
     # The automatic backup after each packet (issue 6) copies every scan again; it has its own
     # benchmark (bench/backup_bench.py), so it is off here and measured once for information.
     subprocess.run([sys.executable, "-c", _AUTO_BACKUP_OFF], env=env, check=True)
+    return app
+
+
+def _one_round(files: list[Path], work: Path, with_backup: bool) -> dict[str, Measure]:
+    """img2pdf, then our CLI on a fresh home: attach, first packet, one field changed, packet again; then
+    attach --no-flatten and its first packet on another fresh home (issue 17)."""
+    env = dict(os.environ, ZHICHENG_HOME=str(work / "home"), QT_QPA_PLATFORM="offscreen")
+    img2pdf = shutil.which("img2pdf") or str(Path(sys.executable).parent / "img2pdf")
+    runs = {"img2pdf": measure([img2pdf, "--pagesize", "A4", "--auto-orient", "-o", str(work / "img2pdf.pdf"),
+                                *map(str, files)], env)}
+    raw_env = dict(env, ZHICHENG_HOME=str(work / "home-no-flatten"))
+    raw_app = _new_app(raw_env)
+    runs["attach_raw"] = measure(_cli("attach", raw_app, "education[1]", "--no-flatten", *map(str, files)), raw_env)
+    runs["first_raw"] = measure(_cli("packet", raw_app, "--out", str(work / "packet-no-flatten.pdf")), raw_env)
+    app = _new_app(env)
     ours_pdf = work / "packet.pdf"
     # The bench application is not complete (no 承诺书, no other sections): since issue 12 only a draft
     # may be printed for it. A draft does the same work plus a few generated pages.
@@ -147,12 +160,15 @@ def main() -> bool:
             "again": best("again") / best("img2pdf"),
             "size": ours_mb / base_mb,
             "memory_mb": peak("first", "again"),
+            "flatten": (best("attach", "first") - best("attach_raw", "first_raw")) / best("img2pdf"),
         }
+        flattened = rounds[0]["attach"].stdout.count("已整理为扫描件")
         rows = [
             ("img2pdf --pagesize A4 --auto-orient", ("img2pdf",)),
             ("attach（160 个文件）", ("attach",)),
             ("packet（第一次）", ("first",)),
             ("attach + 第一次 packet", ("attach", "first")),
+            ("attach --no-flatten + 第一次 packet", ("attach_raw", "first_raw")),
             ("改一项后再次 packet", ("again",)),
             ("再次 packet + 自动备份（仅供参考）", ("with_backup",)),
         ]
@@ -164,12 +180,15 @@ def main() -> bool:
             times = [sum(r[step].seconds for step in steps) for r in present]
             cells = "".join(f"{t:>12.2f}" for t in times) + " " * 12 * (ROUNDS - len(times))
             print(f"{name:<36}{cells}{min(times):>10.2f}{peak(*steps):>16.0f}")
-        print(f"\n输出大小：img2pdf {base_mb:.1f} MB，本程序 {ours_mb:.1f} MB")
+        raw_mb = (work / "round-1" / "packet-no-flatten.pdf").stat().st_size / 1e6
+        print(f"\n输出大小：img2pdf {base_mb:.1f} MB，本程序 {ours_mb:.1f} MB（--no-flatten {raw_mb:.1f} MB）；"
+              f"{flattened} 张照片已整理为扫描件")
         checks = [
             ("attach + 第一次 packet / img2pdf", ratios["first"], TARGETS["first"], "×"),
             ("再次 packet / img2pdf", ratios["again"], TARGETS["again"], "×"),
             ("输出大小 / img2pdf", ratios["size"], TARGETS["size"], "×"),
             ("packet 内存峰值 (MB)", ratios["memory_mb"], TARGETS["memory_mb"], " MB"),
+            ("整理照片增加的时间 / img2pdf", ratios["flatten"], TARGETS["flatten"], "×"),
         ]
         ok = True
         for name, value, target, unit in checks:

@@ -69,7 +69,9 @@ def _qt_step(services: Any, app_id: int) -> str:
     install_help_menu(window, services)
     # The 关于 and 使用说明 dialogs read bundled files: a missing licence or help text shows up here.
     about = AboutDialog(services, window)
+    # Every component must show a licence: its files, or (extras described from metadata) the metadata's text.
     missing = [str(p) for c in about.components for p in c.files if not p.is_file()]
+    missing += [c.name for c in about.components if not c.files and not c.note]
     if missing:
         raise RuntimeError(f"licence files missing: {missing}")
     unversioned = [c.name for c in about.components if c.dist and not c.version]

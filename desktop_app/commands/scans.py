@@ -28,7 +28,7 @@ def cmd_attach(args: argparse.Namespace, services: Any) -> int:
     refused = stored = False
     outcomes = attach_files(services, args.app, target, [Path(raw) for raw in args.files], kind=args.kind,
                             password=args.password or "", allow_duplicate=args.allow_duplicate,
-                            pages=args.pages or "")
+                            pages=args.pages or "", flatten=not args.no_flatten)
     for outcome in outcomes:
         line = outcome.line
         if outcome.status == NEEDS_PASSWORD:
@@ -112,6 +112,8 @@ def register(sub: Any) -> None:
     p.add_argument("--password", default=None, help="加密 PDF 的打开密码")
     p.add_argument("--allow-duplicate", action="store_true", help="内容相同的文件也再次添加")
     p.add_argument("--pages", default=None, help="只保留 PDF 或多页 TIFF 的这些页，例如 1,3-4（默认全部）")
+    p.add_argument("--no-flatten", action="store_true",
+                   help="手机照片保留拍摄原样（默认找出纸张边缘，拉正并把纸面调白，整理为扫描件）")
     p.set_defaults(handler=cmd_attach)
 
     p = sub.add_parser("names", help="检查文件名是否按材料内容命名，并给出建议名称；有不合格的退出码 1")

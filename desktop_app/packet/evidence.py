@@ -205,18 +205,42 @@ def _pages_of(material: Material, seals: Sequence[str], header: str) -> list[Pla
     return pages
 
 
+# An ID card's true size (GB/T 14916, ISO/IEC 7810 ID-1) in points.
+ID_CARD_W = 85.6 / 25.4 * 72
+ID_CARD_H = 54.0 / 25.4 * 72
+
+
+def _true_size(area: Box, image: PreparedImage) -> Box:
+    """The card at 85.6 × 54 mm (turned the way the picture is), centred in its half of the page."""
+    w, h = (ID_CARD_W, ID_CARD_H) if image.width >= image.height else (ID_CARD_H, ID_CARD_W)
+    return Box(area.x + (area.w - w) / 2, area.y + (area.h - h) / 2, w, h)
+
+
 def _id_card_page(front: Material, back: Material, seals: Sequence[str], header: str) -> PlannedPage:
-    """Front above back on one page, each in half the content area."""
+    """Front above back on one page, each in half the content area; at true size when both were flattened
+    to the card's edges (issue 17), since only then is the picture the card and nothing around it."""
     box = content_box(seals, header)
     gap = 16.0
     half = (box.h - gap) / 2
     top = Box(box.x, box.y + half + gap, box.w, half)
     bottom = Box(box.x, box.y, box.w, half)
+    true_size = all(_is_card(m) for m in (front, back))
     slots: list[ImageSlot | PdfSlot] = []
     for material, area in ((front, top), (back, bottom)):
         image = material.images[0]
-        slots.append(ImageSlot(image.path, image.width, image.height, image.gray, fit(image.width, image.height, area)))
+        place = _true_size(area, image) if true_size else fit(image.width, image.height, area)
+        slots.append(ImageSlot(image.path, image.width, image.height, image.gray, place))
     return _page(slots, seals, header)
+
+
+def _is_card(material: Material) -> bool:
+    """Whether the picture is the card alone, straightened to a card's proportions."""
+    edit = material.attachment.edits.get("flatten")
+    if not isinstance(edit, Mapping) or material.attachment.edits.get("crop"):
+        return False
+    image = material.images[0]
+    shape = max(image.width, image.height) / max(1, min(image.width, image.height))
+    return abs(shape - ID_CARD_W / ID_CARD_H) / (ID_CARD_W / ID_CARD_H) < 0.03
 
 
 def evidence_part(materials: Sequence[Material], seals: Sequence[str]) -> Part:

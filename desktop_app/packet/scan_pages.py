@@ -67,7 +67,7 @@ class PreparedImage:
 
 def freeze_edits(edits: Mapping[str, Any] | None) -> tuple[tuple[str, Any], ...]:
     """Edits as a hashable, order-independent tuple (only what changes the picture)."""
-    keep = ("rotate", "crop")
+    keep = ("flatten", "rotate", "crop")
     return tuple(sorted((k, json.dumps(v, sort_keys=True)) for k, v in (edits or {}).items() if k in keep and v))
 
 

@@ -208,8 +208,13 @@ def to_srgb(im: Image.Image) -> Image.Image:
 
 
 def apply_edits(im: Image.Image, edits: Mapping[str, Any] | None) -> Image.Image:
-    """The in-app rotation (degrees clockwise) and crop (fractions of the upright image) of an attachment."""
+    """The in-app page flattening (issue 17), rotation (degrees clockwise) and crop (fractions of the upright
+    image) of an attachment, in that order."""
     edits = edits or {}
+    if isinstance(edits.get("flatten"), Mapping):
+        from desktop_app.scans import flatten  # OpenCV loads only when a picture is flattened
+
+        im = flatten.flatten(im, edits["flatten"])
     turn = int(edits.get("rotate", 0) or 0) % 360
     if turn == 90:
         im = im.transpose(Image.Transpose.ROTATE_270)

@@ -1,5 +1,6 @@
 """Realistic invented scans for the demo application and the tests: certificates drawn with Pillow,
-some as sideways phone photos carrying an EXIF orientation, and a PDF 备案表 drawn with reportlab.
+some as sideways phone photos of the page on a desk (perspective, shadow, EXIF orientation), and a PDF
+备案表 drawn with reportlab.
 
 Every picture is invented (no real person, seal or certificate); sizes are moderate so the whole set is
 generated in well under a few seconds.
@@ -8,6 +9,7 @@ generated in well under a few seconds.
 from __future__ import annotations
 
 import io
+import math
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -111,14 +113,10 @@ def to_jpeg(im: Image.Image, quality: int = 85, orientation: int | None = None) 
 
 
 def as_phone_photo(page: Image.Image, orientation: int = 6, seed: int = 0) -> bytes:
-    """The page photographed on a desk with a phone held sideways (EXIF orientation, slight tilt)."""
-    rng = random.Random(seed)
-    width, height = page.size
-    desk = Image.new("RGB", (int(width * 1.12), int(height * 1.12)), (96, 78, 60))
-    tilted = page.rotate(rng.uniform(-1.5, 1.5), resample=Image.Resampling.BILINEAR, expand=True,
-                         fillcolor=(96, 78, 60))
-    desk.paste(tilted, ((desk.width - tilted.width) // 2, (desk.height - tilted.height) // 2))
-    return to_jpeg(desk, quality=88, orientation=orientation)
+    """The page photographed on a wooden desk with a phone held sideways (EXIF orientation, perspective,
+    a shadow, warm light): what an applicant without a scanner brings (issue 17)."""
+    frame = (1600, 1200) if page.width > page.height else (1200, 1600)
+    return photo_on_desk(page, frame=frame, seed=seed, orientation=orientation, tilt=10, cover=0.5).data
 
 
 def registration_record_pdf(name: str, school: str, major: str, level: str, graduated: str, number: str) -> bytes:
@@ -184,10 +182,10 @@ def demo_scans(answers: Mapping[str, Any], year: int) -> list[SampleScan]:
     jpeg("basic", None, "id_card_front", render_certificate(
         "居民身份证", [f"姓名 {person}", "性别 男    民族 汉", "出生 1982年4月16日",
                        f"住址 {answers.get('places', {}).get('id_card_address', '')}"],
-        size=card, accent=(30, 90, 160), seed=1))
+        size=card, accent=(30, 90, 160), seed=1), photo=True)
     jpeg("basic", None, "id_card_back", render_certificate(
         "中华人民共和国 居民身份证", ["签发机关 宜良县公安局", "有效期限 2016.05.10-2036.05.10"],
-        size=card, accent=(30, 90, 160), issuer="宜良县公安局", seed=2))
+        size=card, accent=(30, 90, 160), issuer="宜良县公安局", seed=2), photo=True)
     jpeg("cover", None, "commitment", _portrait_page(
         "职称申报承诺书", ["本人承诺所提交的申报材料真实、准确、完整，", "如有弄虚作假，自愿承担相应责任。",
                            "", f"承诺人：{person}", f"日期：{year}年6月10日"], "", seed=3))
@@ -257,3 +255,97 @@ def demo_scans(answers: Mapping[str, Any], year: int) -> list[SampleScan]:
             f"{review['year']}年度考核登记表", [f"姓名：{person}", f"考核等次：{review['result']}"], review["unit"],
             seed=80 + i))
     return out
+
+
+def _desk(width: int, height: int, rng: random.Random) -> Any:
+    """A wooden desk: warm brown with wavy grain and fine noise (a numpy RGB array)."""
+    import cv2
+    import numpy as np
+
+    grid = np.random.default_rng(rng.randrange(1 << 30))
+    small_w, small_h = max(2, width // 4), max(2, height // 4)
+    y = np.linspace(0, 1, small_h, dtype=np.float32)[:, None]
+    x = np.linspace(0, 1, small_w, dtype=np.float32)[None, :]
+    grain = 0.5 + 0.5 * np.sin((y * 38 + 2.5 * np.sin(x * 5 + grid.uniform(0, 6.3)) + x * 3) * math.pi)
+    base = np.array([rng.randint(120, 150), rng.randint(88, 105), rng.randint(55, 70)], dtype=np.float32)
+    tone = cv2.resize((base * (0.78 + 0.22 * grain[..., None])).astype(np.float32), (width, height))
+    noise = grid.integers(-8, 9, (height, width, 1), dtype=np.int16)
+    return np.clip(tone.astype(np.int16) + noise, 0, 255).astype(np.uint8)
+
+
+@dataclass(frozen=True)
+class DeskPhoto:
+    """A generated phone photo of a page: the JPEG bytes and where the page's corners are in the upright
+    picture (fractions; top-left, top-right, bottom-right, bottom-left of the page)."""
+
+    data: bytes
+    corners: tuple[tuple[float, float], ...]
+    size: tuple[int, int]
+
+
+def photo_on_desk(
+    page: Image.Image,
+    *,
+    frame: tuple[int, int] = (1600, 1200),
+    seed: int = 0,
+    orientation: int | None = 6,
+    tilt: float = 12.0,
+    cover: float = 0.55,
+    shadow: float = 0.35,
+    quality: int = 88,
+) -> DeskPhoto:
+    """The page photographed with a phone on a wooden desk: real perspective (a pinhole camera tilted up to
+    `tilt` degrees), a soft shadow across the page, warm light, and the phone held sideways (EXIF).
+
+    `frame` is the upright photo's size; the page covers about `cover` of it.
+    """
+    import cv2
+    import numpy as np
+
+    rng = random.Random(seed)
+    width, height = frame
+    pw, ph = page.size
+    # Camera: focal length of a phone's main lens (~28 mm equivalent), page rotated in 3-D and pushed away.
+    focal = 0.85 * max(width, height)
+    pitch, yaw = (math.radians(rng.uniform(-tilt, tilt)) for _ in range(2))
+    roll = math.radians(rng.uniform(-8, 8))
+    rx = np.array([[1, 0, 0], [0, math.cos(pitch), -math.sin(pitch)], [0, math.sin(pitch), math.cos(pitch)]])
+    ry = np.array([[math.cos(yaw), 0, math.sin(yaw)], [0, 1, 0], [-math.sin(yaw), 0, math.cos(yaw)]])
+    rz = np.array([[math.cos(roll), -math.sin(roll), 0], [math.sin(roll), math.cos(roll), 0], [0, 0, 1]])
+    rotation = rz @ ry @ rx
+    fit = math.sqrt(cover * width * height / (pw * ph))
+    distance = focal / fit
+    centre = np.array([rng.uniform(-0.04, 0.04) * width, rng.uniform(-0.04, 0.04) * height])
+    corners3d = np.array([[-pw / 2, -ph / 2, 0], [pw / 2, -ph / 2, 0], [pw / 2, ph / 2, 0], [-pw / 2, ph / 2, 0]])
+    projected = []
+    for point in corners3d:
+        xc, yc, zc = rotation @ point + np.array([0, 0, distance])
+        projected.append([focal * xc / zc + width / 2 + centre[0], focal * yc / zc + height / 2 + centre[1]])
+    quad = np.array(projected, dtype=np.float32)
+    source = np.array([[0, 0], [pw, 0], [pw, ph], [0, ph]], dtype=np.float32)
+    matrix = cv2.getPerspectiveTransform(source, quad)
+    photo = cv2.warpPerspective(np.asarray(page.convert("RGB")), matrix, (width, height), flags=cv2.INTER_AREA,
+                                dst=_desk(width, height, rng), borderMode=cv2.BORDER_TRANSPARENT)
+    # Light: warm cast, a vignette, and a soft shadow (a hand or the phone) falling across one side; smooth,
+    # so it is computed on a small grid and enlarged.
+    small_w, small_h = max(2, width // 8), max(2, height // 8)
+    yy, xx = np.mgrid[0:small_h, 0:small_w].astype(np.float32) * 8
+    vignette = 1 - 0.5 * (((xx - width / 2) / width) ** 2 + ((yy - height / 2) / height) ** 2)
+    sx, sy = rng.uniform(0.2, 0.8) * width, rng.uniform(0.2, 0.8) * height
+    spread = 0.25 * max(width, height)
+    shade = 1 - shadow * np.exp(-(((xx - sx) ** 2 + (yy - sy) ** 2) / (2 * spread**2)))
+    light = cv2.resize((vignette * shade).astype(np.float32), (width, height), interpolation=cv2.INTER_LINEAR)
+    light3 = cv2.merge([light, light * 0.95, light * 0.85])
+    photo = cv2.multiply(photo, light3, dtype=cv2.CV_8U)
+    upright = Image.fromarray(photo, "RGB")
+    corners = tuple((float(x) / width, float(y) / height) for x, y in quad)
+    exif = Image.Exif()
+    exif[0x010F] = "Xiaomi"
+    exif[0x0110] = "Redmi Note 12"
+    stored = upright
+    if orientation == 6:
+        stored = upright.transpose(Image.Transpose.ROTATE_90)
+        exif[ExifTags.Base.Orientation] = 6
+    buffer = io.BytesIO()
+    stored.save(buffer, "JPEG", quality=quality, exif=exif.tobytes())
+    return DeskPhoto(buffer.getvalue(), corners, (width, height))

@@ -104,14 +104,30 @@ def components_from_metadata(names: Iterable[str]) -> list[Component]:
             dist = importlib.metadata.distribution(name)
         except importlib.metadata.PackageNotFoundError:
             continue
-        files = tuple(
+        listed = (
             Path(str(dist.locate_file(f)))
             for f in dist.files or ()
             if any(key in f.name.upper() for key in ("LICEN", "COPYING", "NOTICE"))
         )
+        # A built app carries a distribution's metadata but not always the licence files its RECORD lists
+        # (numpy's live beside the sources): show the ones that are there, else the metadata's own text.
+        files = tuple(p for p in listed if p.is_file())
+        note = "" if files else _metadata_text(dist)
         result.append(Component(name=dist.metadata["Name"] or name, licence=_metadata_licence(dist),
-                                files=files, dist=name))
+                                files=files, dist=name, note=note))
     return result
+
+
+def _metadata_text(dist: importlib.metadata.Distribution) -> str:
+    """The licence as the distribution's metadata states it (full text when the License field carries it)."""
+    md = dist.metadata
+    text = (md.get("License") or "").strip()
+    expression = md.get("License-Expression") or _metadata_licence(dist)
+    home = md.get("Home-page") or next((u.split(",", 1)[-1].strip() for u in md.get_all("Project-URL") or []), "")
+    lines = [text if len(text) > 80 else f"许可证：{text or expression}"]
+    if home:
+        lines.append(f"许可证全文见：{home}")
+    return "\n".join(lines)
 
 
 def bundled_extras(listed: Iterable[Component]) -> list[Component]:

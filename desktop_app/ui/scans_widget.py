@@ -60,6 +60,19 @@ def to_qimage(picture: Any) -> QImage:
     return QImage(raw, picture.width, picture.height, picture.width * 3, QImage.Format.Format_RGB888).copy()
 
 
+FLATTENED = "已整理为扫描件"
+NOT_FOUND = "未能自动识别纸张边缘"
+
+
+def flatten_state(edits: Any) -> str:
+    """What the thumbnail says about a photo: flattened, or its paper not found (empty for everything else)."""
+    if "flatten" in edits:
+        return FLATTENED
+    if edits.get("flatten_missed"):
+        return NOT_FOUND
+    return ""
+
+
 class CropLabel(QLabel):
     """The picture; drag a rectangle over it to choose what to keep."""
 
@@ -177,6 +190,12 @@ class AttachmentsWidget(QWidget):
         self.right_button.clicked.connect(lambda: self.rotate_selected(90))
         self.crop_button = QPushButton("裁剪…")
         self.crop_button.clicked.connect(self.crop_selected)
+        self.flatten_button = QPushButton("撤销整理")
+        self.flatten_button.setToolTip("手机照片已自动找出纸张、拉正并调白；点此恢复为拍摄原样，再点一次重新整理")
+        self.flatten_button.clicked.connect(self.toggle_flatten)
+        self.corners_button = QPushButton("调整四角…")
+        self.corners_button.setToolTip("手动标出照片中纸张的四个角，程序按这四个角把纸张拉正并调白（原文件不变）")
+        self.corners_button.clicked.connect(self.edit_corners)
         self.pages_button = QPushButton("选择页面…")
         self.pages_button.setToolTip("多页的 PDF 或 TIFF 只保留需要的页面（原文件不变）")
         self.pages_button.clicked.connect(self.choose_pages)
@@ -193,7 +212,7 @@ class AttachmentsWidget(QWidget):
         self.ocr_button.setVisible(is_available())
         self._ocr_warnings: dict[str, str] = {}
         for widget in (self.add_button, self.kind_box, self.left_button, self.right_button, self.crop_button,
-                       self.pages_button,
+                       self.flatten_button, self.corners_button, self.pages_button,
                        self.delete_button, self.rename_button, self.ocr_button):
             row.addWidget(widget)
         row.addStretch(1)
@@ -242,7 +261,9 @@ class AttachmentsWidget(QWidget):
         missing = []
         for attachment in mine:
             verdict = verdicts.get(attachment.id)
-            item = QListWidgetItem(f"{attachment.display_name}\n{verdict.label if verdict else ''}")
+            text = f"{attachment.display_name}\n{verdict.label if verdict else ''}"
+            state = flatten_state(attachment.edits)
+            item = QListWidgetItem(text + (f"\n{state}" if state else ""))
             item.setData(Qt.ItemDataRole.UserRole, attachment.id)
             if verdict is not None:
                 item.setForeground(QColor(VERDICT_COLOURS[verdict.level]))
@@ -373,6 +394,14 @@ class AttachmentsWidget(QWidget):
         refused = [o for o in outcomes if o.status == REFUSED]
         lines = [f"已添加 {len(stored)} 个文件。"] if stored else []
         lines += [n for o in stored for n in o.notices if "动图" in n or "修复" in n]
+        flattened = [o for o in stored if FLATTENED in o.notices]
+        if flattened:
+            lines.append(f"{len(flattened)} 张手机照片已整理为扫描件（找出纸张、拉正、调白；可点“撤销整理”恢复原样）。")
+        missed = [(o.name, n) for o in stored for n in o.notices if n.startswith(NOT_FOUND)]
+        if len(missed) > 3:  # a long batch gets one line, not one per photo (each thumbnail says it too)
+            lines.append(f"{len(missed)} 张照片{NOT_FOUND}，保留原样：可选中后点“调整四角…”手动标出纸张的四个角。")
+        else:
+            lines += [f"{name}：{notice}" for name, notice in missed]
         lines += [f"未添加 {o.name}：{o.message}" for o in refused]
         self.status.setText("\n".join(lines))
         self.status.setStyleSheet("color: #c62828;" if refused else "")
@@ -439,6 +468,82 @@ class AttachmentsWidget(QWidget):
         if attachment is not None:
             index = self.kind_box.findData(attachment.kind)
             self.kind_box.setCurrentIndex(max(0, index))
+            self._show_flatten_state(attachment)
+
+    def _show_flatten_state(self, attachment: Any) -> None:
+        """撤销整理 for a flattened photo, 重新整理 for one undone; pictures only."""
+        is_image = attachment.media_type != "application/pdf"
+        flattened = "flatten" in attachment.edits
+        self.flatten_button.setText("撤销整理" if flattened or "flatten_undone" not in attachment.edits else "重新整理")
+        self.flatten_button.setEnabled(is_image and (flattened or "flatten_undone" in attachment.edits))
+        self.corners_button.setEnabled(is_image)
+
+    def _selected_attachment(self) -> Any:
+        app = self.services.load(self.app_id)
+        return next((a for a in app.attachments if a.id in self.selected_ids()), None)
+
+    def toggle_flatten(self) -> None:
+        """One click: the photo as taken again, or flattened again (only the stored edit changes)."""
+        from desktop_app.usecases.scans import set_flattening
+
+        attachment = self._selected_attachment()
+        if attachment is None:
+            return
+        on = "flatten" not in attachment.edits
+        set_flattening(self.services, attachment, on)
+        self.status.setStyleSheet("")
+        self.status.setText("已重新整理为扫描件。" if on else "已恢复为拍摄原样（原文件一直未被修改）。")
+        self.refresh()
+        self.changed.emit()
+        self._prepare_print_pages()
+        current = self._selected_attachment()
+        if current is not None:
+            self._show_flatten_state(current)
+
+    def edit_corners(self) -> None:
+        """调整四角: open the photo as taken (off the GUI thread) and let the person place the paper's corners."""
+        from desktop_app.usecases.scans import thumbnail_picture
+
+        attachment = self._selected_attachment()
+        if attachment is None or attachment.media_type == "application/pdf":
+            return
+        blob_path, media_type = self.services.blobs.path(attachment.sha256), attachment.media_type
+        raw = attachment.edits.get("flatten") or attachment.edits.get("flatten_undone") or {}
+        corners = raw.get("corners") if isinstance(raw, dict) else None
+
+        def work(_progress: Any) -> QImage | None:
+            picture = thumbnail_picture(blob_path, media_type, {}, 1400)  # upright, as taken
+            return None if picture is None else to_qimage(picture)
+
+        def opened(picture: QImage | None) -> None:
+            self._action_ended(self.corners_button)
+            if picture is None:
+                return
+            from desktop_app.ui.corner_editor import CornerEditorDialog
+
+            message = NOT_FOUND if attachment.edits.get("flatten_missed") else ""
+            dialog = CornerEditorDialog(picture, corners, message, self)
+            if not self.run_dialog(dialog):
+                return
+            self.set_corners(attachment.id, dialog.corners())
+
+        self._action_started(self.corners_button, "正在打开……")
+        run_in_background(work, on_done=opened, on_error=lambda exc: self._action_failed(self.corners_button, exc),
+                          owner=self)
+
+    def set_corners(self, attachment_id: int, corners: list[list[float]]) -> None:
+        """Flatten a photo to corners placed by hand."""
+        from desktop_app.usecases.scans import set_flattening
+
+        attachment = next((a for a in self.services.load(self.app_id).attachments if a.id == attachment_id), None)
+        if attachment is None:
+            return  # removed meanwhile
+        set_flattening(self.services, attachment, True, corners=corners)
+        self.status.setStyleSheet("")
+        self.status.setText("已按标出的四个角整理为扫描件。")
+        self.refresh()
+        self.changed.emit()
+        self._prepare_print_pages()
 
     def _kind_chosen(self, index: int) -> None:
         kind = self.kind_box.itemData(index) or ""

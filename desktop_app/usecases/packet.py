@@ -6,6 +6,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from desktop_app.packet.scan_pages import (
     cache_path,
     cached,
     decode_scale,
+    freeze_edits,
     needs_rendering,
     prepare_many,
     print_picture,
@@ -215,30 +217,44 @@ class PixelBudget:
 IMPORT_PIXELS = PixelBudget(40_000_000)
 
 
-def import_page_check(services: Any, sha256: str) -> PageCheck:
+def import_page_check(services: Any, sha256: str, findings: dict[int, Any] | None = None) -> PageCheck:
     """The import's decode check that also prepares the page's print picture (one decode per page).
 
     Pages printable as they are (upright JPEGs up to 300 dpi) get the plain, cheaper decode check; pages
     already prepared from these very bytes are accepted as they were then. A failure to write the cache
     is not the file's fault: it is logged and the packet prepares the page later.
+    With `findings` (issue 17), the first page of a photo is also looked at for a document page: the
+    decoded print picture is searched, flattened when the page is found, and cached as the print page of
+    that edit; `findings[page]` receives the PageFinding or the reason it was not flattened.
     """
     folder = cache_dir(services)
 
     def check(data: bytes, page: int) -> None:
+        from desktop_app.scans import flatten  # OpenCV loads on the first import of a file, not at start-up
+
         job = PrepareJob(data, sha256, page, (), folder, normalise_for_print)
         with scan_normalise.pillow_errors():
             header = scan_normalise.open_page(data, page)  # oversized pages are refused before decoding
             pixels = header.width * header.height // decode_scale(header) ** 2
+            look = findings is not None and page == 0 and _photo(header)
             header.close()
-            if cached(job) is not None:
+            if not look and cached(job) is not None:
                 return  # these very bytes were decoded into this print page before: accepted then, accepted now
-            render = needs_rendering(job)
+            render = look or needs_rendering(job)
         if not render:
             scan_normalise.check_decodes(data, page)
+            if findings is not None and page == 0:
+                findings[page] = flatten.NOT_A_PHOTO
             return
         with IMPORT_PIXELS.hold(pixels):
             with scan_normalise.pillow_errors():
                 picture = print_picture(job)
+            if findings is not None and page == 0:
+                findings[page] = found = flatten.look_for_page(look, picture)
+                if isinstance(found, flatten.PageFinding):
+                    # The print page of the flattened edit, from the same decode: one more step, not a second decode.
+                    job = replace(job, edits=freeze_edits({"flatten": found.as_edit()}))
+                    picture = flatten.flatten(picture, found.as_edit())
             try:
                 save_prepared(job, picture)
             except OSError:
@@ -246,3 +262,9 @@ def import_page_check(services: Any, sha256: str) -> PageCheck:
             del picture  # freed before the budget is given back
 
     return check
+
+
+def _photo(header: Image.Image) -> bool:
+    from desktop_app.scans import flatten
+
+    return flatten.photo_evidence(header)

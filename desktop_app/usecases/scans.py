@@ -164,12 +164,15 @@ def attach_bytes(
     pages: str = "",
     examined: Examined | None = None,
     sha256: str | None = None,
+    flatten: bool = True,
+    finding: Any = None,
 ) -> ImportOutcome:
     """Check a file by its content, store its exact bytes and attach them; never raises for bad files.
 
     `pages` ("1,3-4") keeps only those pages of a PDF or multi-page TIFF (stored as an edit);
     `examined` is the result of `examine(data, password)` and `sha256` the bytes' hash when the caller
-    already has them.
+    already has them. A phone photo of a document is flattened into a scan (an edit, issue 17) unless
+    `flatten` is False; `finding` is what the import's decode found already (see `flatten.look_for_page`).
     """
     sha = sha256 or hashlib.sha256(data).hexdigest()
     if examined is None:
@@ -196,6 +199,11 @@ def attach_bytes(
             edits["pages"] = parse_pages(pages, examined.pages)
         except UsageError as exc:
             return ImportOutcome(name, REFUSED, str(exc))
+    flattening = _flattening(data, examined, flatten, finding, is_card=kind in ID_CARD_KINDS)
+    if isinstance(flattening, Mapping):
+        edits["flatten"] = dict(flattening)
+    elif flattening == FLATTEN_NOT_FOUND:
+        edits["flatten_missed"] = True  # the scans widget offers the four-corner editor
     try:
         attachment_id = services.repo.add_attachment(
             app_id,
@@ -212,13 +220,86 @@ def attach_bytes(
     except DuplicateAttachment:  # attached meanwhile by a parallel import (checked in the write transaction)
         return ImportOutcome(name, DUPLICATE, "", None, kind, examined.notices,
                              tuple(duplicates_of(services, app_id, sha)))
-    notices = list(examined.notices)
+    notices = [_flatten_notice(flattening), *examined.notices]
     if examined.pages > 1:
         notices.append(f"共 {examined.pages} 页")
     if section is not None and not kind and section.attachments:
         labels = "、".join(f"{k.key}（{k.label}）" for k in section.attachments)
         notices.append(f"未能从文件名判断是哪种材料，请指定材料类型：{labels}")
     return ImportOutcome(name, STORED, "", attachment_id, kind, tuple(notices), tuple(existing))
+
+
+FLATTEN_NOT_FOUND = "not_found"
+
+
+ID_CARD_KINDS = ("id_card_front", "id_card_back")
+
+
+def _flattening(data: bytes, examined: Examined, wanted: bool, finding: Any, is_card: bool = False
+                ) -> Mapping[str, Any] | str:
+    """The flatten edit of a new attachment, or the reason it is kept as taken (a notice text or FLATTEN_NOT_FOUND)."""
+    from desktop_app.scans import flatten
+
+    if examined.is_pdf:
+        return flatten.NOT_AN_IMAGE
+    if examined.pages > 1:
+        return flatten.SEVERAL_PAGES
+    if not wanted:
+        return flatten.KEPT_ON_REQUEST
+    if finding is None:
+        try:
+            finding = flatten.look_in_bytes(data)
+        except ScanRefused:
+            finding = flatten.NOT_A_PHOTO  # the decode check accepted it; a page search that fails keeps it as is
+    if isinstance(finding, flatten.PageFinding):
+        return (finding.as_card() if is_card else finding).as_edit()
+    return FLATTEN_NOT_FOUND if finding == flatten.NOT_FOUND else str(finding)
+
+
+def _flatten_notice(flattening: Mapping[str, Any] | str) -> str:
+    from desktop_app.scans import flatten
+
+    if isinstance(flattening, Mapping):
+        return flatten.DONE
+    return flatten.NOT_FOUND_NOTICE if flattening == FLATTEN_NOT_FOUND else flattening
+
+
+def set_flattening(services: Any, attachment: Attachment, on: bool, corners: Any = None) -> Mapping[str, Any]:
+    """Undo or redo the flattening of a photo (one click), or flatten it to hand-placed corners; returns the edits.
+
+    Undoing keeps the corners aside (`flatten_undone`) so doing it again needs no new search.
+    """
+    from desktop_app.scans import flatten
+
+    edits = dict(attachment.edits)
+    if corners is not None:
+        finding = flatten.finding_from_corners(corners, _upright_size(services, attachment))
+        if attachment.kind in ID_CARD_KINDS:
+            finding = finding.as_card()
+        edits["flatten"] = finding.as_edit(auto=False)
+        edits.pop("flatten_undone", None)
+        edits.pop("flatten_missed", None)
+    elif on and "flatten" not in edits and isinstance(edits.get("flatten_undone"), Mapping):
+        edits["flatten"] = edits.pop("flatten_undone")
+    elif not on and "flatten" in edits:
+        edits["flatten_undone"] = edits.pop("flatten")
+    changes = {key: edits.get(key) for key in ("flatten", "flatten_undone", "flatten_missed")}
+    # The crop was drawn on the other picture: it no longer fits.
+    changes["crop"] = None
+    stored: Mapping[str, Any] = services.repo.merge_edits(attachment.id, changes)
+    return stored
+
+
+def _upright_size(services: Any, attachment: Attachment) -> tuple[int, int]:
+    from desktop_app.scans.normalise import open_page
+
+    header = open_page(services.blobs.read(attachment.sha256))
+    width, height = header.size
+    try:
+        turned = header.getexif().get(0x0112, 1) in (5, 6, 7, 8)
+    except Exception:  # noqa: BLE001 - unreadable EXIF: the pixels are shown as stored
+        turned = False
+    return (height, width) if turned else (width, height)
 
 
 def parse_pages(text: str, count: int) -> list[int]:
@@ -278,6 +359,7 @@ class _Checked:
     sha256: str = ""
     examined: Examined | None = None
     refused: ImportOutcome | None = None
+    finding: Any = None  # what the decode found about a page in the photo (issue 17)
     stored: Future[Any] | None = None  # the bytes being written into the blob store
 
 
@@ -306,25 +388,29 @@ def _store_ahead(services: Any, data: bytes, sha: str, path: Path) -> None:
         log.warning("storing a scan ahead failed; storing it again reports the problem", exc_info=True)
 
 
-def _read_and_examine(services: Any, path: Path, password: str, store: Executor) -> _Checked:
+def _read_and_examine(services: Any, path: Path, password: str, store: Executor, flatten: bool) -> _Checked:
     from desktop_app.usecases.packet import import_page_check
 
+    findings: dict[int, Any] = {}
     try:
         data = read_file(path)
         sha = hashlib.sha256(data).hexdigest()
-        # The decode check also writes the scan's print page (issue 5), so each page is decoded once.
-        examined = examine(data, password, import_page_check(services, sha))
+        # The decode check also writes the scan's print page (issue 5), so each page is decoded once; a
+        # photo is flattened in the same step (issue 17).
+        examined = examine(data, password, import_page_check(services, sha, findings if flatten else None))
     except PasswordRequired as exc:
         return _Checked(refused=ImportOutcome(path.name, NEEDS_PASSWORD, exc.message))
     except ScanRefused as exc:
         return _Checked(refused=ImportOutcome(path.name, REFUSED, exc.message))
     # The content-addressed store makes writing ahead idempotent; if the file is then not attached
     # (cancelled, refused page choice) its blob stays unreferenced: disk space, nothing else.
-    return _Checked(data, sha, examined, stored=store.submit(_store_ahead, services, data, sha, path))
+    return _Checked(data, sha, examined, stored=store.submit(_store_ahead, services, data, sha, path),
+                    finding=findings.get(0))
 
 
 def attach_files(
-    services: Any, app_id: int, target: Target, paths: list[Path], *, password: str = "", **options: Any
+    services: Any, app_id: int, target: Target, paths: list[Path], *, password: str = "", flatten: bool = True,
+    **options: Any,
 ) -> Iterator[ImportOutcome]:
     """Attach many files in order; reading, hashing, decoding and writing run ahead on other threads.
 
@@ -345,7 +431,8 @@ def attach_files(
                 size = _size(paths[queued])
                 if pending and sum(held for _, held in pending) + size > LOOKAHEAD_BYTES:
                     break
-                pending.append((pool.submit(_read_and_examine, services, paths[queued], password, store), size))
+                pending.append((pool.submit(_read_and_examine, services, paths[queued], password, store, flatten),
+                                size))
                 queued += 1
 
         try:
@@ -358,7 +445,8 @@ def attach_files(
                 if checked.stored is not None:
                     checked.stored.result()  # durable before the attachment row refers to it
                 outcome = attach_bytes(services, app_id, target, checked.data, path.name, password=password,
-                                       examined=checked.examined, sha256=checked.sha256, **options)
+                                       examined=checked.examined, sha256=checked.sha256, flatten=flatten,
+                                       finding=checked.finding, **options)
                 yield replace(outcome, source=path)
         finally:
             for future, _size_held in pending:

@@ -46,11 +46,11 @@ def test_reading_ahead_holds_a_bounded_number_of_bytes(services, demo_app: int, 
     lock = threading.Lock()
     real = scans._read_and_examine
 
-    def counting(services_, path, password, store):  # type: ignore[no-untyped-def]
+    def counting(services_, path, password, store, *rest):  # type: ignore[no-untyped-def]
         with lock:
             in_memory.append(1)
             most[0] = max(most[0], len(in_memory))
-        return real(services_, path, password, store)
+        return real(services_, path, password, store, *rest)
 
     original_attach = scans.attach_bytes
 

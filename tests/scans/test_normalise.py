@@ -11,7 +11,7 @@ from PIL import Image, ImageChops, ImageStat
 from desktop_app.scans.errors import ScanRefused, Unsupported
 from desktop_app.scans.intake import WEB_PAGE, examine
 from desktop_app.scans.normalise import open_normalised, pdf_pages
-from desktop_app.scans.samples import as_phone_photo, render_certificate
+from desktop_app.scans.samples import render_certificate, to_jpeg
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 MARKER = (20, 90, 200)
@@ -46,7 +46,7 @@ def test_non_square_exif_rotation_swaps_width_and_height() -> None:
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP", "TIFF"])
 def test_sideways_phone_photo_is_rotated_exactly_once(fmt: str) -> None:
     page = render_certificate("毕业证书", ["测试"], size=(600, 400))
-    jpeg = as_phone_photo(page, orientation=6)
+    jpeg = to_jpeg(page, orientation=6)  # the pixels stored sideways, as a phone held sideways does
     stored = Image.open(io.BytesIO(jpeg))
     assert stored.size[0] < stored.size[1]  # the camera stored it portrait
     if fmt != "JPEG":

@@ -99,3 +99,20 @@ def test_unlisted_components_are_described_from_their_own_metadata() -> None:
     assert component.licence == "MIT"
     text = component.licence_text()
     assert "Permission is hereby granted" in text
+
+
+def test_a_distribution_whose_licence_files_were_not_bundled_shows_its_metadata_licence(tmp_path, monkeypatch) -> None:
+    # numpy in a built app: the dist-info is there, the licence files its RECORD lists are not (#14 point 11).
+    from desktop_app.ui.about_dialog import components_from_metadata
+
+    info = tmp_path / "shrunk-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: shrunk\nVersion: 1.0\n"
+                                   "License-Expression: BSD-3-Clause\nHome-page: https://example.org/shrunk\n")
+    (info / "RECORD").write_text("shrunk/LICENSE.txt,,\nshrunk-1.0.dist-info/METADATA,,\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    [component] = components_from_metadata(["shrunk"])
+    assert component.files == ()
+    assert component.licence == "BSD-3-Clause"
+    text = component.licence_text()
+    assert "BSD-3-Clause" in text and "https://example.org/shrunk" in text and "缺失" not in text

@@ -1,0 +1,58 @@
+"""Flattening one 12-megapixel phone photo, on one core, at print resolution (issue 17).
+
+The baseline, run in the same command, is the import's decode of the same photo to its print picture
+(which the import does anyway); flattening is the one step added after it: find the page, straighten
+it, level the light. Target: ≤ 0.5 s per photo (median), reported also as a ratio to the decode.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from pathlib import Path
+
+from bench.corpus import ensure_corpus
+
+OUT = Path(__file__).resolve().parents[1] / "bench" / "out"
+TARGET_SECONDS = 0.5
+SAMPLE = 12
+
+
+def main() -> bool:
+    """Time decode and flatten of a dozen bench photos; True when the median flatten is within target."""
+    import cv2
+
+    from desktop_app.packet.scan_pages import PrepareJob, print_picture
+    from desktop_app.scans import flatten
+    from desktop_app.usecases.packet import normalise_for_print
+
+    cv2.setNumThreads(1)
+    photos = [p for p in ensure_corpus(OUT / "corpus") if "手机拍照" in p.name][:SAMPLE]
+    decode, work, found = [], [], 0
+    for path in photos:
+        job = PrepareJob(path.read_bytes(), "bench", 0, (), OUT, normalise_for_print)
+        started = time.perf_counter()
+        picture = print_picture(job)
+        decoded = time.perf_counter()
+        finding = flatten.find_page(picture)
+        if finding is not None:
+            flatten.flatten(picture, finding.as_edit())
+            found += 1
+        done = time.perf_counter()
+        decode.append(decoded - started)
+        work.append(done - decoded)
+    median_decode, median_flatten = statistics.median(decode), statistics.median(work)
+    print(f"\n整理手机照片（{len(photos)} 张 4032×3024，单核，打印分辨率 {picture.width}×{picture.height}）："
+          f"找到纸张 {found} 张")
+    print(f"{'解码到打印分辨率（基准）':<30}{median_decode:>8.3f} s（中位数）")
+    print(f"{'找纸张 + 拉正 + 调白':<30}{median_flatten:>8.3f} s（中位数，最慢 {max(work):.3f} s）"
+          f" = {median_flatten / median_decode:.2f}× 解码")
+    met = median_flatten <= TARGET_SECONDS
+    print(f"{'每张整理时间':<30}{median_flatten:>8.3f} s  目标 ≤ {TARGET_SECONDS} s  {'达到' if met else '未达到'}")
+    return met
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(0 if main() else 1)
