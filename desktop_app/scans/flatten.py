@@ -188,7 +188,11 @@ def _contrast(quad: np.ndarray, gray: np.ndarray) -> float:
     if not cv2.countNonZero(band):
         return 0.0  # the page touches every border: nothing outside to compare with
     # Medians, not means: the page's own border lines and writing must not count as "darker outside".
-    return (_median(gray, inside) - _median(gray, band)) / 255.0
+    # Beside the band, everything outside must be darker too: a certificate's printed frame has paper,
+    # not desk, around it (a scan filling the whole picture has no page edge to find).
+    outside = cv2.bitwise_not(inside)
+    page = _median(gray, inside)
+    return min(page - _median(gray, band), page - _median(gray, outside)) / 255.0
 
 
 def _median(gray: np.ndarray, mask: np.ndarray) -> float:
