@@ -107,12 +107,13 @@ def _one_round(files: list[Path], work: Path, with_backup: bool) -> dict[str, Me
     raw_env = dict(env, ZHICHENG_HOME=str(work / "home-no-flatten"))
     raw_app = _new_app(raw_env)
     runs["attach_raw"] = measure(_cli("attach", raw_app, "education[1]", "--no-flatten", *map(str, files)), raw_env)
-    runs["first_raw"] = measure(_cli("packet", raw_app, "--out", str(work / "packet-no-flatten.pdf")), raw_env)
-    app = _new_app(env)
-    ours_pdf = work / "packet.pdf"
     # The bench application is not complete (no 承诺书, no other sections): since issue 12 only a draft
     # may be printed for it. A draft does the same work plus a few generated pages.
     draft = "--draft"
+    runs["first_raw"] = measure(_cli("packet", raw_app, draft, "--out", str(work / "packet-no-flatten.pdf")),
+                                raw_env)
+    app = _new_app(env)
+    ours_pdf = work / "packet.pdf"
     runs["attach"] = measure(_cli("attach", app, "education[1]", *map(str, files)), env)
     runs["first"] = measure(_cli("packet", app, draft, "--out", str(ours_pdf)), env)
     subprocess.run(_cli("set", app, "basic.department", "工程技术部"), env=env, check=True, capture_output=True)
