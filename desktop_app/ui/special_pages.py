@@ -14,6 +14,7 @@ from desktop_app.formspec.completeness import chain_answer_fields
 from desktop_app.formspec.dynamic import dynamic_choices, suggested_committees
 from desktop_app.formspec.types import check_value
 from desktop_app.reference import TIERS, approval_chain, full_years, publicity_period, seniority_cutoff
+from desktop_app.ui.fields import ComboEditor
 from desktop_app.ui.form_view import HELP_STYLE
 from desktop_app.ui.pages import SinglePage, TablePage, refresh_dynamic
 from desktop_app.usecases.wizard import prelist_annual_reviews
@@ -47,8 +48,9 @@ class ChainWidget(QGroupBox):
         """Rebuild the boxes for the current answers (a message when something is still missing)."""
         while self.row.count():
             item = self.row.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.boxes = []
         if not unit_type or not committee_level:
             self.message.setText("选择单位类型和评委会级别后，这里显示审核盖章的顺序。")
@@ -128,7 +130,8 @@ class CoverPage(SinglePage):
         editor = self.form.editors["publicity_start"].widget
         grid = self.form.layout()
         assert isinstance(grid, QGridLayout)
-        row, _column, _rows, _columns = grid.getItemPosition(grid.indexOf(editor))
+        position: Any = grid.getItemPosition(grid.indexOf(editor))  # (row, column, rows, columns)
+        row = position[0]
         grid.addWidget(label, row, 2)
         return label
 
@@ -154,22 +157,24 @@ class CoverPage(SinglePage):
         series, track, tier = texts.get("series"), texts.get("track"), texts.get("tier")
         # 申报级别 offers only the tiers the chosen track has; 申报职称 only titles of the chosen tier.
         tiers = TIERS
-        if series and track and reference.track(series, track) is not None:
-            present = {level.tier for level in reference.track(series, track).levels}
+        chosen_track = reference.track(series, track) if series and track else None
+        if chosen_track is not None:
+            present = {level.tier for level in chosen_track.levels}
             tiers = tuple(t for t in TIERS if t in present)
         if self.form.editors["tier"].set_choices(tiers):
             cleared.append("tier")
             tier = None
         title = texts.get("title_name")
-        if series and title and not tier and reference.tier_of(series, title) in tiers:
+        title_tier = reference.tier_of(series, title) if series and title and not tier else None
+        if title_tier is not None and title_tier in tiers:
             # Choosing the title first fills in its tier, so the order of choosing does not matter.
-            tier = reference.tier_of(series, title)
+            tier = title_tier
             self.form.editors["tier"].set_text(tier)
             self.form.check_live("tier")
             cleared.append("tier")
         titles = dynamic_choices(self.form.field_spec("title_name"), texts, texts, reference)
         if titles is not None and tier:
-            titles = tuple(t for t in titles if reference.tier_of(series, t) == tier)
+            titles = tuple(t for t in titles if reference.tier_of(str(series or ""), t) == tier)
         if self.form.editors["title_name"].set_choices(titles):
             cleared.append("title_name")
         texts = {k: v for k, v in self.form.texts().items() if v}
@@ -209,7 +214,9 @@ class CoverPage(SinglePage):
 
     def describe_committees(self) -> None:
         """Each offered committee shows its phone and planned review month when pointed at."""
-        combo = self.form.editors["committee"].combo
+        editor = self.form.editors["committee"]
+        assert isinstance(editor, ComboEditor)  # forms/02_cover.toml declares the committee as a choice
+        combo = editor.combo
         for index in range(combo.count()):
             text = self.committee_details(combo.itemText(index))
             combo.setItemData(index, text, Qt.ItemDataRole.ToolTipRole)

@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PIL import Image
 
@@ -34,6 +34,9 @@ from desktop_app.packet.scan_pages import (
 )
 from desktop_app.scans import normalise as scan_normalise
 from desktop_app.scans.intake import PageCheck
+
+if TYPE_CHECKING:
+    from desktop_app.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -88,12 +91,12 @@ SCAN_ACCESS = ScanAccess(normalise=normalise_for_print, image_pages=_image_pages
                          pdf_raster=_pdf_raster)
 
 
-def cache_dir(services: Any) -> Path:
+def cache_dir(services: Services) -> Path:
     """Folder of prepared print pages (by blob hash and settings); safe to delete."""
     return Path(services.home).joinpath(*CACHE_FOLDER)
 
 
-def packet_source(services: Any, app_id: int) -> PacketSource:
+def packet_source(services: Services, app_id: int) -> PacketSource:
     """What the pipeline needs, read from storage."""
     return PacketSource(
         app=services.load(app_id),
@@ -106,7 +109,7 @@ def packet_source(services: Any, app_id: int) -> PacketSource:
     )
 
 
-def default_packet_path(services: Any, app_id: int) -> Path:
+def default_packet_path(services: Services, app_id: int) -> Path:
     """Where the app keeps an application's packet unless the person chooses another place."""
     app = services.load(app_id)
     name = str(app.single("basic").get("name") or app.person_name)
@@ -116,7 +119,7 @@ def default_packet_path(services: Any, app_id: int) -> Path:
 
 
 def make_packet(
-    services: Any,
+    services: Services,
     app_id: int,
     out: Path,
     options: PacketOptions | None = None,
@@ -131,7 +134,7 @@ def make_packet(
     return result
 
 
-def latest_packet(services: Any, app_id: int) -> Path | None:
+def latest_packet(services: Services, app_id: int) -> Path | None:
     """The newest successfully written packet PDF of the application that still exists, if any."""
     stored = services.repo.get_setting(f"{LATEST_SETTING}.{app_id}")
     candidates = [Path(stored)] if stored else []
@@ -140,14 +143,18 @@ def latest_packet(services: Any, app_id: int) -> Path | None:
     return max(candidates, key=lambda p: p.stat().st_mtime) if candidates else None
 
 
-def prepared_page_paths(services: Any, app_id: int, sha256: str) -> list[Path]:
+def packet_was_made(services: Services, app_id: int) -> bool:
+    """Whether a packet was ever written for the application (its file may since have moved)."""
+    return bool(services.repo.get_setting(f"{LATEST_SETTING}.{app_id}"))
+
+def prepared_page_paths(services: Services, app_id: int, sha256: str) -> list[Path]:
     """Where the prepared print pages of one attached image blob are cached (one path per printed page)."""
     jobs = material_jobs(packet_source(services, app_id))
     return [cache_path(j.cache_dir, j.sha256, j.page, j.edits) for j in jobs if j.sha256 == sha256]
 
 
 def prepare_attachment_pages(
-    services: Any,
+    services: Services,
     app_id: int,
     is_cancelled: Callable[[], bool] = lambda: False,
     on_done: Callable[[int, int], None] = lambda done, total: None,
@@ -186,7 +193,7 @@ class PixelBudget:
 IMPORT_PIXELS = PixelBudget(40_000_000)
 
 
-def import_page_check(services: Any, sha256: str) -> PageCheck:
+def import_page_check(services: Services, sha256: str) -> PageCheck:
     """The import's decode check that also prepares the page's print picture (one decode per page).
 
     Pages printable as they are (upright JPEGs up to 300 dpi) get the plain, cheaper decode check; pages
