@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.os_errors import failure_message
-from desktop_app.ui.worker import Cancelled as JobCancelled
 from desktop_app.ui.worker import Job, Progress, run_in_background
 from desktop_app.usecases import backup as ub
 
@@ -249,10 +248,7 @@ class BackupDialog(QDialog):
         self._busy(True, text)
 
         def wrapped(progress: Progress) -> Any:
-            try:
-                return work(progress.update, lambda: progress.cancelled)
-            except ub.Cancelled:
-                raise JobCancelled() from None
+            return work(progress.update, lambda: progress.cancelled)  # ub.Cancelled is the worker's Cancelled
 
         self.job = run_in_background(wrapped, on_done=lambda value: self._finished(on_done, value),
                                      on_error=self._failed, on_progress=self._progress,
