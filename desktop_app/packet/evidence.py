@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -171,8 +171,3 @@ def commitment_part(materials: Sequence[Material], placeholder: Callable[[], Pla
     if not pages:
         pages = [placeholder()]
     return Part("commitment", "职称申报承诺书", pages)
-
-
-def blob_paths(attachments: Sequence[Attachment], locate: Callable[[str], Path]) -> Mapping[int, Path]:
-    """Attachment id → the stored file of its bytes."""
-    return {a.id: locate(a.sha256) for a in attachments}
