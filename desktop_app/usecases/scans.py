@@ -370,19 +370,6 @@ def attach_files(
 
 # Names ----------------------------------------------------------------------------------------
 
-_QUALIFIER_FIELDS = {
-    "current_title": "title_name",
-    "education": "school",
-    "study_history": "school",
-    "work_history": "unit",
-    "major_work": "name",
-    "projects": "name",
-    "patents": "name",
-    "awards": "award_name",
-    "books": "title",
-    "papers": "title",
-    "continuing_education": "name",
-}
 _QUALIFIER_MAX = 30
 
 
@@ -409,7 +396,7 @@ def _qualifier(section: SectionSpec, entry: Entry | None) -> str:
     answers = entry.answers
     if section.key == "annual_review" and answers.get("year"):
         return f"{answers['year']}年度"
-    field_key = _QUALIFIER_FIELDS.get(section.key)
+    field_key = section.name_field  # declared in forms/
     value = str(answers.get(field_key) or "") if field_key else ""
     return value[:_QUALIFIER_MAX]
 
