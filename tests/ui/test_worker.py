@@ -132,7 +132,8 @@ def test_every_feature_s_cancellation_is_a_cancellation_not_an_error():
             def work(p: worker.Progress, raised: type[Exception] = cancelled_class) -> None:
                 raise raised()
 
-            worker.run_in_background(work, on_cancelled=lambda: outcome.append("cancelled"), on_error=outcome.append)
+            worker.run_in_background(work, on_cancelled=lambda seen=outcome: seen.append("cancelled"),
+                                     on_error=outcome.append)
             assert outcome == ["cancelled"], cancelled_class
     finally:
         worker.set_synchronous(False)
