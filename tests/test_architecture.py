@@ -150,3 +150,17 @@ def test_window_and_cli_do_not_reach_into_the_context_s_storage() -> None:
             reached = [node.lineno for node in ast.walk(tree)
                        if isinstance(node, ast.Attribute) and node.attr in ("repo", "blobs", "engine")]
             assert not reached, f"{path.relative_to(PACKAGE)} uses the repository directly on lines {reached}"
+
+
+def test_the_application_context_is_typed_everywhere() -> None:
+    """`services` is the typed context (desktop_app.services.Services), never Any: tools follow values across it."""
+    untyped = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.arg) and node.arg == "services" and node.annotation is not None:
+                if ast.unparse(node.annotation) in ("Any", "typing.Any", "object"):
+                    untyped.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+            elif (isinstance(node, ast.AnnAssign) and isinstance(node.value, ast.Name) and node.value.id == "services"
+                  and ast.unparse(node.annotation) == "Any"):
+                untyped.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert not untyped, f"services annotated as Any: {untyped}"
