@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -93,13 +93,13 @@ def _header(section: SectionSpec | None, entry: str | None, title: str) -> str:
 def _pages_of(material: Material, strip: bool, header: str) -> list[PlannedPage]:
     box = content_box(strip)
     pages: list[PlannedPage] = []
-    slot: ImageSlot | PdfSlot
     for image in material.images:
         slot = ImageSlot(image.path, image.width, image.height, image.gray, fit(image.width, image.height, box))
         pages.append(PlannedPage(slots=[slot], header=header, strip=strip))
     for page in material.pdf_pages:
         if isinstance(page, PreparedImage):  # a PDF page that had to be rasterised (fonts not embedded)
-            slot = ImageSlot(page.path, page.width, page.height, page.gray, fit(page.width, page.height, box))
+            slot: ImageSlot | PdfSlot = ImageSlot(page.path, page.width, page.height, page.gray,
+                                                  fit(page.width, page.height, box))
         else:
             slot = PdfSlot(material.attachment.id, page, box, material.title)
         pages.append(PlannedPage(slots=[slot], header=header, strip=strip))
@@ -171,3 +171,8 @@ def commitment_part(materials: Sequence[Material], placeholder: Callable[[], Pla
     if not pages:
         pages = [placeholder()]
     return Part("commitment", "职称申报承诺书", pages)
+
+
+def blob_paths(attachments: Sequence[Attachment], locate: Callable[[str], Path]) -> Mapping[int, Path]:
+    """Attachment id → the stored file of its bytes."""
+    return {a.id: locate(a.sha256) for a in attachments}

@@ -28,7 +28,7 @@ def register_fonts() -> tuple[str, str]:
 def _glyphs(name: str) -> set[int]:
     register_fonts()
     font = pdfmetrics.getFont(name)
-    return set(font.face.charToGlyph)
+    return set(font.face.charToGlyph)  # type: ignore[attr-defined]
 
 
 @lru_cache(maxsize=1)

@@ -144,7 +144,7 @@ def fill_toc(page_map: PageMap) -> None:
         index += capacity
 
 
-def _toc_line(mark: Mark, number: int, y: float) -> list[Text | Line]:
+def _toc_line(mark: Mark, number: int, y: float) -> list:
     indent = (0, 18, 36, 54)[min(mark.level, 3)]
     font = BOLD if mark.level == 0 else REGULAR
     size = 11.5 if mark.level == 0 else 10.0
@@ -157,7 +157,7 @@ def _toc_line(mark: Mark, number: int, y: float) -> list[Text | Line]:
     while width_of(title, font, size) > room and len(title) > 2:
         title = title[:-2] + "…"
     title_w = width_of(title, font, size)
-    ops: list[Text | Line] = [Text(x, y - size, title, font, size), Text(right, y - size, num, REGULAR, size, "right")]
+    ops: list = [Text(x, y - size, title, font, size), Text(right, y - size, num, REGULAR, size, "right")]
     dots_from, dots_to = x + title_w + 6, right - num_w - 6
     if dots_to > dots_from:
         ops.append(Line(dots_from, y - size, dots_to, y - size, 0.5, (0.5, 2.5)))
