@@ -105,4 +105,3 @@ def iter_pdf_pages(
         for index in pages:
             # No local name for the picture: a suspended generator must not hold the page it handed out.
             yield apply_edits(_render(doc, index, dpi, max_side), edits)
-
