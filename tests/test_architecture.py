@@ -119,8 +119,6 @@ SEAM_EXCEPTIONS = {
     ("ui/scans_widget.py", "desktop_app.scans.naming"),
     ("commands/scans.py", "desktop_app.scans"),
     ("commands/scans.py", "desktop_app.scans.naming"),
-    # The print-page preparation's cancellation signal (one Cancelled for all is part 3 of issue 11).
-    ("ui/scans_widget.py", "desktop_app.packet.scan_pages"),
     # Packet options are a plain dataclass of the user's choices.
     ("commands/packet.py", "desktop_app.packet.pipeline"),
 }

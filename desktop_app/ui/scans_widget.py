@@ -392,21 +392,15 @@ class AttachmentsWidget(QWidget):
 
     def _prepare_print_pages(self) -> None:
         """Issue 5: prepare the new scans' print pages now, in the background, so 生成打印材料 is quick later."""
-        from desktop_app.ui.worker import Cancelled
-
         services, app_id = self.services, self.app_id
         for earlier in self._prepare_jobs:
             earlier.cancel()  # the new run covers every scan, the earlier ones' too
         self._prepare_jobs.clear()
 
-        def work(progress: Any) -> int:
-            from desktop_app.packet.scan_pages import PrepareCancelled
+        def work(progress: Any) -> int:  # PrepareCancelled is the worker's Cancelled: no adapter
             from desktop_app.usecases.packet import prepare_attachment_pages
 
-            try:
-                return prepare_attachment_pages(services, app_id, is_cancelled=lambda: progress.cancelled)
-            except PrepareCancelled as exc:
-                raise Cancelled() from exc
+            return prepare_attachment_pages(services, app_id, is_cancelled=lambda: progress.cancelled)
 
         # A failure here is not the person's concern: the packet prepares whatever is missing itself.
         self._prepare_jobs.append(run_in_background(
