@@ -26,8 +26,9 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/actionlint -no-color .github/workflows/*.yml
-	$(PY) -m ruff check desktop_app tests bench
-	$(PY) -m mypy desktop_app/formspec desktop_app/reference desktop_app/domain.py
+	$(PY) -m ruff check desktop_app tests bench scripts
+	$(PY) -m ruff format --check desktop_app tests bench scripts
+	$(PY) -m mypy
 
 bench: $(STAMP)
 	$(PY) -m bench

@@ -41,7 +41,8 @@ def run_gui(argv: Sequence[str] = ()) -> int:
     from desktop_app.storage import InstanceLock
 
     qt_app = QApplication.instance() or QApplication([sys.argv[0], *argv])
-    from desktop_app.ui.qt_setup import guard_refcount_bug, install_chinese
+    from desktop_app.qt_compat import guard_refcount_bug
+    from desktop_app.ui.qt_setup import install_chinese
 
     guard_refcount_bug()
     install_chinese(qt_app)

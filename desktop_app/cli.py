@@ -13,9 +13,12 @@ import logging
 import re
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from desktop_app.errors import UsageError, UserError
+
+if TYPE_CHECKING:
+    from desktop_app.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -70,25 +73,25 @@ def _print(text: str = "") -> None:
     sys.stdout.write(text + "\n")
 
 
-def cmd_list(args: argparse.Namespace, services: Any) -> int:
+def cmd_list(args: argparse.Namespace, services: Services) -> int:
     for item in services.list_applications():
         s = item.summary
         _print(f"{s.id}\t{s.person_name}\t{s.year}\t{s.title_sought or '-'}\t{item.percent}%")
     return 0
 
 
-def cmd_new(args: argparse.Namespace, services: Any) -> int:
+def cmd_new(args: argparse.Namespace, services: Services) -> int:
     _print(str(services.new_application(args.name, args.year)))
     return 0
 
 
-def cmd_set(args: argparse.Namespace, services: Any) -> int:
+def cmd_set(args: argparse.Namespace, services: Services) -> int:
     services.load(args.app)
     services.set_answer(args.app, args.key, args.value)
     return 0
 
 
-def cmd_get(args: argparse.Namespace, services: Any) -> int:
+def cmd_get(args: argparse.Namespace, services: Services) -> int:
     if args.key is None:
         services.load(args.app)
         _print(json.dumps(services.export_answers(args.app), ensure_ascii=False, indent=2))
@@ -103,7 +106,7 @@ def cmd_get(args: argparse.Namespace, services: Any) -> int:
     return 0
 
 
-def cmd_check(args: argparse.Namespace, services: Any) -> int:
+def cmd_check(args: argparse.Namespace, services: Services) -> int:
     report = services.check(args.app)
     if args.json:
         payload = {
@@ -141,7 +144,7 @@ def cmd_check(args: argparse.Namespace, services: Any) -> int:
     return 0 if report.is_ready else 1
 
 
-def cmd_na(args: argparse.Namespace, services: Any) -> int:
+def cmd_na(args: argparse.Namespace, services: Services) -> int:
     services.load(args.app)
     section_key = args.section.strip()
     services.set_not_applicable(args.app, section_key, not args.off)
@@ -156,7 +159,7 @@ def cmd_na(args: argparse.Namespace, services: Any) -> int:
     return 0
 
 
-def cmd_remove(args: argparse.Namespace, services: Any) -> int:
+def cmd_remove(args: argparse.Namespace, services: Services) -> int:
     services.load(args.app)
     section, number, scans = services.remove_entry(args.app, args.entry)
     note = f"（连同它的 {scans} 个扫描件；扫描件文件仍留在资料库中，其他条目仍可使用）" if scans else ""
@@ -164,7 +167,7 @@ def cmd_remove(args: argparse.Namespace, services: Any) -> int:
     return 0
 
 
-def cmd_demo(args: argparse.Namespace, services: Any) -> int:
+def cmd_demo(args: argparse.Namespace, services: Services) -> int:
     from desktop_app.demo import create_demo
 
     app_id = create_demo(services, year=args.year)

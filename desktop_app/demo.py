@@ -7,11 +7,14 @@ are invented (ID, ISBN and patent check characters are computed so they are well
 from __future__ import annotations
 
 import tomllib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop_app.formspec.validators import id_check_char, patent_check_char
 from desktop_app.paths import resources_dir
 from desktop_app.reference import annual_review_years
+
+if TYPE_CHECKING:
+    from desktop_app.services import Services
 
 
 def _id_number(body17: str) -> str:
@@ -276,7 +279,7 @@ def sample_answers(year: int) -> dict[str, Any]:
     }
 
 
-def create_demo(services: Any, year: int | None = None) -> int:
+def create_demo(services: Services, year: int | None = None) -> int:
     """Create the sample application through the normal validated path and return its id."""
     year = year or services.today.year
     answers = sample_answers(year)
@@ -295,7 +298,7 @@ def create_demo(services: Any, year: int | None = None) -> int:
     return app_id
 
 
-def attach_demo_scans(services: Any, app_id: int, answers: dict[str, Any], year: int) -> None:
+def attach_demo_scans(services: Services, app_id: int, answers: dict[str, Any], year: int) -> None:
     """Attach generated scans (certificates, sideways phone photos, a PDF 备案表) and name them by content."""
     from desktop_app.scans.samples import demo_scans
     from desktop_app.usecases.scans import Target, apply_proposed_names, attach_bytes

@@ -19,6 +19,14 @@ class UserError(Exception):
         return self.message
 
 
+class Cancelled(UserError):
+    """The person cancelled; nothing half-done is left. The one signal every long job and the window's worker
+    share; a feature's subclass says what was kept."""
+
+    def __init__(self, message: str = "已取消", next_step: str = "") -> None:
+        super().__init__(message, next_step)
+
+
 class UsageError(UserError):
     """A bad command, key or value: nothing was written."""
 

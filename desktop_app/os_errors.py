@@ -7,6 +7,7 @@ window ask `to_user_error` what to tell the person. “已损坏” is said only
 from __future__ import annotations
 
 import errno
+import logging
 import os
 import shutil
 import sqlite3
@@ -211,6 +212,17 @@ def for_person(exc: BaseException) -> UserError | None:
     from desktop_app.storage.db import DB_NAME
 
     return to_user_error(exc, data_home_path() / DB_NAME)
+
+
+def failure_message(exc: BaseException, log: logging.Logger, *, prefix: str = "", what: str = "operation") -> str:
+    """What to tell the person when work failed: a known error's own text, else 程序内部错误 with the details
+    in the log. One rule for every page of the window (the CLI adds the log file's path, see cli.main)."""
+    known = for_person(exc)
+    if known is not None:
+        log.warning("%s failed: %s", what, exc)
+        return f"{prefix}{known}"
+    log.error("%s failed", what, exc_info=exc)
+    return f"{prefix or '操作未完成：'}程序内部错误（{type(exc).__name__}），详细信息已写入日志"
 
 
 def replace_file(source: Path, target: Path, attempts: int = 20, delay: float = 0.1,

@@ -11,15 +11,17 @@ from typing import Any
 from desktop_app.domain import ApplicationData, ApplicationSummary
 from desktop_app.errors import InvalidValueError, NotFoundError, UsageError
 from desktop_app.formspec.completeness import Finding, errors_only, find_problems, percent_complete
+from desktop_app.formspec.derived import derived_values
 from desktop_app.formspec.dynamic import dynamic_choices
 from desktop_app.formspec.keys import AnswerKey, parse_key
 from desktop_app.formspec.loader import load_forms
 from desktop_app.formspec.model import FieldSpec, FormSet, SectionSpec
 from desktop_app.formspec.types import check_value
-from desktop_app.formspec.validators import parse_id_number
 from desktop_app.paths import data_home
 from desktop_app.reference import Reference, load_reference
 from desktop_app.storage import DB_NAME, BlobStore, Repository, open_engine
+
+LAST_APPLICATION_SETTING = "last_application"
 
 
 @dataclass(frozen=True)
@@ -195,14 +197,7 @@ class Services:
 
     def _derived(self, section: SectionSpec, spec: FieldSpec, value: Any) -> dict[str, Any]:
         """Fields the app computes from this one (sex and birth date from the ID number)."""
-        if spec.type != "id_number":
-            return {}
-        targets = {f.key for f in section.fields if f.derived}
-        if value is None:
-            return {k: None for k in targets & {"sex", "birth_date"}}
-        info = parse_id_number(str(value), today=self.today)
-        derived = {"sex": info.sex, "birth_date": info.birth_date.isoformat()}
-        return {k: v for k, v in derived.items() if k in targets}
+        return derived_values(section, spec, value, self.today)
 
     def set_entry(self, app_id: int, section_key: str, entry_id: int | None, raw: Mapping[str, object]) -> int:
         """Validate and store several fields of one entry (a new entry when entry_id is None)."""
@@ -281,6 +276,53 @@ class Services:
         scans = sum(1 for a in app.attachments if a.entry_id == entry.id)
         self.repo.delete_entry(entry.id)
         return section, key.index, scans
+
+    def entry_id(self, app_id: int, section_key: str) -> int:
+        """The one entry of a single (non-repeatable) section, created on first use."""
+        return self.repo.single_entry_id(app_id, section_key)
+
+    def delete_entry(self, entry_id: int) -> None:
+        """Delete one entry of a repeatable section (its scans' files stay in the blob store)."""
+        self.repo.delete_entry(entry_id)
+
+    def move_entry(self, entry_id: int, delta: int) -> None:
+        """Move an entry up (delta < 0) or down within its section (the order printed and uploaded)."""
+        self.repo.move_entry(entry_id, delta)
+
+    def application_exists(self, app_id: int) -> bool:
+        """Whether the application is still stored (it may have been replaced by a restore)."""
+        return self.repo.exists(app_id)
+
+    def last_application(self) -> int | None:
+        """The application opened last (selected on the start screen)."""
+        last = self.repo.get_setting(LAST_APPLICATION_SETTING)
+        return last if isinstance(last, int) else None
+
+    def remember_last_application(self, app_id: int) -> None:
+        """Remember the application just opened for the next start."""
+        self.repo.set_setting(LAST_APPLICATION_SETTING, app_id)
+
+    # Scans ----------------------------------------------------------------------------------------
+
+    def scan_path(self, sha256: str) -> Path:
+        """Where the stored bytes of a scan are (read only: the blob store is content-addressed)."""
+        return self.blobs.path(sha256)
+
+    def set_scan_kind(self, attachment_id: int, kind: str) -> None:
+        """Say which material a scan is (the kind names it in uploads and the packet)."""
+        self.repo.update_attachment(attachment_id, kind=kind)
+
+    def set_scan_edits(self, attachment_id: int, edits: Mapping[str, Any]) -> None:
+        """Replace a scan's edits (rotation, crop, pages); the original bytes never change."""
+        self.repo.update_attachment(attachment_id, edits=dict(edits))
+
+    def crop_scan(self, attachment_id: int, crop: object) -> None:
+        """Set a scan's crop (fractions of the upright picture) or clear it with None, keeping its other edits."""
+        self.repo.merge_edits(attachment_id, {"crop": crop})
+
+    def delete_scan(self, attachment_id: int) -> None:
+        """Detach a scan from its entry (its bytes stay in the blob store; other scans may share them)."""
+        self.repo.delete_attachment(attachment_id)
 
     # Completeness ---------------------------------------------------------------------------------
 

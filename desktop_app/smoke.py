@@ -15,15 +15,18 @@ import traceback
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import desktop_app
 from desktop_app.paths import HOME_ENV
 
+if TYPE_CHECKING:
+    from desktop_app.services import Services
+
 SMOKE_FLAG = "--smoke-test"
 
 
-def _packet_step(services: Any, app_id: int, out_dir: Path) -> str:
+def _packet_step(services: Services, app_id: int, out_dir: Path) -> str:
     """Generate the demo packet when the packet use case is present; returns a short description."""
     if importlib.util.find_spec("desktop_app.usecases") is None or importlib.util.find_spec(
         "desktop_app.usecases.packet"
@@ -42,7 +45,7 @@ def _packet_step(services: Any, app_id: int, out_dir: Path) -> str:
     return f"打印材料 {result.pages} 页（{path.stat().st_size // 1024} KB）"
 
 
-def _qt_step(services: Any, app_id: int) -> str:
+def _qt_step(services: Services, app_id: int) -> str:
     """Start Qt offscreen, load Qt's Chinese translation, construct the main window."""
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from PySide6.QtCore import QCoreApplication
@@ -95,7 +98,7 @@ def _qt_step(services: Any, app_id: int) -> str:
     window.close()
     window.deleteLater()
     qt_app.processEvents()
-    return f"主窗口正常（{qt_app.platformName()}，中文按钮，图标{opened}）"
+    return f"主窗口正常（{QApplication.platformName()}，中文按钮，图标{opened}）"
 
 
 def run_smoke_test(argv: Sequence[str] = ()) -> int:

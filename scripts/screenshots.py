@@ -88,7 +88,7 @@ def main() -> int:
     wizard.refresh_status()
     basic = wizard.show_page("basic")
     wizard.step(1)
-    basic.scroll.verticalScrollBar().setValue(basic.scroll.verticalScrollBar().maximum() // 2)
+    basic.scroll_area.verticalScrollBar().setValue(basic.scroll_area.verticalScrollBar().maximum() // 2)
     shot("required.png")
     services.set_answer(demo, "basic.profession", "机电工程")
     wizard.session.changed()

@@ -80,3 +80,20 @@ def test_locked_file_on_windows_is_retried_then_said(monkeypatch: pytest.MonkeyP
 
     monkeypatch.setattr(oe.os, "replace", once_locked)
     oe.replace_file(tmp_path / "a", tmp_path / "b.pdf", attempts=5, sleep=lambda s: None)
+
+
+def test_one_failure_message_for_every_page(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A known error says itself (a full disk truthfully), anything else is 程序内部错误 with details logged."""
+    import logging
+
+    from desktop_app.errors import UsageError
+
+    log = logging.getLogger("probe")
+    said = oe.failure_message(UsageError("申报年度不合理", "请填写四位年份"), log, prefix="未导出：")
+    assert said == "未导出：申报年度不合理（请填写四位年份）"
+    full = oe.failure_message(OSError(errno.ENOSPC, "x", str(tmp_path / "a.pdf")), log)
+    assert "磁盘空间不足" in full and "程序内部错误" not in full
+    with caplog.at_level(logging.ERROR, logger="probe"):
+        internal = oe.failure_message(KeyError("x"), log, what="probe job")
+    assert internal == "操作未完成：程序内部错误（KeyError），详细信息已写入日志"
+    assert any(r.exc_info and r.exc_info[0] is KeyError for r in caplog.records)

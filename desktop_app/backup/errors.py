@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from desktop_app.errors import Cancelled as AppCancelled
 from desktop_app.errors import UserError
 
 
@@ -56,7 +57,7 @@ class PassphraseRequired(BackupError):
         super().__init__("这份备份已加密，需要口令", "请输入备份时设置的口令")
 
 
-class Cancelled(BackupError):
+class Cancelled(BackupError, AppCancelled):
     """The person cancelled; everything half-written was removed."""
 
     def __init__(self) -> None:

@@ -10,9 +10,12 @@ import getpass
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop_app.errors import UsageError
+
+if TYPE_CHECKING:
+    from desktop_app.services import Services
 
 
 def _print(text: str = "", err: bool = False) -> None:
@@ -39,7 +42,7 @@ def _ask(prompt: str) -> str:
         raise UsageError("无法读取口令（没有可输入的终端）", "请改用 --passphrase-env 指定口令所在的环境变量") from None
 
 
-def _new_passphrase(args: argparse.Namespace, services: Any) -> str:
+def _new_passphrase(args: argparse.Namespace, services: Services) -> str:
     """The passphrase for a new encrypted backup, after the lost-passphrase warning."""
     from desktop_app.usecases.backup import LOST_PASSPHRASE_WARNING, acknowledge_encryption
 
@@ -57,7 +60,7 @@ def _new_passphrase(args: argparse.Namespace, services: Any) -> str:
 
 
 def _existing_passphrase(path: Path, env: str | None) -> str | None:
-    from desktop_app.backup.crypto import is_encrypted
+    from desktop_app.usecases.backup import is_encrypted
 
     if not is_encrypted(path):
         return None
@@ -75,7 +78,7 @@ def _progress(done: int, total: int, text: str) -> None:
         sys.stderr.flush()
 
 
-def cmd_backup(args: argparse.Namespace, services: Any) -> int:
+def cmd_backup(args: argparse.Namespace, services: Services) -> int:
     from desktop_app.usecases.backup import create_backup
 
     if args.passphrase_env and not args.encrypt:
@@ -92,7 +95,7 @@ def cmd_backup(args: argparse.Namespace, services: Any) -> int:
     return 0
 
 
-def cmd_verify(args: argparse.Namespace, services: Any) -> int:
+def cmd_verify(args: argparse.Namespace, services: Services) -> int:
     from desktop_app.usecases.backup import verify_backup
 
     path = Path(args.file)
@@ -113,9 +116,8 @@ def cmd_verify(args: argparse.Namespace, services: Any) -> int:
     return 1
 
 
-def cmd_restore(args: argparse.Namespace, services: Any) -> int:
-    from desktop_app.backup.errors import BadItems
-    from desktop_app.usecases.backup import restore_backup
+def cmd_restore(args: argparse.Namespace, services: Services) -> int:
+    from desktop_app.usecases.backup import BadItems, restore_backup
 
     path = Path(args.file)
     if not path.is_file():

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from desktop_app.services import Services
 
 
 def _app_id(text: str) -> int:
@@ -14,7 +17,7 @@ def _app_id(text: str) -> int:
         raise argparse.ArgumentTypeError(f"申报编号应为数字：{text}") from None
 
 
-def cmd_copy_sheet(args: argparse.Namespace, services: Any) -> int:
+def cmd_copy_sheet(args: argparse.Namespace, services: Services) -> int:
     """Print the 填报助手's sequence (the same one the window walks)."""
     from desktop_app.usecases.copy_sheet import build_copy_sheet, sheet_lines
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop_app.errors import UsageError
+
+if TYPE_CHECKING:
+    from desktop_app.services import Services
 
 
 def _app_id(text: str) -> int:
@@ -16,7 +19,7 @@ def _app_id(text: str) -> int:
     return app_id_argument(text)
 
 
-def cmd_packet(args: argparse.Namespace, services: Any) -> int:
+def cmd_packet(args: argparse.Namespace, services: Services) -> int:
     """Build and verify the packet; exit 0 only when it was written and read back."""
     from desktop_app.packet.pipeline import PacketOptions
     from desktop_app.usecases.packet import make_packet

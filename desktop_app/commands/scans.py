@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop_app.errors import UsageError
+
+if TYPE_CHECKING:
+    from desktop_app.services import Services
 
 
 def _print(text: str = "") -> None:
@@ -20,7 +23,7 @@ def _app_id(text: str) -> int:
     return app_id_argument(text)
 
 
-def cmd_attach(args: argparse.Namespace, services: Any) -> int:
+def cmd_attach(args: argparse.Namespace, services: Services) -> int:
     from desktop_app.usecases.scans import NEEDS_PASSWORD, REFUSED, STORED, attach_files, resolve_target
 
     services.load(args.app)
@@ -41,7 +44,7 @@ def cmd_attach(args: argparse.Namespace, services: Any) -> int:
     return 2 if refused else 0
 
 
-def _prepare_print_pages(services: Any, app_id: int) -> None:
+def _prepare_print_pages(services: Services, app_id: int) -> None:
     """Issue 5: the import itself prepares each new page's print picture; this catches what it could not
     (a page cache it could not write) so the next `packet` only merges. Cached pages cost a header read."""
     import logging
@@ -54,7 +57,7 @@ def _prepare_print_pages(services: Any, app_id: int) -> None:
         logging.getLogger(__name__).warning("print-page preparation after attach failed", exc_info=True)
 
 
-def cmd_names(args: argparse.Namespace, services: Any) -> int:
+def cmd_names(args: argparse.Namespace, services: Services) -> int:
     from desktop_app.scans import naming
     from desktop_app.usecases.scans import other_kinds
 
@@ -89,7 +92,7 @@ def cmd_names(args: argparse.Namespace, services: Any) -> int:
     return 1 if failed else 0
 
 
-def cmd_upload_export(args: argparse.Namespace, services: Any) -> int:
+def cmd_upload_export(args: argparse.Namespace, services: Services) -> int:
     from desktop_app.usecases.scans import LISTING_NAME, upload_export
 
     services.load(args.app)

@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from desktop_app.services import Services
 
 
-def cmd_reference_import(args: argparse.Namespace, services: Any) -> int:
+def cmd_reference_import(args: argparse.Namespace, services: Services) -> int:
     from desktop_app.usecases.reference_update import confirm_import, prepare_import
 
     staged = prepare_import(services, Path(args.folder))

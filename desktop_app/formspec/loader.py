@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -19,24 +20,12 @@ from desktop_app.formspec.model import (
 )
 from desktop_app.formspec.types import FIELD_TYPES
 
-# The online system's left-menu order (五、（二）): 基本信息, the cover, then the 13 sections.
-SECTION_ORDER = (
-    "basic",
-    "cover",
-    "current_title",
-    "education",
-    "study_history",
-    "work_history",
-    "work_summary",
-    "major_work",
-    "projects",
-    "patents",
-    "awards",
-    "books",
-    "papers",
-    "continuing_education",
-    "annual_review",
-)
+# The online system's left-menu order (五、（二）) is the order of the files' two-digit prefixes in forms/
+# (01_basic.toml, 02_cover.toml, 03_current_title.toml …); the guide's numbering is each file's `number`.
+MENU_PREFIX = re.compile(r"[0-9]{2}_")
+# The sections the app's own code names (the demo aside): forms/ without one of them cannot work. Kept equal to
+# what the code names by tests/formspec/test_keys_in_code.py; the order and numbers are the folder's.
+SECTIONS_NAMED_IN_CODE = frozenset({"basic", "cover", "current_title", "education", "work_summary", "annual_review"})
 
 PRINT_MODES = ("yes", "no", "block")
 PRINT_LAYOUTS = ("form", "table", "text")
@@ -55,7 +44,7 @@ class FormDefinitionError(ValueError):
 
 _SECTION_KEYS = {
     "key", "number", "title", "repeatable", "help", "min_entries", "allow_not_applicable",
-    "print_layout", "summary_fields", "fields", "attachments", "rules",
+    "print_layout", "summary_fields", "fields", "attachments", "rules", "name_field",
 }
 _FIELD_KEYS = {
     "key", "label", "type", "required", "required_if", "help", "placeholder", "choices", "choices_from",
@@ -263,8 +252,12 @@ def load_section(path: Path) -> SectionSpec:
         cond = spec.required_if
         if cond and "." not in cond.field and cond.field not in field_keys:
             raise FormDefinitionError(file, f"fields.{spec.key}.required_if", f"没有字段 {cond.field}")
+    name_field = str(raw.get("name_field", ""))
+    if name_field and name_field not in field_keys:
+        raise FormDefinitionError(file, "name_field", f"没有字段 {name_field}")
     rules = tuple(_rule(file, i, r) for i, r in enumerate(raw.get("rules", [])))
     return SectionSpec(
+        name_field=name_field,
         rules=rules,
         key=key,
         number=number,
@@ -296,22 +289,29 @@ def _default_forms() -> FormSet:
 
 
 def _load(folder: Path) -> FormSet:
-    sections = [load_section(p) for p in sorted(folder.glob("*.toml"))]
+    files = sorted(folder.glob("*.toml"))
+    if not files:
+        raise FormDefinitionError(folder.name, "(目录)", "没有任何表单定义文件")
+    for path in files:
+        if not MENU_PREFIX.match(path.name):
+            raise FormDefinitionError(path.name, "(文件名)", "文件名须以两位菜单序号和下划线开头，例如 03_current_title.toml")
+    sections = [load_section(p) for p in files]
     by_key = {s.key: s for s in sections}
     if len(by_key) != len(sections):
         keys = [s.key for s in sections]
         dup = next(k for k in keys if keys.count(k) > 1)
         raise FormDefinitionError(by_key[dup].file, "key", f"分节键 {dup} 在多个文件中出现")
-    missing = [k for k in SECTION_ORDER if k not in by_key]
+    missing = sorted(SECTIONS_NAMED_IN_CODE - set(by_key))
     if missing:
         raise FormDefinitionError(folder.name, "(目录)", f"缺少分节 {', '.join(missing)}")
-    extra = [k for k in by_key if k not in SECTION_ORDER]
-    if extra:
-        raise FormDefinitionError(by_key[extra[0]].file, "key", f"未知的分节键 {extra[0]}")
-    ordered = tuple(by_key[k] for k in SECTION_ORDER)
-    numbers = [s.number for s in ordered[2:]]
-    if numbers != list(range(1, 14)):
-        raise FormDefinitionError(folder.name, "number", "13 个申报信息分节必须依次编号 1 至 13")
+    ordered = tuple(sections)
+    # The unnumbered steps (基本信息, the cover: number 0) come first; the guide's sections follow, numbered
+    # 1, 2, 3 … in menu order, as many as forms/ declares.
+    numbers = [s.number for s in ordered]
+    count = sum(1 for n in numbers if n)
+    if numbers != [0] * (len(numbers) - count) + list(range(1, count + 1)):
+        raise FormDefinitionError(folder.name, "number",
+                                  f"未编号的步骤（number = 0）须在前，{count} 个申报信息分节须按文件顺序依次编号 1 至 {count}")
     for spec in ordered:
         for f in spec.fields:
             cond = f.required_if

@@ -113,7 +113,7 @@ class RuleSpec:
 
 @dataclass(frozen=True)
 class SectionSpec:
-    """One step of the declaration: 基本信息, the cover, or one of the 13 sections."""
+    """One step of the declaration: 基本信息, the cover, or one of the guide's numbered sections."""
 
     key: str
     number: int
@@ -133,6 +133,8 @@ class SectionSpec:
     summary_fields: tuple[str, ...] = ()
     # Cross-field rules (forms/*.toml [[rules]]), evaluated by the one completeness check.
     rules: tuple[RuleSpec, ...] = ()
+    # The field whose value tells an entry's scans apart in their upload names (论文题目, 学校 …); "" for none.
+    name_field: str = ""
 
     def field(self, key: str) -> FieldSpec:
         """The field with this key; KeyError when absent."""

@@ -71,10 +71,6 @@ class Flow:
         if not first and self._table is not None and self._table.header:
             self._draw_row(self._table, self._table.header, self._layout_row(self._table, self._table.header))
 
-    def page_break(self) -> None:
-        """Start a new page."""
-        self._new_sheet()
-
     def remaining(self) -> float:
         """Height left on the current page."""
         return self.y - BOTTOM

@@ -21,7 +21,7 @@ from typing import Any
 from PIL import Image
 
 from desktop_app.domain import ApplicationData, Attachment
-from desktop_app.errors import UserError
+from desktop_app.errors import Cancelled, UserError
 from desktop_app.formspec.model import FormSet
 from desktop_app.formspec.types import format_value
 from desktop_app.os_errors import StorageProblem, from_os_error, replace_file, to_user_error
@@ -69,7 +69,7 @@ Progress = Callable[[int, int, str], None]
 PDF_TYPE = "application/pdf"
 
 
-class PacketCancelled(UserError):
+class PacketCancelled(Cancelled):
     """The person cancelled; the previous packet is untouched."""
 
     def __init__(self) -> None:

@@ -25,6 +25,7 @@ from typing import Any
 
 from PIL import ExifTags, Image, ImageOps
 
+from desktop_app.errors import Cancelled
 from desktop_app.os_errors import from_os_error
 
 log = logging.getLogger(__name__)
@@ -302,5 +303,5 @@ def _in_pool(
     return done
 
 
-class PrepareCancelled(Exception):
+class PrepareCancelled(Cancelled):
     """Preparation stopped because the person cancelled."""

@@ -105,8 +105,3 @@ def iter_pdf_pages(
         for index in pages:
             # No local name for the picture: a suspended generator must not hold the page it handed out.
             yield apply_edits(_render(doc, index, dpi, max_side), edits)
-
-
-def render_pdf_pages(blob: Source, edits: Mapping[str, Any] | None = None, dpi: int = DEFAULT_DPI) -> list[Image.Image]:
-    """The chosen pages of a PDF attachment as a list; holds every page at once, so prefer iter_pdf_pages."""
-    return list(iter_pdf_pages(blob, edits, dpi))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import IO
 
@@ -21,7 +22,7 @@ class InstanceLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         handle = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the process lifetime
         try:
-            if os.name == "nt":
+            if sys.platform == "win32":  # spelled so that mypy checks each branch on its own platform
                 import msvcrt
 
                 handle.seek(0)

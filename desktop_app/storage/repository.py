@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -538,11 +538,6 @@ class Repository:
         from desktop_app.storage.snapshot import insert_snapshot
 
         return insert_snapshot(self.engine, rows, uid)
-
-    def application_ids(self) -> Iterable[int]:
-        """Ids of all applications."""
-        with self.engine.connect() as con:
-            return list(con.execute(select(applications.c.id).order_by(applications.c.id)).scalars())
 
 
 def _inserted_id(result: Any) -> int:

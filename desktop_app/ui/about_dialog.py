@@ -9,7 +9,7 @@ import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -31,6 +31,9 @@ from PySide6.QtWidgets import (
 import desktop_app
 from desktop_app.logging_setup import current_log_file
 from desktop_app.paths import resources_dir
+
+if TYPE_CHECKING:
+    from desktop_app.services import Services
 
 LICENSES = "licenses"
 HELP_FILE = Path("help") / "使用说明.md"
@@ -87,7 +90,7 @@ def load_components(folder: Path | None = None) -> list[Component]:
 
 
 def _metadata_licence(dist: importlib.metadata.Distribution) -> str:
-    md = dist.metadata
+    md: Any = dist.metadata  # an email.message.Message; the PackageMetadata protocol omits .get
     expression = md.get("License-Expression") or ""
     if expression:
         return expression
@@ -120,7 +123,7 @@ def components_from_metadata(names: Iterable[str]) -> list[Component]:
 
 def _metadata_text(dist: importlib.metadata.Distribution) -> str:
     """The licence as the distribution's metadata states it (full text when the License field carries it)."""
-    md = dist.metadata
+    md: Any = dist.metadata
     text = (md.get("License") or "").strip()
     expression = md.get("License-Expression") or _metadata_licence(dist)
     home = md.get("Home-page") or next((u.split(",", 1)[-1].strip() for u in md.get_all("Project-URL") or []), "")
@@ -151,7 +154,7 @@ def open_folder(path: Path) -> bool:
 class AboutDialog(QDialog):
     """Version, where the data is, which reference edition is in use, and the licences of bundled software."""
 
-    def __init__(self, services: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("关于 职称申报材料助手")
         self.resize(820, 600)

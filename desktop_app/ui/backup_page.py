@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices
@@ -32,10 +32,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.os_errors import for_person
-from desktop_app.ui.worker import Cancelled as JobCancelled
+from desktop_app.os_errors import failure_message
 from desktop_app.ui.worker import Job, Progress, run_in_background
 from desktop_app.usecases import backup as ub
+
+if TYPE_CHECKING:
+    from desktop_app.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +97,7 @@ class BackupDialog(QDialog):
 
     restored = Signal(int)
 
-    def __init__(self, services: Any, app_id: int | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, app_id: int | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self.app_id = app_id
@@ -246,10 +248,7 @@ class BackupDialog(QDialog):
         self._busy(True, text)
 
         def wrapped(progress: Progress) -> Any:
-            try:
-                return work(progress.update, lambda: progress.cancelled)
-            except ub.Cancelled:
-                raise JobCancelled() from None
+            return work(progress.update, lambda: progress.cancelled)  # ub.Cancelled is the worker's Cancelled
 
         self.job = run_in_background(wrapped, on_done=lambda value: self._finished(on_done, value),
                                      on_error=self._failed, on_progress=self._progress,
@@ -273,13 +272,7 @@ class BackupDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self._busy(False)
         self.load()
-        known = for_person(exc)
-        if known is not None:
-            log.warning("backup job failed: %s", exc)
-            self._say(str(known), error=True)
-        else:
-            log.error("backup job failed", exc_info=exc)
-            self._say(f"操作未完成：程序内部错误（{type(exc).__name__}），详细信息已写入日志", error=True)
+        self._say(failure_message(exc, log, what="backup job"), error=True)
 
     def _cancelled(self) -> None:
         self._busy(False)
@@ -461,11 +454,11 @@ class BackupButton(QPushButton):
         if start is not None:
             start.load()
         # 替换原申报 on the open application: keep working in the restored one, not in a deleted draft.
-        if not self.session.services.repo.exists(self.session.app_id) and hasattr(window, "open_application"):
+        if not self.session.services.application_exists(self.session.app_id) and hasattr(window, "open_application"):
             window.open_application(app_id)
 
 
-def install_backup_menu(window: QMainWindow, services: Any) -> QAction:
+def install_backup_menu(window: QMainWindow, services: Services) -> QAction:
     """Add 备份 → 备份与恢复… to the main window's menu bar (works with or without an open application)."""
     bar = window.menuBar()
     help_action = next((a for a in bar.actions() if a.text().replace("&", "").startswith("帮助")), None)

@@ -135,8 +135,9 @@ class ComboEditor(FieldEditor):
         combo.setEditable(spec.choices_editable)
         combo.setMinimumContentsLength(12)
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        if spec.choices_editable and combo.lineEdit() is not None:
-            combo.lineEdit().setPlaceholderText(spec.placeholder or "从列表中选择，或直接填写")
+        line = combo.lineEdit()
+        if spec.choices_editable and line is not None:
+            line.setPlaceholderText(spec.placeholder or "从列表中选择，或直接填写")
         else:
             combo.setPlaceholderText(CHOOSE)
         super().__init__(spec, combo)
@@ -229,7 +230,7 @@ FACTORIES: dict[str, EditorFactory] = {
 def make_editor(spec: FieldSpec) -> FieldEditor:
     """The editor for a field, chosen by its type's widget kind; derived fields are read-only boxes."""
     if spec.derived:
-        editor: FieldEditor = LineEditor(spec, "line")
+        editor = LineEditor(spec, "line")
         editor.set_read_only(True)
         editor.edit.setPlaceholderText("由程序自动得出")
         return editor

@@ -9,7 +9,7 @@ browser's upload box; ticks are remembered with the application.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeyEvent, QKeySequence
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.errors import UserError
+from desktop_app.os_errors import failure_message
 from desktop_app.ui.form_view import HELP_STYLE, heading
 from desktop_app.ui.sizing import fit_to_screen
 from desktop_app.usecases.copy_sheet import (
@@ -38,6 +38,9 @@ from desktop_app.usecases.copy_sheet import (
     set_tick,
     ticks,
 )
+
+if TYPE_CHECKING:
+    from desktop_app.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +65,7 @@ class CopyTree(QTreeWidget):
 class FillHelperWindow(QWidget):
     """The 填报助手 window of one application."""
 
-    def __init__(self, services: Any, app_id: int, parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, app_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Tool | Qt.WindowType.WindowStaysOnTopHint)
         self.services = services
         self.app_id = app_id
@@ -284,11 +287,7 @@ class FillHelperWindow(QWidget):
         self.status.setText("正在准备扫描件……")
 
         def failed(exc: BaseException) -> None:
-            if isinstance(exc, UserError):
-                self.status.setText(str(exc))
-                return
-            log.error("preparing the entry's scans failed", exc_info=exc)
-            self.status.setText(f"未能准备扫描件：程序内部错误（{type(exc).__name__}），详细信息已写入日志")
+            self.status.setText(failure_message(exc, log, prefix="未能准备扫描件：", what="preparing the entry's scans"))
 
         run_in_background(lambda _progress: export_scans(services, app_id, ids), on_done=self._scans_ready,
                           on_error=failed, owner=self)

@@ -10,9 +10,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from desktop_app.formspec.completeness import abbreviation_hint
+from desktop_app.formspec.derived import derived_values
 from desktop_app.formspec.model import FieldSpec, SectionSpec
 from desktop_app.formspec.types import check_value
-from desktop_app.formspec.validators import parse_id_number
 from desktop_app.ui.fields import FieldEditor, make_editor, shown_text
 
 ERROR_STYLE = "color: #b3261e;"
@@ -237,17 +237,10 @@ class FormView(QWidget):
         targets = [s for s in self.section.fields if s.derived]
         if not targets:
             return
-        info = None
         checked = check_value(id_spec, self.editors[id_spec.key].text(), self.today)
-        if checked.ok and checked.value:
-            info = parse_id_number(str(checked.value), today=self.today)
+        derived = derived_values(self.section, id_spec, checked.value if checked.ok else None, self.today)
         for spec in targets:
-            value = ""
-            if info is not None and spec.key == "sex":
-                value = info.sex
-            elif info is not None and spec.key == "birth_date":
-                value = info.birth_date.isoformat()
-            self.editors[spec.key].set_text(value)
+            self.editors[spec.key].set_text(derived.get(spec.key) or "")
 
     def field_spec(self, key: str) -> FieldSpec:
         """The spec of one field."""

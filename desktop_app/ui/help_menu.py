@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMenu
 
 from desktop_app.ui.about_dialog import AboutDialog, HelpDialog
 from desktop_app.ui.reference_dialog import ReferenceDialog
+
+if TYPE_CHECKING:
+    from desktop_app.services import Services
 
 MENU_TITLE = "帮助"
 
@@ -22,7 +25,7 @@ def _help_menu(window: QMainWindow) -> QMenu:
     return bar.addMenu(MENU_TITLE)
 
 
-def install_help_menu(window: QMainWindow, services: Any) -> dict[str, QAction]:
+def install_help_menu(window: QMainWindow, services: Services) -> dict[str, QAction]:
     """Add the help entries to the window's 帮助 menu (created when the window has none); returns the actions."""
     menu = _help_menu(window)
     actions = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QCloseEvent, QColor
@@ -34,6 +34,9 @@ from desktop_app.usecases.wizard import (
     NOT_FILLED,
     section_statuses,
 )
+
+if TYPE_CHECKING:
+    from desktop_app.services import Services
 
 REVIEW = "review"
 STATUS_COLOURS = {NOT_FILLED: "#5f6368", IN_PROGRESS: "#8a5300", FILLED: "#137333", HAS_PROBLEMS: "#b3261e",
@@ -156,7 +159,9 @@ class WizardWidget(QWidget):
         self.current = key
         index = self.keys.index(key)
         self.menu.blockSignals(True)
-        self.menu.setCurrentItem(self.menu.topLevelItem(index))
+        item = self.menu.topLevelItem(index)
+        if item is not None:
+            self.menu.setCurrentItem(item)
         self.menu.blockSignals(False)
         self.back_button.setEnabled(index > 0)
         self.next_button.setEnabled(index < len(self.keys) - 1)
@@ -204,12 +209,15 @@ class WizardWidget(QWidget):
         self.statuses = section_statuses(self.session.services, self.session.app_id, report, self.session.drafts)
         for index, key in enumerate(self.keys[:-1]):
             item = self.menu.topLevelItem(index)
+            if item is None:
+                continue
             status = self.statuses.get(key, "")
             item.setText(1, status)
             item.setForeground(1, QColor(STATUS_COLOURS.get(status, "#000000")))
         errors = len(report.errors)
         last = self.menu.topLevelItem(len(self.keys) - 1)
-        last.setText(1, f"{errors} 项" if errors else "已齐全")
+        if last is not None:
+            last.setText(1, f"{errors} 项" if errors else "已齐全")
         app = self.session.services.load(self.session.app_id)
         self.person.setText(f"{app.person_name or '（未填姓名）'} · {app.year} 年申报 · 完成度 {report.percent}%")
         self.window().setWindowTitle(f"职称申报材料助手 — {app.person_name} {app.year} 年申报")
@@ -221,7 +229,7 @@ class WizardWidget(QWidget):
 class MainWindow(QMainWindow):
     """The application's main window."""
 
-    def __init__(self, services: Any) -> None:
+    def __init__(self, services: Services) -> None:
         super().__init__()
         self.services = services
         self.setWindowTitle("职称申报材料助手")
@@ -235,7 +243,7 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(960, 540)
         fit_to_screen(self, 1340, 700)
         self.start.load()
-        last = services.repo.get_setting("last_application")
+        last = services.last_application()
         if last in self.start.app_ids:
             self.start.table.selectRow(self.start.app_ids.index(last))
 
@@ -246,7 +254,7 @@ class MainWindow(QMainWindow):
         self.wizard = WizardWidget(session, self.show_start)
         self.stack.addWidget(self.wizard)
         self.stack.setCurrentWidget(self.wizard)
-        self.services.repo.set_setting("last_application", app_id)
+        self.services.remember_last_application(app_id)
         app = self.services.load(app_id)
         self.setWindowTitle(f"职称申报材料助手 — {app.person_name} {app.year} 年申报")
         return self.wizard

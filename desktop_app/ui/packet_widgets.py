@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.errors import UserError
-from desktop_app.ui.worker import Cancelled, Job, Progress, run_in_background
+from desktop_app.ui.worker import Job, Progress, run_in_background
 
 log = logging.getLogger(__name__)
 PRINT_DPI_LIMIT = 300
@@ -83,7 +83,6 @@ class PacketWidget(QWidget):
     def start(self) -> None:
         """Build the packet off the GUI thread."""
         from desktop_app.usecases.packet import (
-            PacketCancelled,
             PacketOptions,
             default_packet_path,
             make_packet,
@@ -99,11 +98,8 @@ class PacketWidget(QWidget):
         options = PacketOptions(duplex=self.duplex.isChecked(), verify_strip=self.strip.isChecked(), draft=draft)
         out = default_packet_path(services, app_id, draft=draft)
 
-        def work(progress: Progress) -> Any:
-            try:
-                return make_packet(services, app_id, out, options, progress.update, lambda: progress.cancelled)
-            except PacketCancelled as exc:
-                raise Cancelled() from exc
+        def work(progress: Progress) -> Any:  # PacketCancelled is the worker's Cancelled: no adapter
+            return make_packet(services, app_id, out, options, progress.update, lambda: progress.cancelled)
 
         self.button.setEnabled(False)
         self.bar.setValue(0)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
@@ -31,6 +31,9 @@ from desktop_app.ui.form_view import ERROR_STYLE, HELP_STYLE, WARNING_STYLE, For
 from desktop_app.ui.session import DraftSaver, Session
 from desktop_app.ui.sizing import fit_to_screen
 from desktop_app.usecases.wizard import confirm_reviewed
+
+if TYPE_CHECKING:
+    from desktop_app.ui.scans_widget import AttachmentsWidget
 
 NOTICE_STYLE = "background: #fff4e5; color: #6b3e00; padding: 6px; border-radius: 4px;"
 
@@ -117,9 +120,9 @@ class SinglePage(SectionPage):
         super().__init__(session, section)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         body = QWidget()
         self.body_layout = QVBoxLayout(body)
         self.body_layout.setContentsMargins(16, 12, 16, 12)
@@ -130,13 +133,12 @@ class SinglePage(SectionPage):
         self.body_layout.addWidget(self.reviewed_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.form = FormView(section, session.services.today)
         self.body_layout.addWidget(self.form)
-        self.attachments = attachments_widget(session, section, session.services.repo.single_entry_id(
-            session.app_id, section.key))
+        self.attachments = attachments_widget(session, section, session.services.entry_id(session.app_id, section.key))
         if self.attachments is not None:
             self.body_layout.addWidget(self.attachments)
-        self.scroll.setWidget(body)
-        outer.addWidget(self.scroll)
-        entry_id = session.services.repo.single_entry_id(session.app_id, section.key)
+        self.scroll_area.setWidget(body)
+        outer.addWidget(self.scroll_area)
+        entry_id = session.services.entry_id(session.app_id, section.key)
         self.saver = DraftSaver(session, section.key, self.form, entry_id)
         self.form.field_edited.connect(self.on_field_edited)
 
@@ -151,7 +153,8 @@ class SinglePage(SectionPage):
     def mark_reviewed(self) -> None:
         """The person checked what was carried over from the earlier year."""
         self.saver.flush()
-        confirm_reviewed(self.session.services, self.saver.entry_id)
+        if self.saver.entry_id is not None:
+            confirm_reviewed(self.session.services, self.saver.entry_id)
         self.reviewed_button.setVisible(False)
         self.session.changed()
 
@@ -169,7 +172,7 @@ class SinglePage(SectionPage):
         self.form.focus_field(field)
         editor = self.form.editors.get(field or "")
         if editor is not None:
-            self.scroll.ensureWidgetVisible(editor.widget)
+            self.scroll_area.ensureWidgetVisible(editor.widget)
 
 
 class EntryTable(QTableWidget):
@@ -312,8 +315,8 @@ class TablePage(SectionPage):
         self.up_button = QPushButton("上移")
         self.down_button = QPushButton("下移")
         for button, slot in ((self.add_button, self.add_entry), (self.edit_button, self.edit_selected),
-                             (self.delete_button, self.delete_selected), (self.up_button, lambda: self.move(-1)),
-                             (self.down_button, lambda: self.move(1))):
+                             (self.delete_button, self.delete_selected), (self.up_button, lambda: self.move_selected(-1)),
+                             (self.down_button, lambda: self.move_selected(1))):
             button.clicked.connect(slot)
             buttons.addWidget(button)
         buttons.addStretch(1)
@@ -417,19 +420,19 @@ class TablePage(SectionPage):
         row = self.entry_ids.index(entry_id)
         if not self.confirm(f"确定删除{self.section.title}的第 {row + 1} 条吗？删除后不能恢复。"):
             return
-        self.session.services.repo.delete_entry(entry_id)
+        self.session.services.delete_entry(entry_id)
         self.session.drop_entry_drafts(self.section.key, entry_id)
         self.session.changed()
         self.load()
         if self.entry_ids:
             self.table.selectRow(min(row, len(self.entry_ids) - 1))
 
-    def move(self, delta: int) -> None:
+    def move_selected(self, delta: int) -> None:
         """Move the selected entry up or down (the order is the order in the online system)."""
         entry_id = self.selected_entry_id()
         if entry_id is None:
             return
-        self.session.services.repo.move_entry(entry_id, delta)
+        self.session.services.move_entry(entry_id, delta)
         self.session.changed()
         self.load()
         self.table.selectRow(self.entry_ids.index(entry_id))
@@ -460,7 +463,7 @@ class TablePage(SectionPage):
             self.table.setFocus()
 
 
-def attachments_widget(session: Session, section: SectionSpec, entry_id: int | None) -> QWidget | None:
+def attachments_widget(session: Session, section: SectionSpec, entry_id: int | None) -> AttachmentsWidget | None:
     """The scans widget for a section that expects scans (None for sections without any)."""
     if not section.attachments:
         return None

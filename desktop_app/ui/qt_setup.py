@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.paths import resources_dir
-from desktop_app.qt_compat import guard_refcount_bug  # noqa: F401  (re-exported for callers)
+from desktop_app.qt_compat import guard_refcount_bug as guard_refcount_bug  # re-exported for callers
 
 log = logging.getLogger(__name__)
 BUNDLED_FONT = "NotoSansSC-Regular.ttf"
 _installed: list[QTranslator] = []
 
 
-def install_chinese(app: QApplication) -> None:
+def install_chinese(app: QCoreApplication) -> None:
     """Load qtbase_zh_CN (buttons such as 确定/取消 in Qt's dialogs) and make sure Chinese can be drawn."""
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     if not _installed:
@@ -27,7 +27,8 @@ def install_chinese(app: QApplication) -> None:
             _installed.append(translator)
         else:
             log.warning("qtbase_zh_CN.qm not found in %s", folder)
-    ensure_cjk_font(app)
+    if isinstance(app, QApplication):  # a font only matters where something is drawn
+        ensure_cjk_font(app)
 
 
 def has_cjk_family() -> bool:

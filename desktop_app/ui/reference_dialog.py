@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -20,11 +20,14 @@ from PySide6.QtWidgets import (
 from desktop_app.errors import UserError
 from desktop_app.usecases.reference_update import StagedImport, confirm_import, prepare_import
 
+if TYPE_CHECKING:
+    from desktop_app.services import Services
+
 
 class ReferenceDialog(QDialog):
     """Validate a newer edition of the committees / review plan / HR offices and switch to it on confirmation."""
 
-    def __init__(self, services: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self.staged: StagedImport | None = None

@@ -77,10 +77,10 @@ class ReviewPage(QWidget):
         layout.addWidget(self.record_warning)
         self.fill_helper: QWidget | None = None
         self.record_dialog: QWidget | None = None
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        layout.addWidget(self.scroll, 1)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        layout.addWidget(self.scroll_area, 1)
 
     def add_action_widget(self, widget: QWidget) -> None:
         """Add a button (or any widget) to the row of actions under the summary line, left to right."""
@@ -145,7 +145,7 @@ class ReviewPage(QWidget):
             done.setStyleSheet(HELP_STYLE)
             body_layout.addWidget(done)
         body_layout.addStretch(1)
-        self.scroll.setWidget(body)
+        self.scroll_area.setWidget(body)
 
     def show_record(self) -> None:
         """The 申报记录 in one line, and the guide's warning when it applies."""

@@ -11,7 +11,7 @@ import json
 import logging
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QIcon, QImage, QMouseEvent, QPixmap
@@ -35,6 +35,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.ui.worker import run_in_background
+
+if TYPE_CHECKING:
+    from desktop_app.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +144,7 @@ class AttachmentsWidget(QWidget):
     # Emitted when a batch of imports and its thumbnails are done (tests and progress displays).
     idle = Signal()
 
-    def __init__(self, services: Any, app_id: int, section_key: str, entry_id: int | None,
+    def __init__(self, services: Services, app_id: int, section_key: str, entry_id: int | None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
@@ -289,7 +292,7 @@ class AttachmentsWidget(QWidget):
         return str(attachment.sha256) + json.dumps(dict(attachment.edits), sort_keys=True, ensure_ascii=False)
 
     def _make_thumbnails(self, attachments: Sequence[Any]) -> None:
-        jobs = [(self._thumb_key(a), self.services.blobs.path(a.sha256), a.media_type, dict(a.edits))
+        jobs = [(self._thumb_key(a), self.services.scan_path(a.sha256), a.media_type, dict(a.edits))
                 for a in attachments]
 
         def work(progress: Any) -> list[tuple[str, QImage]]:
@@ -331,11 +334,9 @@ class AttachmentsWidget(QWidget):
         self._done_one()
 
     def _show_error(self, exc: BaseException) -> None:
-        from desktop_app.errors import UserError
+        from desktop_app.os_errors import failure_message
 
-        if not isinstance(exc, UserError):
-            log.error("scan action failed", exc_info=exc)
-        self.status.setText(str(exc) if isinstance(exc, UserError) else "操作未完成：程序内部错误，详细信息已写入日志")
+        self.status.setText(failure_message(exc, log, what="scan action"))
         self.status.setStyleSheet("color: #c62828;")
 
     # Adding -----------------------------------------------------------------------------------------
@@ -420,21 +421,15 @@ class AttachmentsWidget(QWidget):
 
     def _prepare_print_pages(self) -> None:
         """Issue 5: prepare the new scans' print pages now, in the background, so 生成打印材料 is quick later."""
-        from desktop_app.ui.worker import Cancelled
-
         services, app_id = self.services, self.app_id
         for earlier in self._prepare_jobs:
             earlier.cancel()  # the new run covers every scan, the earlier ones' too
         self._prepare_jobs.clear()
 
-        def work(progress: Any) -> int:
-            from desktop_app.packet.scan_pages import PrepareCancelled
+        def work(progress: Any) -> int:  # PrepareCancelled is the worker's Cancelled: no adapter
             from desktop_app.usecases.packet import prepare_attachment_pages
 
-            try:
-                return prepare_attachment_pages(services, app_id, is_cancelled=lambda: progress.cancelled)
-            except PrepareCancelled as exc:
-                raise Cancelled() from exc
+            return prepare_attachment_pages(services, app_id, is_cancelled=lambda: progress.cancelled)
 
         # A failure here is not the person's concern: the packet prepares whatever is missing itself.
         self._prepare_jobs.append(run_in_background(
@@ -507,7 +502,7 @@ class AttachmentsWidget(QWidget):
         attachment = self._selected_attachment()
         if attachment is None or attachment.media_type == "application/pdf":
             return
-        blob_path, media_type = self.services.blobs.path(attachment.sha256), attachment.media_type
+        blob_path, media_type = self.services.scan_path(attachment.sha256), attachment.media_type
         raw = attachment.edits.get("flatten") or attachment.edits.get("flatten_undone") or {}
         corners = raw.get("corners") if isinstance(raw, dict) else None
 
@@ -548,7 +543,7 @@ class AttachmentsWidget(QWidget):
     def _kind_chosen(self, index: int) -> None:
         kind = self.kind_box.itemData(index) or ""
         for attachment_id in self.selected_ids():
-            self.services.repo.update_attachment(attachment_id, kind=kind)
+            self.services.set_scan_kind(attachment_id, kind)
         self.refresh()
         self.changed.emit()
 
@@ -560,7 +555,7 @@ class AttachmentsWidget(QWidget):
             edits["rotate"] = (int(edits.get("rotate", 0) or 0) + degrees) % 360
             if not edits["rotate"]:
                 del edits["rotate"]
-            self.services.repo.update_attachment(attachment.id, edits=edits)
+            self.services.set_scan_edits(attachment.id, edits)
         self.refresh()
         self.changed.emit()
 
@@ -576,7 +571,7 @@ class AttachmentsWidget(QWidget):
             self.status.setText("PDF 文件请用“选择页面…”只保留需要的页面，不能裁剪。")
             return
         edits = {k: v for k, v in attachment.edits.items() if k != "crop"}
-        blob_path, media_type = self.services.blobs.path(attachment.sha256), attachment.media_type
+        blob_path, media_type = self.services.scan_path(attachment.sha256), attachment.media_type
 
         def work(_progress: Any) -> QImage | None:
             # Decoding a large scan takes a moment: off the GUI thread, so the window never freezes.
@@ -606,7 +601,7 @@ class AttachmentsWidget(QWidget):
         crop = None if dialog.cleared else dialog.label.fractions()
         if crop is None and not dialog.cleared:
             return
-        self.services.repo.merge_edits(attachment_id, {"crop": crop})  # None (cleared) removes it
+        self.services.crop_scan(attachment_id, crop)  # None (cleared) removes it
         self.refresh()
         self.changed.emit()
 
@@ -672,7 +667,7 @@ class AttachmentsWidget(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         for attachment_id in ids:
-            self.services.repo.delete_attachment(attachment_id)
+            self.services.delete_scan(attachment_id)
         self.refresh()
         self.changed.emit()
 
@@ -704,7 +699,7 @@ class AttachmentsWidget(QWidget):
                 self.status.setText("未重命名：请先选择每个扫描件是什么材料。")
                 return False
             kind = self.section.attachments[labels.index(label)].key
-            self.services.repo.update_attachment(attachment.id, kind=kind)
+            self.services.set_scan_kind(attachment.id, kind)
         return True
 
     def ask_material(self, name: str, labels: list[str]) -> str | None:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop_app.ui.form_view import FormView
 from desktop_app.usecases.wizard import save_field, update_ui_state
+
+if TYPE_CHECKING:
+    from desktop_app.services import Services
 
 # A change is stored at most this long after the first unsaved keystroke (the issue allows one second).
 SAVE_DELAY_MS = 400
@@ -19,7 +22,7 @@ class Session(QObject):
 
     saved = Signal()
 
-    def __init__(self, services: Any, app_id: int) -> None:
+    def __init__(self, services: Services, app_id: int) -> None:
         super().__init__()
         self.services = services
         self.app_id = app_id

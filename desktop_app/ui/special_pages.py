@@ -10,10 +10,16 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout
 
-from desktop_app.formspec.completeness import chain_answer_fields
-from desktop_app.formspec.dynamic import dynamic_choices, suggested_committees
+from desktop_app.formspec.cover import (
+    committee_choices,
+    signers_needed,
+    tier_choices,
+    tier_of_chosen_title,
+    title_choices,
+)
 from desktop_app.formspec.types import check_value
-from desktop_app.reference import TIERS, approval_chain, full_years, publicity_period, seniority_cutoff
+from desktop_app.reference import approval_chain, full_years, publicity_period, seniority_cutoff
+from desktop_app.ui.fields import ComboEditor
 from desktop_app.ui.form_view import HELP_STYLE
 from desktop_app.ui.pages import SinglePage, TablePage, refresh_dynamic
 from desktop_app.usecases.wizard import prelist_annual_reviews
@@ -47,8 +53,9 @@ class ChainWidget(QGroupBox):
         """Rebuild the boxes for the current answers (a message when something is still missing)."""
         while self.row.count():
             item = self.row.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.boxes = []
         if not unit_type or not committee_level:
             self.message.setText("选择单位类型和评委会级别后，这里显示审核盖章的顺序。")
@@ -128,7 +135,8 @@ class CoverPage(SinglePage):
         editor = self.form.editors["publicity_start"].widget
         grid = self.form.layout()
         assert isinstance(grid, QGridLayout)
-        row, _column, _rows, _columns = grid.getItemPosition(grid.indexOf(editor))
+        position: Any = grid.getItemPosition(grid.indexOf(editor))  # (row, column, rows, columns)
+        row = position[0]
         grid.addWidget(label, row, 2)
         return label
 
@@ -150,46 +158,31 @@ class CoverPage(SinglePage):
         cleared = refresh_dynamic(self.form, self.session, {})
         cleared += self.skip_single_track()
         reference = self.session.services.reference
+        # The rules are formspec.cover's; this page applies them in order to what is on screen.
         texts: dict[str, Any] = {k: v for k, v in self.form.texts().items() if v}
-        series, track, tier = texts.get("series"), texts.get("track"), texts.get("tier")
-        # 申报级别 offers only the tiers the chosen track has; 申报职称 only titles of the chosen tier.
-        tiers = TIERS
-        if series and track and reference.track(series, track) is not None:
-            present = {level.tier for level in reference.track(series, track).levels}
-            tiers = tuple(t for t in TIERS if t in present)
+        tiers = tier_choices(texts, reference)
         if self.form.editors["tier"].set_choices(tiers):
             cleared.append("tier")
-            tier = None
-        title = texts.get("title_name")
-        if series and title and not tier and reference.tier_of(series, title) in tiers:
-            # Choosing the title first fills in its tier, so the order of choosing does not matter.
-            tier = reference.tier_of(series, title)
-            self.form.editors["tier"].set_text(tier)
+            texts.pop("tier", None)
+        title_tier = tier_of_chosen_title(texts, reference, tiers)
+        if title_tier is not None:
+            texts["tier"] = title_tier
+            self.form.editors["tier"].set_text(title_tier)
             self.form.check_live("tier")
             cleared.append("tier")
-        titles = dynamic_choices(self.form.field_spec("title_name"), texts, texts, reference)
-        if titles is not None and tier:
-            titles = tuple(t for t in titles if reference.tier_of(series, t) == tier)
-        if self.form.editors["title_name"].set_choices(titles):
+        if self.form.editors["title_name"].set_choices(title_choices(self.form.field_spec("title_name"), texts,
+                                                                     reference)):
             cleared.append("title_name")
         texts = {k: v for k, v in self.form.texts().items() if v}
-        level = reference.procedure.level(str(texts.get("committee_level") or ""))
-        if level is not None and not level.listed:
-            committees: tuple[str, ...] = ()
-        else:
-            committees = suggested_committees(texts, reference) if texts.get("series") else ()
-            if not committees:
-                committees = tuple(c.name for c in reference.committees)
-        self.form.editors["committee"].set_choices(committees)
+        self.form.editors["committee"].set_choices(committee_choices(texts, reference))
         self.describe_committees()
         self.show_committee(texts.get("committee", ""))
         self.show_publicity_end()
         self.chain.show_chain(texts.get("unit_type", ""), texts.get("committee_level", ""),
                               texts.get("dispatched", ""), texts.get("employer_nature", ""), reference.procedure)
         # Who signs a tier (主管部门, 所在县（市）区 …) is asked only when the chain has that tier (procedure data).
-        every, needed = chain_answer_fields(reference.procedure, texts)
-        self.form.set_required_by_page({name.partition(".")[2]: name in needed for name in every
-                                        if name.startswith("cover.") and name.partition(".")[2] in self.form.editors})
+        self.form.set_required_by_page({key: needed for key, needed in signers_needed(texts, reference).items()
+                                        if key in self.form.editors})
         return cleared
 
     def skip_single_track(self) -> list[str]:
@@ -209,7 +202,9 @@ class CoverPage(SinglePage):
 
     def describe_committees(self) -> None:
         """Each offered committee shows its phone and planned review month when pointed at."""
-        combo = self.form.editors["committee"].combo
+        editor = self.form.editors["committee"]
+        assert isinstance(editor, ComboEditor)  # forms/02_cover.toml declares the committee as a choice
+        combo = editor.combo
         for index in range(combo.count()):
             text = self.committee_details(combo.itemText(index))
             combo.setItemData(index, text, Qt.ItemDataRole.ToolTipRole)

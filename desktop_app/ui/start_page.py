@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -27,6 +27,9 @@ from desktop_app.errors import UserError
 from desktop_app.ui.form_view import ERROR_STYLE, HELP_STYLE, heading
 from desktop_app.ui.pages import EntryTable, ask_confirmation
 from desktop_app.usecases.wizard import carry_forward
+
+if TYPE_CHECKING:
+    from desktop_app.services import Services
 
 WELCOME_TEXT = (
     "本程序帮您准备{city}职称评审的申报材料，全程不需要联网：\n"
@@ -98,7 +101,7 @@ class StartPage(QWidget):
 
     open_requested = Signal(int)
 
-    def __init__(self, services: Any) -> None:
+    def __init__(self, services: Services) -> None:
         super().__init__()
         self.services = services
         self.confirm: Callable[[str], bool] = lambda text: ask_confirmation(self, text)
@@ -226,8 +229,9 @@ class StartPage(QWidget):
         if app_id is None:
             return
         row = self.app_ids.index(app_id)
-        who = self.table.item(row, 0).text()
-        year = self.table.item(row, 1).text()
+        who_item, year_item = self.table.item(row, 0), self.table.item(row, 1)
+        who = who_item.text() if who_item is not None else ""
+        year = year_item.text() if year_item is not None else ""
         if not self.confirm(f"确定删除 {who} 的 {year} 申报吗？其中填写的全部内容将被删除，不能恢复。"):
             return
         self.services.delete_application(app_id)

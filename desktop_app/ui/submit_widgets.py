@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QShowEvent
@@ -40,10 +40,13 @@ from desktop_app.usecases.submissions import (
     save_rounds,
 )
 
+if TYPE_CHECKING:
+    from desktop_app.services import Services
+
 READY_TEXT = "材料已齐全，可以到网上申报系统提交"
 
 
-def submit_steps(services: Any, app_id: int) -> list[str]:
+def submit_steps(services: Services, app_id: int) -> list[str]:
     """The steps from here to the committee, in the guide's words (五（一）–（三）) and this application's chain."""
     from desktop_app.reference import approval_chain
 
@@ -120,14 +123,14 @@ class LatestPacketWidget(QWidget):
 
     def refresh(self) -> None:
         """Look for the latest packet (the remembered path, checked to still exist)."""
-        from desktop_app.usecases.packet import LATEST_SETTING, latest_packet
+        from desktop_app.usecases.packet import latest_packet, packet_was_made
 
         services, app_id = self.session.services, self.session.app_id
         self.path = latest_packet(services, app_id)
         if self.path is not None:
             made = datetime.fromtimestamp(self.path.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
             self.where.setText(f"最近生成的打印材料（{made}）：{self.path}")
-        elif services.repo.get_setting(f"{LATEST_SETTING}.{app_id}"):
+        elif packet_was_made(services, app_id):
             self.where.setText("上次生成的打印材料已不在原来的位置（可能被移动或删除）：请点击“生成打印材料”重新生成。")
         else:
             self.where.setText("还没有生成打印材料。")
@@ -174,7 +177,7 @@ class SubmissionLogDialog(QDialog):
 
     COLUMNS = ("提交日期", "退回日期", "退回方", "处理结果", "审核意见", "修改了什么")
 
-    def __init__(self, services: Any, app_id: int, parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, app_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self.app_id = app_id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -9,9 +10,11 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QSpinBox, QWidget
 
-from desktop_app.errors import UserError
+from desktop_app.os_errors import failure_message
 from desktop_app.ui.worker import run_in_background
 from desktop_app.usecases.scans import DEFAULT_MAX_KB, MIN_MAX_KB, upload_export
+
+log = logging.getLogger(__name__)
 
 
 class UploadExportWidget(QWidget):
@@ -84,10 +87,7 @@ class UploadExportWidget(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self.button.setEnabled(True)
-        if isinstance(exc, UserError):
-            self.status.setText(f"未导出：{exc}")
-        else:
-            self.status.setText(f"未导出：程序内部错误（{type(exc).__name__}），详细信息已写入日志")
+        self.status.setText(failure_message(exc, log, prefix="未导出：", what="upload export"))
 
     def open_folder(self) -> bool:
         """Show the exported folder in the file manager."""

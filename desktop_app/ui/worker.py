@@ -21,14 +21,14 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from desktop_app.errors import (
+    Cancelled as Cancelled,  # raised inside the work function when the person cancelled
+)
+
 log = logging.getLogger(__name__)
 _synchronous = False
 # Jobs still running, so neither they nor their signal objects are garbage-collected mid-flight.
 _running: set[Job] = set()
-
-
-class Cancelled(Exception):
-    """Raised inside the work function when the person cancelled."""
 
 
 def set_synchronous(flag: bool) -> None:

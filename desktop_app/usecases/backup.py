@@ -17,20 +17,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import desktop_app
 from desktop_app.backup.archive import MANIFEST, Member, commit, temp_path_beside, write_zip
-from desktop_app.backup.crypto import ENCRYPTED_SUFFIX, decrypt_file, encrypt_file, is_encrypted
+from desktop_app.backup.crypto import ENCRYPTED_SUFFIX, decrypt_file, encrypt_file
+from desktop_app.backup.crypto import is_encrypted as is_encrypted  # re-exported for the window and the CLI
 from desktop_app.backup.errors import (
     BackupDamaged,
     BackupError,
-    BadItems,
-    Cancelled,
     ContentRefused,
     PassphraseRequired,
     Problem,
 )
+from desktop_app.backup.errors import BadItems as BadItems  # re-exported for the window and the CLI
+from desktop_app.backup.errors import Cancelled as Cancelled  # re-exported for the window
 from desktop_app.backup.reader import Inspection, inspect_zip, read_sealed_manifest
 from desktop_app.domain import ApplicationData, Entry, SectionData
 from desktop_app.errors import UserError
@@ -41,6 +42,9 @@ from desktop_app.scans.naming import safe_filename, section_folder
 from desktop_app.storage.housekeeping import note_partial
 from desktop_app.storage.repository import new_uid, now
 from desktop_app.storage.snapshot import SnapshotRejected, SnapshotRows, read_snapshot
+
+if TYPE_CHECKING:
+    from desktop_app.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -137,46 +141,46 @@ def default_folder() -> Path:
     return Path(user_documents_dir()) / FOLDER_NAME
 
 
-def backup_folder(services: Any) -> Path:
+def backup_folder(services: Services) -> Path:
     """Where backups are written (setting, else the default)."""
     stored = services.repo.get_setting(SETTING_FOLDER)
     return Path(stored) if stored else default_folder()
 
 
-def set_backup_folder(services: Any, folder: Path) -> None:
+def set_backup_folder(services: Services, folder: Path) -> None:
     """Choose the backup folder (e.g. a USB stick)."""
     services.repo.set_setting(SETTING_FOLDER, str(Path(folder).expanduser()))
 
 
-def keep_per_year(services: Any) -> int:
+def keep_per_year(services: Services) -> int:
     """How many backups of each application-year are kept (at least 1)."""
     value = services.repo.get_setting(SETTING_KEEP, DEFAULT_KEEP)
     return max(1, int(value)) if isinstance(value, int) else DEFAULT_KEEP
 
 
-def set_keep_per_year(services: Any, count: int) -> None:
+def set_keep_per_year(services: Services, count: int) -> None:
     """Set how many backups per application-year to keep; the newest one is always kept."""
     if count < 1:
         raise UserError("每个年度至少保留 1 份备份", "请填写 1 或更大的数字")
     services.repo.set_setting(SETTING_KEEP, int(count))
 
 
-def is_auto_backup_on(services: Any) -> bool:
+def is_auto_backup_on(services: Services) -> bool:
     """Whether a backup is written after every successful packet (default on)."""
     return bool(services.repo.get_setting(SETTING_AUTO, True))
 
 
-def set_auto_backup(services: Any, flag: bool) -> None:
+def set_auto_backup(services: Services, flag: bool) -> None:
     """Switch the automatic backup after each packet on or off."""
     services.repo.set_setting(SETTING_AUTO, bool(flag))
 
 
-def encryption_acknowledged(services: Any) -> bool:
+def encryption_acknowledged(services: Services) -> bool:
     """Whether the person has confirmed that a lost passphrase cannot be recovered."""
     return bool(services.repo.get_setting(SETTING_ENCRYPTION_ACKNOWLEDGED, False))
 
 
-def acknowledge_encryption(services: Any) -> None:
+def acknowledge_encryption(services: Services) -> None:
     """Record the confirmation of LOST_PASSPHRASE_WARNING (the passphrase itself is never stored)."""
     services.repo.set_setting(SETTING_ENCRYPTION_ACKNOWLEDGED, True)
 
@@ -193,7 +197,7 @@ def _noop_progress(done: int, total: int, text: str) -> None:
 
 
 @contextmanager
-def _work_dir(services: Any, label: str) -> Iterator[Path]:
+def _work_dir(services: Services, label: str) -> Iterator[Path]:
     """A private scratch folder inside the data folder (never the backup folder: it may be a shared stick)."""
     root = private_dir(services.home / "tmp")
     # The process id in the name lets the next run remove it if this one is killed (storage.housekeeping).
@@ -204,12 +208,12 @@ def _work_dir(services: Any, label: str) -> Iterator[Path]:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def snapshot_database(services: Any, app_id: int, target: Path) -> None:
+def snapshot_database(services: Services, app_id: int, target: Path) -> None:
     """A consistent copy of the database holding only this application (a storage operation)."""
     services.repo.write_snapshot(app_id, target)
 
 
-def _section_folders(services: Any) -> dict[str | None, str]:
+def _section_folders(services: Services) -> dict[str | None, str]:
     folders: dict[str | None, str] = {None: "00_申报材料"}
     # The same folders as the upload-ready export: 00 for 基本信息 and the cover, then 01 … 13.
     for section in services.forms:
@@ -217,7 +221,7 @@ def _section_folders(services: Any) -> dict[str | None, str]:
     return folders
 
 
-def scan_members(services: Any, app: Any) -> list[Member]:
+def scan_members(services: Services, app: Any) -> list[Member]:
     """Every attachment under its upload name, in one folder per section, names made unique."""
     folders = _section_folders(services)
     taken: set[str] = set()
@@ -246,7 +250,7 @@ def scan_members(services: Any, app: Any) -> list[Member]:
     return members
 
 
-def latest_packet_pdf(services: Any, app_id: int) -> Path | None:
+def latest_packet_pdf(services: Services, app_id: int) -> Path | None:
     """The newest packet PDF of the application, if the packet feature has written one."""
     import importlib
 
@@ -300,7 +304,7 @@ def _unique(path: Path) -> Path:
     return candidate
 
 
-def create_backup(services: Any, app_id: int, out_dir: Path | None = None, passphrase: str | None = None,
+def create_backup(services: Services, app_id: int, out_dir: Path | None = None, passphrase: str | None = None,
                   progress: ProgressFn | None = None, cancel: CancelFn | None = None) -> BackupResult:
     """Write one verified backup file of the application; "备份完成" only after every hash was re-read."""
     report = progress or _noop_progress
@@ -414,7 +418,7 @@ def _encrypt_and_check(plain: Path, target: Path, passphrase: str, work: Path, r
             tmp.unlink()
 
 
-def prune_backups(services: Any, folder: Path, app_id: int, keep: int, newest: Path | None = None) -> list[Path]:
+def prune_backups(services: Services, folder: Path, app_id: int, keep: int, newest: Path | None = None) -> list[Path]:
     """Delete the oldest backups of this very application beyond `keep`; never the newest, never the only one.
 
     A backup counts as this application's only when its sealed manifest carries the application's identity:
@@ -455,7 +459,7 @@ def _filename_person(person_name: str) -> str:
 # List and verify ------------------------------------------------------------------------------------
 
 
-def list_backups(services: Any, folder: Path | None = None) -> list[BackupListing]:
+def list_backups(services: Services, folder: Path | None = None) -> list[BackupListing]:
     """Backups in the folder (newest first), recognised by their file names, with their verified state."""
     folder = folder or backup_folder(services)
     if not folder.is_dir():
@@ -493,7 +497,7 @@ def newest_backup(folder: Path | None = None) -> Path | None:
     return max(names)[1] if names else None
 
 
-def record_verified(services: Any, path: Path, ok: bool) -> None:
+def record_verified(services: Services, path: Path, ok: bool) -> None:
     """Remember the outcome of a verification for the 备份 page (valid while the file is unchanged)."""
     states = dict(services.repo.get_setting(SETTING_VERIFIED, {}) or {})
     stat = path.stat()
@@ -519,7 +523,7 @@ def _open_plain(path: Path, passphrase: str | None, work: Path, report: Progress
     return plain
 
 
-def verify_backup(services: Any, path: Path, passphrase: str | None = None, progress: ProgressFn | None = None,
+def verify_backup(services: Services, path: Path, passphrase: str | None = None, progress: ProgressFn | None = None,
                   cancel: CancelFn | None = None) -> Inspection:
     """Check every byte of a backup file; the Inspection lists every damaged or missing file by name."""
     report = progress or _noop_progress
@@ -540,7 +544,7 @@ def verify_backup(services: Any, path: Path, passphrase: str | None = None, prog
     return result
 
 
-def _content_problems(services: Any, plain: Path, work: Path) -> list[Problem]:
+def _content_problems(services: Services, plain: Path, work: Path) -> list[Problem]:
     """Schema and value problems of the database snapshot inside an intact plain backup zip."""
     import zipfile
 
@@ -567,7 +571,7 @@ def _content_problems(services: Any, plain: Path, work: Path) -> list[Problem]:
 # Restore --------------------------------------------------------------------------------------------
 
 
-def find_same(services: Any, person_name: str, year: int) -> int | None:
+def find_same(services: Services, person_name: str, year: int) -> int | None:
     """The id of an existing application of the same person and year, if any."""
     for summary in services.repo.list_applications():
         if summary.person_name == person_name and summary.year == year:
@@ -618,7 +622,7 @@ def _is_clean_name(value: str, limit: int = MAX_NAME) -> bool:
     return len(value) <= limit and not _CONTROL.search(value)
 
 
-def check_snapshot_values(services: Any, rows: SnapshotRows) -> ItemCheck:
+def check_snapshot_values(services: Services, rows: SnapshotRows) -> ItemCheck:
     """Every value of a snapshot through the same validators as `set`; problems named by section, entry, field."""
     out = ItemCheck()
     tables = rows.tables
@@ -780,7 +784,7 @@ def _without_bad_items(rows: SnapshotRows, bad: ItemCheck) -> SnapshotRows:
     })
 
 
-def restore_backup(services: Any, path: Path, passphrase: str | None = None, *, replace_id: int | None = None,
+def restore_backup(services: Services, path: Path, passphrase: str | None = None, *, replace_id: int | None = None,
                    allow_duplicate: bool = False, without_bad_items: bool = False,
                    progress: ProgressFn | None = None, cancel: CancelFn | None = None) -> RestoreResult:
     """Restore a backup into a new application; an existing one is replaced only when asked, after success.
@@ -806,7 +810,7 @@ def restore_backup(services: Any, path: Path, passphrase: str | None = None, *, 
             shutil.rmtree(staging, ignore_errors=True)
 
 
-def _restore_rows(services: Any, checked: Inspection, replace_id: int | None,
+def _restore_rows(services: Services, checked: Inspection, replace_id: int | None,
                   allow_duplicate: bool, without_bad_items: bool) -> RestoreResult:
     manifest = checked.manifest or {}
     files = {f["path"]: f for f in manifest.get("files", [])}
@@ -868,7 +872,7 @@ def _restore_rows(services: Any, checked: Inspection, replace_id: int | None,
     return RestoreResult(new_id, person, year, replace_id, notes)
 
 
-def _restored_uid(services: Any, uid: str, replace_id: int | None) -> str:
+def _restored_uid(services: Services, uid: str, replace_id: int | None) -> str:
     """Keep the application's identity unless another local application already carries it (另存为新申报)."""
     if not _UID.match(uid or ""):
         return new_uid()
@@ -886,7 +890,7 @@ def _answers_in_backup(checked: Inspection) -> Any:
         return None
 
 
-def restore_into_new_year(services: Any, path: Path, new_year: int, passphrase: str | None = None,
+def restore_into_new_year(services: Services, path: Path, new_year: int, passphrase: str | None = None,
                           progress: ProgressFn | None = None, cancel: CancelFn | None = None) -> RestoreResult:
     """从备份恢复 to a new year: restore the old year as its own application, then carry it forward."""
     from desktop_app.usecases.wizard import carry_forward
@@ -900,7 +904,7 @@ def restore_into_new_year(services: Any, path: Path, new_year: int, passphrase: 
 # Automatic ------------------------------------------------------------------------------------------
 
 
-def backup_after_packet(services: Any, app_id: int) -> str:
+def backup_after_packet(services: Services, app_id: int) -> str:
     """Called after every successful packet: write a verified backup; never raises, returns what to show."""
     try:
         if not is_auto_backup_on(services):

@@ -14,13 +14,16 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop_app.domain import ApplicationData, Attachment, Entry
 from desktop_app.errors import UsageError
 from desktop_app.formspec.model import FieldSpec, SectionSpec
 from desktop_app.formspec.validators import parse_range
 from desktop_app.usecases.wizard import update_ui_state
+
+if TYPE_CHECKING:
+    from desktop_app.services import Services
 
 # Where each part sits in the online system's left menu (guide 五（二）1–3).
 MENU_PATHS = {"basic": "基本信息", "cover": "职称申报 → 个人申报（选择后点击“保存封面”）"}
@@ -114,7 +117,7 @@ def resolve_section(forms: Any, text: str) -> SectionSpec:
     raise UsageError(f"没有名为“{text}”的分节", f"可用：{keys}，或分节的中文名称（如 撰写论文情况）")
 
 
-def build_copy_sheet(services: Any, app_id: int, section: str | None = None,
+def build_copy_sheet(services: Services, app_id: int, section: str | None = None,
                      count_pages: bool = True) -> list[CopySection]:
     """Every non-empty answer and every scan's upload names, step by step and entry by entry.
 
@@ -156,7 +159,7 @@ def build_copy_sheet(services: Any, app_id: int, section: str | None = None,
     return out
 
 
-def _attachments_by_place(services: Any, app: ApplicationData) -> dict[tuple[str, int | None], list[Attachment]]:
+def _attachments_by_place(services: Services, app: ApplicationData) -> dict[tuple[str, int | None], list[Attachment]]:
     application_kinds = {k.key: s.key for s in services.forms for k in s.attachments if k.per == "application"}
     places: dict[tuple[str, int | None], list[Attachment]] = {}
     for attachment in sorted(app.attachments, key=lambda a: (a.position, a.id)):
@@ -165,7 +168,7 @@ def _attachments_by_place(services: Any, app: ApplicationData) -> dict[tuple[str
     return places
 
 
-def _scan(services: Any, section: SectionSpec, attachment: Attachment, proposal: str, count_pages: bool) -> CopyScan:
+def _scan(services: Services, section: SectionSpec, attachment: Attachment, proposal: str, count_pages: bool) -> CopyScan:
     from desktop_app.scans import naming
 
     kind = next((k for k in section.attachments if k.key == attachment.kind), None)
@@ -179,7 +182,7 @@ def _scan(services: Any, section: SectionSpec, attachment: Attachment, proposal:
     return CopyScan(attachment.id, material, names)
 
 
-def _exported_pages(services: Any, attachment: Attachment) -> int:
+def _exported_pages(services: Services, attachment: Attachment) -> int:
     from desktop_app.scans.normalise import selected_pages
     from desktop_app.usecases.scans import page_count
 
@@ -216,13 +219,13 @@ def sheet_lines(sections: Iterable[CopySection]) -> list[str]:
     return lines
 
 
-def ticks(services: Any, app_id: int) -> set[str]:
+def ticks(services: Services, app_id: int) -> set[str]:
     """The fields and entries ticked as done in the 填报助手."""
     state = services.load(app_id).ui_state
     return {str(k) for k in (state.get(TICKS_STATE) or [])}
 
 
-def set_tick(services: Any, app_id: int, key: str, done: bool) -> set[str]:
+def set_tick(services: Services, app_id: int, key: str, done: bool) -> set[str]:
     """Tick or untick one field or entry; stored in the application's ui_state (and so in its backups)."""
     current = ticks(services, app_id)
     (current.add if done else current.discard)(key)
@@ -237,7 +240,7 @@ def section_progress(section: CopySection, done: set[str]) -> tuple[int, int]:
     return sum(1 for k in keys if k in done), len(keys)
 
 
-def export_scans(services: Any, app_id: int, attachment_ids: Iterable[int], parent: Path | None = None) -> Path:
+def export_scans(services: Services, app_id: int, attachment_ids: Iterable[int], parent: Path | None = None) -> Path:
     """Write just these scans, upload-ready under their upload names, into a new folder; returns it.
 
     The folder lives in the data folder's tmp/填报助手 (emptied each time), ready to drag into the browser.

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PIL import Image
 
@@ -38,6 +38,9 @@ from desktop_app.packet.scan_pages import (
 )
 from desktop_app.scans import normalise as scan_normalise
 from desktop_app.scans.intake import PageCheck
+
+if TYPE_CHECKING:
+    from desktop_app.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -94,12 +97,12 @@ SCAN_ACCESS = ScanAccess(normalise=normalise_for_print, image_pages=_image_pages
                          pdf_raster=_pdf_raster)
 
 
-def cache_dir(services: Any) -> Path:
+def cache_dir(services: Services) -> Path:
     """Folder of prepared print pages (by blob hash and settings); safe to delete."""
     return Path(services.home).joinpath(*CACHE_FOLDER)
 
 
-def open_items(services: Any, app_id: int) -> tuple[OpenItem, ...]:
+def open_items(services: Services, app_id: int) -> tuple[OpenItem, ...]:
     """The completeness check's errors (the same `check` as the CLI and the review page), as the packet
     prints them; an item that is a missing required scan carries its kind, so the draft leaves its place."""
     items: list[OpenItem] = []
@@ -116,7 +119,7 @@ def open_items(services: Any, app_id: int) -> tuple[OpenItem, ...]:
     return tuple(items)
 
 
-def packet_source(services: Any, app_id: int, with_open_items: bool = True) -> PacketSource:
+def packet_source(services: Services, app_id: int, with_open_items: bool = True) -> PacketSource:
     """What the pipeline needs, read from storage (with the completeness check's open items)."""
     return PacketSource(
         open_items=open_items(services, app_id) if with_open_items else (),
@@ -130,7 +133,7 @@ def packet_source(services: Any, app_id: int, with_open_items: bool = True) -> P
     )
 
 
-def default_packet_path(services: Any, app_id: int, draft: bool = False) -> Path:
+def default_packet_path(services: Services, app_id: int, draft: bool = False) -> Path:
     """Where the app keeps an application's packet (or its draft) unless the person chooses another place."""
     app = services.load(app_id)
     name = str(app.single("basic").get("name") or app.person_name)
@@ -141,7 +144,7 @@ def default_packet_path(services: Any, app_id: int, draft: bool = False) -> Path
 
 
 def make_packet(
-    services: Any,
+    services: Services,
     app_id: int,
     out: Path,
     options: PacketOptions | None = None,
@@ -162,7 +165,7 @@ def make_packet(
     return result
 
 
-def latest_packet(services: Any, app_id: int) -> Path | None:
+def latest_packet(services: Services, app_id: int) -> Path | None:
     """The newest successfully written packet PDF of the application that still exists, if any."""
     stored = services.repo.get_setting(f"{LATEST_SETTING}.{app_id}")
     candidates = [Path(stored)] if stored else []
@@ -171,14 +174,18 @@ def latest_packet(services: Any, app_id: int) -> Path | None:
     return max(candidates, key=lambda p: p.stat().st_mtime) if candidates else None
 
 
-def prepared_page_paths(services: Any, app_id: int, sha256: str) -> list[Path]:
+def packet_was_made(services: Services, app_id: int) -> bool:
+    """Whether a packet was ever written for the application (its file may since have moved)."""
+    return bool(services.repo.get_setting(f"{LATEST_SETTING}.{app_id}"))
+
+def prepared_page_paths(services: Services, app_id: int, sha256: str) -> list[Path]:
     """Where the prepared print pages of one attached image blob are cached (one path per printed page)."""
     jobs = material_jobs(packet_source(services, app_id, with_open_items=False))
     return [cache_path(j.cache_dir, j.sha256, j.page, j.edits) for j in jobs if j.sha256 == sha256]
 
 
 def prepare_attachment_pages(
-    services: Any,
+    services: Services,
     app_id: int,
     is_cancelled: Callable[[], bool] = lambda: False,
     on_done: Callable[[int, int], None] = lambda done, total: None,
@@ -217,7 +224,7 @@ class PixelBudget:
 IMPORT_PIXELS = PixelBudget(40_000_000)
 
 
-def import_page_check(services: Any, sha256: str, findings: dict[int, Any] | None = None) -> PageCheck:
+def import_page_check(services: Services, sha256: str, findings: dict[int, Any] | None = None) -> PageCheck:
     """The import's decode check that also prepares the page's print picture (one decode per page).
 
     Pages printable as they are (upright JPEGs up to 300 dpi) get the plain, cheaper decode check; pages

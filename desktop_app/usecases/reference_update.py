@@ -12,12 +12,15 @@ import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop_app.errors import UsageError
 from desktop_app.paths import IMPORTED_REFERENCE, restrict_dir_to_owner
 from desktop_app.reference import REFERENCE_FILES, Reference, ReferenceDataError, validate_reference_folder
 from desktop_app.reference.data import reload_default_reference
+
+if TYPE_CHECKING:
+    from desktop_app.services import Services
 
 
 class ReferenceImportError(UsageError):
@@ -197,7 +200,7 @@ def diff_references(old: Reference, new: Reference) -> tuple[Change, ...]:
     return tuple(changes)
 
 
-def prepare_import(services: Any, folder: Path) -> StagedImport:
+def prepare_import(services: Services, folder: Path) -> StagedImport:
     """Validate a folder of reference files and compare it with the tables in use; writes nothing."""
     folder = Path(folder)
     try:
@@ -216,12 +219,12 @@ def prepare_import(services: Any, folder: Path) -> StagedImport:
     return StagedImport(folder, current, new, diff_references(current, new))
 
 
-def imported_root(services: Any) -> Path:
+def imported_root(services: Services) -> Path:
     """Where imported editions are kept."""
     return Path(services.home) / IMPORTED_REFERENCE
 
 
-def confirm_import(services: Any, staged: StagedImport) -> Path:
+def confirm_import(services: Services, staged: StagedImport) -> Path:
     """Copy the validated files into the data folder and start using them; returns the edition's folder."""
     root = imported_root(services)
     root.mkdir(parents=True, exist_ok=True)

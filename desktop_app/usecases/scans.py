@@ -16,7 +16,7 @@ from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop_app.domain import ApplicationData, Attachment, Entry
 from desktop_app.errors import NotFoundError, UsageError
@@ -28,6 +28,9 @@ from desktop_app.scans.intake import Examined, examine, read_file
 from desktop_app.scans.normalise import open_normalised, selected_pages
 from desktop_app.scans.sniff import PDF, extension_for
 from desktop_app.storage.repository import DuplicateAttachment
+
+if TYPE_CHECKING:
+    from desktop_app.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +81,7 @@ class ImportOutcome:
 # Targets and kinds ------------------------------------------------------------------------------
 
 
-def resolve_target(services: Any, app_id: int, text: str) -> Target:
+def resolve_target(services: Services, app_id: int, text: str) -> Target:
     """Parse `education[1]`, `education` or `basic` into a target (entries are 1-based)."""
     text = text.strip()
     number: int | None = None
@@ -118,7 +121,7 @@ def guess_kind(section: SectionSpec, name: str) -> str:
     return matched.key if matched else ""
 
 
-def _placement(services: Any, target: Target, kind: str) -> tuple[str | None, int | None]:
+def _placement(services: Services, target: Target, kind: str) -> tuple[str | None, int | None]:
     """Application-level kinds (承诺书) hang on the application; section-level ones on the section."""
     if target.section is None:
         return None, None
@@ -134,7 +137,7 @@ def _placement(services: Any, target: Target, kind: str) -> tuple[str | None, in
 # Import ---------------------------------------------------------------------------------------
 
 
-def _where(services: Any, app: ApplicationData, attachment: Attachment) -> str:
+def _where(services: Services, app: ApplicationData, attachment: Attachment) -> str:
     if attachment.section is None:
         return f"申报材料“{attachment.display_name}”"
     section = services.forms.section(attachment.section)
@@ -143,7 +146,7 @@ def _where(services: Any, app: ApplicationData, attachment: Attachment) -> str:
     return f"{place}“{attachment.display_name}”"
 
 
-def duplicates_of(services: Any, app_id: int, sha256: str) -> list[str]:
+def duplicates_of(services: Services, app_id: int, sha256: str) -> list[str]:
     """Where the same bytes are already attached in this application (empty when nowhere)."""
     if not any(owner == app_id for owner, _ in services.repo.attachments_with_blob(sha256)):
         return []  # the usual case, answered by one query instead of loading the whole application
@@ -152,7 +155,7 @@ def duplicates_of(services: Any, app_id: int, sha256: str) -> list[str]:
 
 
 def attach_bytes(
-    services: Any,
+    services: Services,
     app_id: int,
     target: Target,
     data: bytes,
@@ -264,7 +267,7 @@ def _flatten_notice(flattening: Mapping[str, Any] | str) -> str:
     return flatten.NOT_FOUND_NOTICE if flattening == FLATTEN_NOT_FOUND else flattening
 
 
-def set_flattening(services: Any, attachment: Attachment, on: bool, corners: Any = None) -> Mapping[str, Any]:
+def set_flattening(services: Services, attachment: Attachment, on: bool, corners: Any = None) -> Mapping[str, Any]:
     """Undo or redo the flattening of a photo (one click), or flatten it to hand-placed corners; returns the edits.
 
     Undoing keeps the corners aside (`flatten_undone`) so doing it again needs no new search.
@@ -290,7 +293,7 @@ def set_flattening(services: Any, attachment: Attachment, on: bool, corners: Any
     return stored
 
 
-def _upright_size(services: Any, attachment: Attachment) -> tuple[int, int]:
+def _upright_size(services: Services, attachment: Attachment) -> tuple[int, int]:
     from desktop_app.scans.normalise import open_page
 
     header = open_page(services.blobs.read(attachment.sha256))
@@ -321,7 +324,7 @@ def parse_pages(text: str, count: int) -> list[int]:
     return chosen
 
 
-def page_count(services: Any, attachment: Attachment) -> int:
+def page_count(services: Services, attachment: Attachment) -> int:
     """All pages of a stored scan (PDF pages, TIFF pages, 1 for other images)."""
     from desktop_app.scans.normalise import image_page_count, pdf_page_count
 
@@ -331,7 +334,7 @@ def page_count(services: Any, attachment: Attachment) -> int:
     return image_page_count(data)
 
 
-def choose_pages(services: Any, attachment: Attachment, text: str, count: int | None = None) -> list[int]:
+def choose_pages(services: Services, attachment: Attachment, text: str, count: int | None = None) -> list[int]:
     """Keep only the pages in `text` ("1,3-4"; empty for all) as an edit; returns the 1-based pages kept.
 
     `count` is the file's page count when the caller has it already (counting reads the whole file)."""
@@ -342,7 +345,7 @@ def choose_pages(services: Any, attachment: Attachment, text: str, count: int | 
     return list(pages or range(1, count + 1))
 
 
-def attach_file(services: Any, app_id: int, target: Target, path: Path, **options: Any) -> ImportOutcome:
+def attach_file(services: Services, app_id: int, target: Target, path: Path, **options: Any) -> ImportOutcome:
     """Attach one file from disk (only read, never modified or moved)."""
     try:
         data = read_file(path)
@@ -381,14 +384,14 @@ def _size(path: Path) -> int:
         return 0  # reading it will say what is wrong
 
 
-def _store_ahead(services: Any, data: bytes, sha: str, path: Path) -> None:
+def _store_ahead(services: Services, data: bytes, sha: str, path: Path) -> None:
     try:
         services.blobs.put_bytes(data, sha, copy_of=path)
     except OSError:
         log.warning("storing a scan ahead failed; storing it again reports the problem", exc_info=True)
 
 
-def _read_and_examine(services: Any, path: Path, password: str, store: Executor, flatten: bool) -> _Checked:
+def _read_and_examine(services: Services, path: Path, password: str, store: Executor, flatten: bool) -> _Checked:
     from desktop_app.usecases.packet import import_page_check
 
     findings: dict[int, Any] = {}
@@ -409,9 +412,9 @@ def _read_and_examine(services: Any, path: Path, password: str, store: Executor,
 
 
 def attach_files(
-    services: Any, app_id: int, target: Target, paths: list[Path], *, password: str = "", flatten: bool = True,
+    services: Services, app_id: int, target: Target, paths: list[Path], *, password: str = "", flatten: bool = True,
     **options: Any,
-) -> Iterator[ImportOutcome]:
+) -> Generator[ImportOutcome, None, None]:
     """Attach many files in order; reading, hashing, decoding and writing run ahead on other threads.
 
     The decode check of each page is the decode that prepares its print page (cached for the packet).
@@ -455,19 +458,6 @@ def attach_files(
 
 # Names ----------------------------------------------------------------------------------------
 
-_QUALIFIER_FIELDS = {
-    "current_title": "title_name",
-    "education": "school",
-    "study_history": "school",
-    "work_history": "unit",
-    "major_work": "name",
-    "projects": "name",
-    "patents": "name",
-    "awards": "award_name",
-    "books": "title",
-    "papers": "title",
-    "continuing_education": "name",
-}
 _QUALIFIER_MAX = 30
 
 
@@ -494,12 +484,12 @@ def _qualifier(section: SectionSpec, entry: Entry | None) -> str:
     answers = entry.answers
     if section.key == "annual_review" and answers.get("year"):
         return f"{answers['year']}年度"
-    field_key = _QUALIFIER_FIELDS.get(section.key)
+    field_key = section.name_field  # declared in forms/
     value = str(answers.get(field_key) or "") if field_key else ""
     return value[:_QUALIFIER_MAX]
 
 
-def _section_for(services: Any, attachment: Attachment) -> SectionSpec:
+def _section_for(services: Services, attachment: Attachment) -> SectionSpec:
     forms = services.forms
     if attachment.section is not None:
         found: SectionSpec = forms.section(attachment.section)
@@ -511,7 +501,7 @@ def _section_for(services: Any, attachment: Attachment) -> SectionSpec:
     return cover
 
 
-def proposed_names(services: Any, app: ApplicationData, extension: str | None = None) -> dict[int, str]:
+def proposed_names(services: Services, app: ApplicationData, extension: str | None = None) -> dict[int, str]:
     """The content name the rule gives each attachment (several of one material get _1, _2 …)."""
     groups: dict[tuple[Any, ...], list[Attachment]] = defaultdict(list)
     for attachment in app.attachments:
@@ -536,7 +526,7 @@ def proposed_names(services: Any, app: ApplicationData, extension: str | None = 
     return out
 
 
-def name_verdicts(services: Any, app: ApplicationData) -> dict[int, naming.NameVerdict]:
+def name_verdicts(services: Services, app: ApplicationData) -> dict[int, naming.NameVerdict]:
     """The naming verdict on every attachment's display name, duplicates across the packet flagged."""
     proposals = proposed_names(services, app)
     dupes = naming.duplicate_names(a.display_name for a in app.attachments)
@@ -557,7 +547,7 @@ def name_verdicts(services: Any, app: ApplicationData) -> dict[int, naming.NameV
     return out
 
 
-def apply_proposed_names(services: Any, app_id: int, attachment_ids: Iterable[int] | None = None) -> int:
+def apply_proposed_names(services: Services, app_id: int, attachment_ids: Iterable[int] | None = None) -> int:
     """一键规范命名: set display names to the proposed ones (original files untouched); returns how many changed."""
     app = services.load(app_id)
     wanted = set(attachment_ids) if attachment_ids is not None else None
@@ -596,7 +586,7 @@ class ExportResult:
     problems: list[str] = field(default_factory=list)
 
 
-def _pages(services: Any, attachment: Attachment) -> tuple[int, Generator[Any, None, None]]:
+def _pages(services: Services, attachment: Attachment) -> tuple[int, Generator[Any, None, None]]:
     """How many pages an attachment exports, and those pages as upright pictures made one at a time.
 
     The count comes first (the file names depend on it); raises ScanRefused when the file cannot be read at all.
@@ -625,7 +615,7 @@ def _entry_label(section: SectionSpec, app: ApplicationData, attachment: Attachm
 
 
 def upload_export(
-    services: Any,
+    services: Services,
     app_id: int,
     out_dir: Path,
     max_kb: int = DEFAULT_MAX_KB,
@@ -683,7 +673,7 @@ def upload_export(
 
 
 def _write_pages(
-    services: Any, attachment: Attachment, folder: Path, proposal: str, max_kb: int
+    services: Services, attachment: Attachment, folder: Path, proposal: str, max_kb: int
 ) -> Iterator[tuple[str, int]]:
     """Render, fit and write one page at a time (memory holds a single page); yields each file's name and size."""
     count, pages = _pages(services, attachment)
@@ -703,7 +693,7 @@ def _write_pages(
             yield name, len(data)
 
 
-def write_upload_pages(services: Any, attachment: Attachment, folder: Path, proposal: str,
+def write_upload_pages(services: Services, attachment: Attachment, folder: Path, proposal: str,
                        max_kb: int = DEFAULT_MAX_KB) -> list[str]:
     """Write one scan's upload-ready pages into `folder` as the export names them (the 填报助手 uses it)."""
     return [name for name, _size in _write_pages(services, attachment, folder, proposal, max_kb)]
@@ -760,7 +750,7 @@ def thumbnail_picture(blob_path: Path, media_type: str, edits: Mapping[str, Any]
         return None
 
 
-def content_check(services: Any, app: ApplicationData, attachment: Attachment) -> Any:
+def content_check(services: Services, app: ApplicationData, attachment: Attachment) -> Any:
     """Optional OCR: read the first chosen page and compare its text with the name (None without the extra)."""
     from desktop_app.scans import ocr
 

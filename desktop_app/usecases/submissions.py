@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
-from typing import Any
+from typing import TYPE_CHECKING
 
 from desktop_app.usecases.wizard import update_ui_state
+
+if TYPE_CHECKING:
+    from desktop_app.services import Services
 
 STATE_KEY = "submissions"
 TOTAL_CHANCES = 4
@@ -46,7 +49,7 @@ class SubmissionRound:
         return not any(asdict(self).values())
 
 
-def load_rounds(services: Any, app_id: int) -> list[SubmissionRound]:
+def load_rounds(services: Services, app_id: int) -> list[SubmissionRound]:
     """The recorded rounds, oldest first."""
     names = {f.name for f in fields(SubmissionRound)}
     rows = services.load(app_id).ui_state.get(STATE_KEY) or []
@@ -54,7 +57,7 @@ def load_rounds(services: Any, app_id: int) -> list[SubmissionRound]:
             for row in rows if isinstance(row, dict)]
 
 
-def save_rounds(services: Any, app_id: int, rounds: Iterable[SubmissionRound]) -> list[SubmissionRound]:
+def save_rounds(services: Services, app_id: int, rounds: Iterable[SubmissionRound]) -> list[SubmissionRound]:
     """Store the rounds (empty ones dropped) with the application."""
     kept = [r for r in rounds if not r.is_empty]
     update_ui_state(services, app_id, {STATE_KEY: [asdict(r) for r in kept]})

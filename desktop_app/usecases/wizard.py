@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop_app.domain import ApplicationData
 from desktop_app.errors import UserError
 from desktop_app.reference import annual_review_years
+
+if TYPE_CHECKING:
+    from desktop_app.services import Services
 
 NOT_FILLED = "未填"
 IN_PROGRESS = "填写中"
@@ -24,7 +27,7 @@ _YEAR_BOUND_SECTIONS = {"annual_review"}
 _YEAR_BOUND_COVER_FIELDS = {"publicity_start", "publicity_place"}
 
 
-def update_ui_state(services: Any, app_id: int, changes: Mapping[str, Any]) -> None:
+def update_ui_state(services: Services, app_id: int, changes: Mapping[str, Any]) -> None:
     """Change some keys of the application's ui_state and keep the others (page, drafts, records …)."""
     state = dict(services.load(app_id).ui_state)
     state.update(changes)
@@ -45,7 +48,7 @@ def is_missing_finding(finding: Any) -> bool:
     return any(str(finding.message).startswith(m) for m in _MISSING_MESSAGES)
 
 
-def section_statuses(services: Any, app_id: int, report: Any = None,
+def section_statuses(services: Services, app_id: int, report: Any = None,
                      drafts: Mapping[str, str] | None = None) -> dict[str, str]:
     """未填 / 填写中 / 已填 / 有问题 / 无此项 per section key, from the shared completeness check.
 
@@ -94,7 +97,7 @@ class SaveResult:
         return not self.error
 
 
-def save_field(services: Any, app_id: int, section_key: str, entry_id: int | None, field_key: str,
+def save_field(services: Services, app_id: int, section_key: str, entry_id: int | None, field_key: str,
                raw: object) -> SaveResult:
     """Validate and store one field of one entry; an invalid value is not stored and its message returned.
 
@@ -124,7 +127,7 @@ def save_field(services: Any, app_id: int, section_key: str, entry_id: int | Non
     return SaveResult(entry_id)
 
 
-def prelist_annual_reviews(services: Any, app_id: int) -> tuple[int, ...]:
+def prelist_annual_reviews(services: Services, app_id: int) -> tuple[int, ...]:
     """Add one 年度考核 entry per missing year of the last five (only when the section is empty)."""
     app = services.load(app_id)
     year = app.value("cover", "year")
@@ -137,12 +140,12 @@ def prelist_annual_reviews(services: Any, app_id: int) -> tuple[int, ...]:
     return years
 
 
-def confirm_reviewed(services: Any, entry_id: int) -> None:
+def confirm_reviewed(services: Services, entry_id: int) -> None:
     """The person has checked a carried-over entry: drop its "请核对" note."""
     services.repo.set_review_note(entry_id, "")
 
 
-def carry_forward(services: Any, source_app_id: int, new_year: int) -> int:
+def carry_forward(services: Services, source_app_id: int, new_year: int) -> int:
     """Start an application for `new_year` from an earlier one; returns the new application's id.
 
     Everything still true is copied and marked "从 YYYY 年带入，请核对": basic information, the cover

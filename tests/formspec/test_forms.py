@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.formspec.loader import SECTION_ORDER, FormDefinitionError, load_forms
+from desktop_app.formspec.loader import FormDefinitionError, load_forms
 from desktop_app.formspec.model import FieldSpec, FormSet, SectionSpec
 from desktop_app.formspec.types import check_value
 from desktop_app.paths import forms_dir
@@ -52,9 +52,9 @@ def field_by_label(section: SectionSpec, fragment: str) -> FieldSpec:
 
 
 def test_fifteen_steps_in_menu_order(forms: FormSet) -> None:
-    assert len(SECTION_ORDER) == 15
-    assert SECTION_ORDER[:2] == ("basic", "cover")
-    assert forms.keys == SECTION_ORDER
+    # The menu order is the files' order in forms/ (no list in code): a directory listing reads like the menu.
+    assert [s.file for s in forms] == sorted(p.name for p in forms_dir().glob("*.toml"))
+    assert forms.keys[:2] == ("basic", "cover")
     assert len(forms) == 15
 
 
@@ -75,7 +75,7 @@ def raw_definitions() -> dict[str, dict]:  # type: ignore[type-arg]
 
 def test_section_keys_unique() -> None:
     keys = [raw["key"] for raw in raw_definitions().values()]
-    assert sorted(keys) == sorted(SECTION_ORDER)
+    assert sorted(keys) == sorted(load_forms().keys)
     assert len(keys) == len(set(keys))
 
 
@@ -381,3 +381,40 @@ def test_misnumbered_section_is_refused(tmp_path: Path) -> None:
     with pytest.raises(FormDefinitionError) as caught:
         load_forms(folder)
     assert caught.value.key == "number"
+
+
+def test_sections_come_from_the_folder_not_from_code(tmp_path: Path) -> None:
+    """A section added to forms/ (file prefix and next number) joins the menu with no code change (issue 11)."""
+    folder = copy_forms(tmp_path)
+    extra = (folder / "15_annual_review.toml").read_text(encoding="utf-8")
+    extra = extra.replace('key = "annual_review"', 'key = "extra_section"').replace("number = 13", "number = 14")
+    (folder / "16_extra_section.toml").write_text(extra, encoding="utf-8")
+    forms = load_forms(folder)
+    assert forms.keys[-1] == "extra_section" and forms.section("extra_section").number == 14
+
+
+def test_numbers_out_of_menu_order_are_refused(tmp_path: Path) -> None:
+    folder = copy_forms(tmp_path)
+    rewrite(folder / "13_papers.toml", "number = 11", "number = 12")
+    with pytest.raises(FormDefinitionError) as caught:
+        load_forms(folder)
+    assert caught.value.key == "number" and "依次编号 1 至 13" in caught.value.detail
+
+
+def test_a_file_without_its_menu_position_is_refused(tmp_path: Path) -> None:
+    folder = copy_forms(tmp_path)
+    (folder / "13_papers.toml").rename(folder / "papers.toml")
+    with pytest.raises(FormDefinitionError) as caught:
+        load_forms(folder)
+    assert caught.value.file == "papers.toml" and "两位菜单序号" in caught.value.detail
+
+
+def test_the_field_that_names_scans_is_declared(tmp_path: Path) -> None:
+    forms = load_forms()
+    assert forms.section("papers").name_field == "title"
+    assert all(s.has_field(s.name_field) for s in forms if s.name_field)
+    folder = copy_forms(tmp_path)
+    rewrite(folder / "13_papers.toml", 'name_field = "title"', 'name_field = "paper_title"')
+    with pytest.raises(FormDefinitionError) as caught:
+        load_forms(folder)
+    assert caught.value.file == "13_papers.toml" and caught.value.key == "name_field"

@@ -116,3 +116,24 @@ def test_cancel_all_and_wait_stops_running_jobs(qtbot):
     assert worker.cancel_all_and_wait(10_000)
     qtbot.waitUntil(lambda: job.is_finished, timeout=3000)
     assert job.result is None and isinstance(job.error, worker.Cancelled)
+
+
+def test_every_feature_s_cancellation_is_a_cancellation_not_an_error():
+    """One Cancelled: a packet, a print-page preparation or a backup stopped by the person ends quietly."""
+    from desktop_app.backup.errors import Cancelled as BackupCancelled
+    from desktop_app.packet.pipeline import PacketCancelled
+    from desktop_app.packet.scan_pages import PrepareCancelled
+
+    worker.set_synchronous(True)
+    try:
+        for cancelled_class in (PacketCancelled, PrepareCancelled, BackupCancelled):
+            outcome: list[object] = []
+
+            def work(p: worker.Progress, raised: type[Exception] = cancelled_class) -> None:
+                raise raised()
+
+            worker.run_in_background(work, on_cancelled=lambda seen=outcome: seen.append("cancelled"),
+                                     on_error=outcome.append)
+            assert outcome == ["cancelled"], cancelled_class
+    finally:
+        worker.set_synchronous(False)
