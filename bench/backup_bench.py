@@ -37,8 +37,14 @@ def _application(home: Path, files: list[Path]) -> int:
         for path in files:
             sha, size, _ = services.blobs.put_file(path)
             services.repo.record_blob(sha, size, mimetypes.guess_type(path.name)[0] or "image/jpeg")
-            services.repo.add_attachment(app_id, sha256=sha, original_name=path.name, display_name=path.name,
-                                         section="education", kind="diploma")
+            services.repo.add_attachment(
+                app_id,
+                sha256=sha,
+                original_name=path.name,
+                display_name=path.name,
+                section="education",
+                kind="diploma",
+            )
         return app_id
     finally:
         services.close()
@@ -66,8 +72,22 @@ def main() -> bool:
         ours: list[float] = []
         zip_size = our_size = 0
         env["BENCH_PASSPHRASE"] = "bench passphrase"
-        encrypted = _timed([sys.executable, "-m", "desktop_app", "backup", str(app_id), "--out", str(work / "enc"),
-                            "--encrypt", "--passphrase-env", "BENCH_PASSPHRASE"], ROOT, env)
+        encrypted = _timed(
+            [
+                sys.executable,
+                "-m",
+                "desktop_app",
+                "backup",
+                str(app_id),
+                "--out",
+                str(work / "enc"),
+                "--encrypt",
+                "--passphrase-env",
+                "BENCH_PASSPHRASE",
+            ],
+            ROOT,
+            env,
+        )
         shutil.rmtree(work / "enc")
         for round_no in range(ROUNDS):
             target = work / f"zip-{round_no}.zip"
@@ -75,8 +95,13 @@ def main() -> bool:
             zip_size = target.stat().st_size
             target.unlink()
             out_dir = work / f"ours-{round_no}"
-            ours.append(_timed([sys.executable, "-m", "desktop_app", "backup", str(app_id), "--out", str(out_dir)],
-                               ROOT, env))
+            ours.append(
+                _timed(
+                    [sys.executable, "-m", "desktop_app", "backup", str(app_id), "--out", str(out_dir)],
+                    ROOT,
+                    env,
+                )
+            )
             (made,) = list(out_dir.iterdir())
             our_size = made.stat().st_size
             shutil.rmtree(out_dir)
@@ -84,10 +109,14 @@ def main() -> bool:
     ratio = best_ours / best_zip
     ok = ratio <= TARGET
     print(f"backup_bench: {len(files)} scans, {total_mb:.0f} MB")
-    print(f"  zip -r -q           {best_zip:6.2f} s   ({', '.join(f'{t:.2f}' for t in zips)})  "
-          f"{zip_size / (1 << 20):6.1f} MB")
-    print(f"  backup + verify     {best_ours:6.2f} s   ({', '.join(f'{t:.2f}' for t in ours)})  "
-          f"{our_size / (1 << 20):6.1f} MB")
+    print(
+        f"  zip -r -q           {best_zip:6.2f} s   ({', '.join(f'{t:.2f}' for t in zips)})  "
+        f"{zip_size / (1 << 20):6.1f} MB"
+    )
+    print(
+        f"  backup + verify     {best_ours:6.2f} s   ({', '.join(f'{t:.2f}' for t in ours)})  "
+        f"{our_size / (1 << 20):6.1f} MB"
+    )
     print(f"  encrypted (info)    {encrypted:6.2f} s   (backup, encrypt, decrypt again to check)")
     print(f"  ratio {ratio:.2f} × (target ≤ {TARGET} ×) {'OK' if ok else 'MISSED'}")
     return ok

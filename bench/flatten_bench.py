@@ -42,13 +42,19 @@ def main() -> bool:
         decode.append(decoded - started)
         work.append(done - decoded)
     median_decode, median_flatten = statistics.median(decode), statistics.median(work)
-    print(f"\n整理手机照片（{len(photos)} 张 4032×3024，单核，打印分辨率 {picture.width}×{picture.height}）："
-          f"找到纸张 {found} 张")
+    print(
+        f"\n整理手机照片（{len(photos)} 张 4032×3024，单核，打印分辨率 {picture.width}×{picture.height}）："
+        f"找到纸张 {found} 张"
+    )
     print(f"{'解码到打印分辨率（基准）':<30}{median_decode:>8.3f} s（中位数）")
-    print(f"{'找纸张 + 拉正 + 调白':<30}{median_flatten:>8.3f} s（中位数，最慢 {max(work):.3f} s）"
-          f" = {median_flatten / median_decode:.2f}× 解码")
+    print(
+        f"{'找纸张 + 拉正 + 调白':<30}{median_flatten:>8.3f} s（中位数，最慢 {max(work):.3f} s）"
+        f" = {median_flatten / median_decode:.2f}× 解码"
+    )
     met = median_flatten <= TARGET_SECONDS
-    print(f"{'每张整理时间':<30}{median_flatten:>8.3f} s  目标 ≤ {TARGET_SECONDS} s  {'达到' if met else '未达到'}")
+    print(
+        f"{'每张整理时间':<30}{median_flatten:>8.3f} s  目标 ≤ {TARGET_SECONDS} s  {'达到' if met else '未达到'}"
+    )
     return met
 
 

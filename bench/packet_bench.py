@@ -86,10 +86,23 @@ ROUNDS = 2
 
 def _new_app(env: dict[str, str]) -> str:
     """A fresh application with the cover filled and the automatic backup off; returns its id."""
-    app = subprocess.run(_cli("new", "--name", "李明远", "--year", "2026"), env=env, capture_output=True,
-                         text=True, check=True).stdout.strip().splitlines()[-1]
-    for key, value in (("cover.unit_type", "县区国有企事业单位"), ("cover.committee_level", "市级"),
-                       ("cover.dispatched", "否"), ("education[1].school", "昆明理工大学")):
+    app = (
+        subprocess.run(
+            _cli("new", "--name", "李明远", "--year", "2026"),
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    for key, value in (
+        ("cover.unit_type", "县区国有企事业单位"),
+        ("cover.committee_level", "市级"),
+        ("cover.dispatched", "否"),
+        ("education[1].school", "昆明理工大学"),
+    ):
         subprocess.run(_cli("set", app, key, value), env=env, check=True, capture_output=True)
     # The automatic backup after each packet (issue 6) copies every scan again; it has its own
     # benchmark (bench/backup_bench.py), so it is off here and measured once for information.
@@ -102,21 +115,30 @@ def _one_round(files: list[Path], work: Path, with_backup: bool) -> dict[str, Me
     attach --no-flatten and its first packet on another fresh home (issue 17)."""
     env = dict(os.environ, ZHICHENG_HOME=str(work / "home"), QT_QPA_PLATFORM="offscreen")
     img2pdf = shutil.which("img2pdf") or str(Path(sys.executable).parent / "img2pdf")
-    runs = {"img2pdf": measure([img2pdf, "--pagesize", "A4", "--auto-orient", "-o", str(work / "img2pdf.pdf"),
-                                *map(str, files)], env)}
+    runs = {
+        "img2pdf": measure(
+            [img2pdf, "--pagesize", "A4", "--auto-orient", "-o", str(work / "img2pdf.pdf"), *map(str, files)],
+            env,
+        )
+    }
     raw_env = dict(env, ZHICHENG_HOME=str(work / "home-no-flatten"))
     raw_app = _new_app(raw_env)
-    runs["attach_raw"] = measure(_cli("attach", raw_app, "education[1]", "--no-flatten", *map(str, files)), raw_env)
+    runs["attach_raw"] = measure(
+        _cli("attach", raw_app, "education[1]", "--no-flatten", *map(str, files)), raw_env
+    )
     # The bench application is not complete (no 承诺书, no other sections): since issue 12 only a draft
     # may be printed for it. A draft does the same work plus a few generated pages.
     draft = "--draft"
-    runs["first_raw"] = measure(_cli("packet", raw_app, draft, "--out", str(work / "packet-no-flatten.pdf")),
-                                raw_env)
+    runs["first_raw"] = measure(
+        _cli("packet", raw_app, draft, "--out", str(work / "packet-no-flatten.pdf")), raw_env
+    )
     app = _new_app(env)
     ours_pdf = work / "packet.pdf"
     runs["attach"] = measure(_cli("attach", app, "education[1]", *map(str, files)), env)
     runs["first"] = measure(_cli("packet", app, draft, "--out", str(ours_pdf)), env)
-    subprocess.run(_cli("set", app, "basic.department", "工程技术部"), env=env, check=True, capture_output=True)
+    subprocess.run(
+        _cli("set", app, "basic.department", "工程技术部"), env=env, check=True, capture_output=True
+    )
     runs["again"] = measure(_cli("packet", app, draft, "--out", str(ours_pdf)), env)
     if with_backup:
         subprocess.run([sys.executable, "-c", _AUTO_BACKUP_OFF.replace("False", "True")], env=env, check=True)
@@ -173,17 +195,25 @@ def main() -> bool:
             ("改一项后再次 packet", ("again",)),
             ("再次 packet + 自动备份（仅供参考）", ("with_backup",)),
         ]
-        print(f"\n输入：{len(files)} 个文件，共 {corpus_mb:.0f} MB；{os.cpu_count()} 核；每项运行 {ROUNDS} 轮，取较快的一轮")
-        print(f"{'步骤':<36}" + "".join(f"{f'第{n + 1}轮 (s)':>12}" for n in range(ROUNDS)) + f"{'较快 (s)':>10}"
-              f"{'内存峰值 (MB)':>16}")
+        print(
+            f"\n输入：{len(files)} 个文件，共 {corpus_mb:.0f} MB；{os.cpu_count()} 核；每项运行 {ROUNDS} 轮，取较快的一轮"
+        )
+        print(
+            f"{'步骤':<36}"
+            + "".join(f"{f'第{n + 1}轮 (s)':>12}" for n in range(ROUNDS))
+            + f"{'较快 (s)':>10}"
+            f"{'内存峰值 (MB)':>16}"
+        )
         for name, steps in rows:
             present = [r for r in rounds if all(step in r for step in steps)]
             times = [sum(r[step].seconds for step in steps) for r in present]
             cells = "".join(f"{t:>12.2f}" for t in times) + " " * 12 * (ROUNDS - len(times))
             print(f"{name:<36}{cells}{min(times):>10.2f}{peak(*steps):>16.0f}")
         raw_mb = (work / "round-1" / "packet-no-flatten.pdf").stat().st_size / 1e6
-        print(f"\n输出大小：img2pdf {base_mb:.1f} MB，本程序 {ours_mb:.1f} MB（--no-flatten {raw_mb:.1f} MB）；"
-              f"{flattened} 张照片已整理为扫描件")
+        print(
+            f"\n输出大小：img2pdf {base_mb:.1f} MB，本程序 {ours_mb:.1f} MB（--no-flatten {raw_mb:.1f} MB）；"
+            f"{flattened} 张照片已整理为扫描件"
+        )
         checks = [
             ("attach + 第一次 packet / img2pdf", ratios["first"], TARGETS["first"], "×"),
             ("再次 packet / img2pdf", ratios["again"], TARGETS["again"], "×"),

@@ -50,7 +50,10 @@ class ChineseArgumentParser(argparse.ArgumentParser):
 # argparse's own messages (Python 3.11), in the order it can produce them for our parsers.
 _ARGPARSE_MESSAGES = (
     (re.compile(r"^the following arguments are required: (.+)$"), "缺少参数 {0}"),
-    (re.compile(r"^argument (\S+): invalid choice: '([^']*)' \(choose from (.+)\)$"), "“{1}”不是可用的命令（可用：{2}）"),
+    (
+        re.compile(r"^argument (\S+): invalid choice: '([^']*)' \(choose from (.+)\)$"),
+        "“{1}”不是可用的命令（可用：{2}）",
+    ),
     (re.compile(r"^argument (\S+): invalid int value: '([^']*)'$"), "参数 {0} 应为整数，而不是“{1}”"),
     (re.compile(r"^argument (\S+): expected one argument$"), "参数 {0} 后面需要一个值"),
     (re.compile(r"^argument (\S+): (.+)$"), "参数 {0}：{1}"),
@@ -122,7 +125,9 @@ def cmd_check(args: argparse.Namespace, services: Services) -> int:
                     "severity": f.severity,
                     "message": f.message,
                     # A contradiction's other field (issue 13), or null.
-                    "other": None if f.other is None else {
+                    "other": None
+                    if f.other is None
+                    else {
                         "section": f.other.section,
                         "section_title": f.other.section_title,
                         "entry": f.other.entry,
@@ -174,8 +179,10 @@ def cmd_demo(args: argparse.Namespace, services: Services) -> int:
     app = services.load(app_id)
     cover = app.single("cover")
     # A line for the person first; the id stays the last line because scripts read it from there.
-    _print(f"已创建示例申报：{app.person_name}，{app.year} 年度，申报{cover.get('title_name') or '职称'}"
-           f"（{cover.get('unit_type') or '单位类型未填'}），可用 check、packet、copy-sheet 等命令试用。申报编号：")
+    _print(
+        f"已创建示例申报：{app.person_name}，{app.year} 年度，申报{cover.get('title_name') or '职称'}"
+        f"（{cover.get('unit_type') or '单位类型未填'}），可用 check、packet、copy-sheet 等命令试用。申报编号："
+    )
     _print(str(app_id))
     return 0
 
@@ -200,7 +207,9 @@ _app_id = app_id_argument
 # Characters that must never reach a terminal raw: C0/C1 controls other than newline, tab and carriage
 # return (ESC starts screen-clearing and title-changing sequences), DEL, bidirectional controls, and
 # lone surrogates (argument bytes that were not UTF-8, which the terminal's encoder cannot write).
-_UNSAFE_FOR_TERMINAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_UNSAFE_FOR_TERMINAL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 
 
 def terminal_safe(text: str) -> str:
@@ -241,7 +250,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     from desktop_app import __version__
 
-    parser.add_argument("--version", action="version", version=f"职称申报材料助手 {__version__}", help="显示版本号并退出")
+    parser.add_argument(
+        "--version", action="version", version=f"职称申报材料助手 {__version__}", help="显示版本号并退出"
+    )
     sub = parser.add_subparsers(dest="command", parser_class=ChineseArgumentParser)
 
     p = sub.add_parser("list", help="列出所有申报：编号、姓名、年度、申报职称、完成度")
@@ -366,7 +377,7 @@ def present_error(exc: UserError) -> None:
 
         found = newest_backup()
         if found is not None:
-            sys.stderr.write(f"最新的备份：{found}（恢复：zhicheng restore \"{found}\"）\n")
+            sys.stderr.write(f'最新的备份：{found}（恢复：zhicheng restore "{found}"）\n')
 
 
 def main(argv: Sequence[str] | None = None) -> int:

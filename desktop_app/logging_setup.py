@@ -74,8 +74,9 @@ def setup_logging(level: int = logging.INFO) -> Path:
         if not path.parent.is_dir() or path == Path(LOG_NAME):
             raise OSError("no log folder")
         _restrict_dir(path.parent)
-        handler: logging.Handler = PrivateRotatingFileHandler(path, maxBytes=1_000_000, backupCount=5,
-                                                              encoding="utf-8")
+        handler: logging.Handler = PrivateRotatingFileHandler(
+            path, maxBytes=1_000_000, backupCount=5, encoding="utf-8"
+        )
     except OSError:
         # No log on a read-only or full disk: the command still runs and says what is wrong itself.
         handler = logging.NullHandler()
@@ -119,7 +120,9 @@ def log_qt_message(kind: object, category: str, message: str) -> None:
     """Write one Qt message to the log (masked like every other record)."""
     name = getattr(kind, "name", str(kind)).split(".")[-1]
     level = _QT_LEVELS.get(name, logging.WARNING)
-    logging.getLogger("qt" + (f".{category}" if category and category != "default" else "")).log(level, "%s", message)
+    logging.getLogger("qt" + (f".{category}" if category and category != "default" else "")).log(
+        level, "%s", message
+    )
 
 
 def install_qt_message_handler() -> None:

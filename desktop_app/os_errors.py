@@ -99,21 +99,30 @@ def from_os_error(exc: OSError, path: Path | None = None, needed: int | None = N
     if code in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)) or _winerror(exc) in (39, 112):
         return disk_full(where or Path.cwd(), needed)
     if code == errno.EROFS:
-        return NoPermissionError(f"没有写入权限：{shown} 所在的磁盘是只读的",
-                                 f"请换一个可以写入的位置（U 盘可能打开了写保护）；{_KEPT}")
+        return NoPermissionError(
+            f"没有写入权限：{shown} 所在的磁盘是只读的",
+            f"请换一个可以写入的位置（U 盘可能打开了写保护）；{_KEPT}",
+        )
     if _winerror(exc) in (32, 33) or code == errno.EBUSY:
-        return FileLockedError(f"文件正被其他程序占用：{shown}",
-                               f"请关闭打开这个文件的程序（例如 PDF 阅读器）后重试；{_KEPT}")
+        return FileLockedError(
+            f"文件正被其他程序占用：{shown}", f"请关闭打开这个文件的程序（例如 PDF 阅读器）后重试；{_KEPT}"
+        )
     if code in (errno.EACCES, errno.EPERM):
-        return NoPermissionError(f"没有写入权限：{shown}", f"请检查这个文件夹的权限，或换一个可以写入的位置；{_KEPT}")
+        return NoPermissionError(
+            f"没有写入权限：{shown}", f"请检查这个文件夹的权限，或换一个可以写入的位置；{_KEPT}"
+        )
     if code in (errno.ENOENT, errno.ENOTDIR) and where is not None:
         folder = where if where.suffix == "" else where.parent
         if not folder.exists():
-            return FolderGoneError(f"找不到文件夹：{folder}（可能 U 盘已拔出，或文件夹被移动、删除）",
-                                   "请插好 U 盘或重新选择文件夹后重试")
+            return FolderGoneError(
+                f"找不到文件夹：{folder}（可能 U 盘已拔出，或文件夹被移动、删除）",
+                "请插好 U 盘或重新选择文件夹后重试",
+            )
         return None
     if code == errno.EIO:
-        return DiskReadError(f"读写磁盘时出错：{shown}", "磁盘或 U 盘可能有故障，请换一个位置后重试，并尽快备份")
+        return DiskReadError(
+            f"读写磁盘时出错：{shown}", "磁盘或 U 盘可能有故障，请换一个位置后重试，并尽快备份"
+        )
     return None
 
 
@@ -133,8 +142,10 @@ def integrity_ok(db_path: Path) -> bool | None:
 
 def damaged_database(db_path: Path) -> DatabaseDamagedError:
     """The message for a database that failed its integrity check."""
-    return DatabaseDamagedError(f"数据库文件 {db_path} 已损坏（完整性检查未通过）",
-                                "请从备份恢复：运行 zhicheng restore 备份文件（损坏的文件会原样保留）")
+    return DatabaseDamagedError(
+        f"数据库文件 {db_path} 已损坏（完整性检查未通过）",
+        "请从备份恢复：运行 zhicheng restore 备份文件（损坏的文件会原样保留）",
+    )
 
 
 def from_sqlite_error(exc: sqlite3.Error, db_path: Path | None = None) -> UserError | None:
@@ -144,8 +155,9 @@ def from_sqlite_error(exc: sqlite3.Error, db_path: Path | None = None) -> UserEr
     if "database or disk is full" in text:
         return disk_full(folder or Path.cwd())
     if "readonly" in text or "read-only" in text:
-        return NoPermissionError(f"没有写入权限：{folder or '数据文件夹'}",
-                                 f"请检查这个文件夹的权限（或磁盘是否只读）；{_KEPT}")
+        return NoPermissionError(
+            f"没有写入权限：{folder or '数据文件夹'}", f"请检查这个文件夹的权限（或磁盘是否只读）；{_KEPT}"
+        )
     if "locked" in text or "busy" in text:
         return FileLockedError("数据库正被另一个程序使用，暂时无法写入", f"请稍后重试；{_KEPT}")
     if "unable to open" in text or "disk i/o error" in text:
@@ -166,7 +178,9 @@ def _diagnose(folder: Path | None, text: str) -> UserError | None:
     if free is not None and free < (1 << 20):
         return disk_full(folder)
     if not os.access(folder, os.W_OK):
-        return NoPermissionError(f"没有写入权限：{folder}", f"请检查这个文件夹的权限（或磁盘是否只读）；{_KEPT}")
+        return NoPermissionError(
+            f"没有写入权限：{folder}", f"请检查这个文件夹的权限（或磁盘是否只读）；{_KEPT}"
+        )
     try:
         probe = folder / f".write-test-{os.getpid()}"
         probe.write_bytes(b"")
@@ -214,7 +228,9 @@ def for_person(exc: BaseException) -> UserError | None:
     return to_user_error(exc, data_home_path() / DB_NAME)
 
 
-def failure_message(exc: BaseException, log: logging.Logger, *, prefix: str = "", what: str = "operation") -> str:
+def failure_message(
+    exc: BaseException, log: logging.Logger, *, prefix: str = "", what: str = "operation"
+) -> str:
     """What to tell the person when work failed: a known error's own text, else 程序内部错误 with the details
     in the log. One rule for every page of the window (the CLI adds the log file's path, see cli.main)."""
     known = for_person(exc)
@@ -225,8 +241,13 @@ def failure_message(exc: BaseException, log: logging.Logger, *, prefix: str = ""
     return f"{prefix or '操作未完成：'}程序内部错误（{type(exc).__name__}），详细信息已写入日志"
 
 
-def replace_file(source: Path, target: Path, attempts: int = 20, delay: float = 0.1,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+def replace_file(
+    source: Path,
+    target: Path,
+    attempts: int = 20,
+    delay: float = 0.1,
+    sleep: Callable[[float], None] = time.sleep,
+) -> None:
     """os.replace that waits briefly while another program holds the target open (Windows), then says so."""
     for attempt in range(attempts):
         try:

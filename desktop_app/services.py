@@ -60,8 +60,17 @@ def unreadable_findings(app: ApplicationData, forms: FormSet) -> list[Finding]:
         entries = [e.id for e in app.section(section_key).entries]
         number = entries.index(entry_id) + 1 if entry_id in entries and section.repeatable else None
         label = section.field(field_key).label if section.has_field(field_key) else field_key
-        found.append(Finding(section_key, section.title, number, entry_id, field_key, label,
-                             "保存的内容无法读取，请重新填写"))
+        found.append(
+            Finding(
+                section_key,
+                section.title,
+                number,
+                entry_id,
+                field_key,
+                label,
+                "保存的内容无法读取，请重新填写",
+            )
+        )
     return found
 
 
@@ -82,7 +91,9 @@ class Services:
         self.engine = open_engine(self.home / DB_NAME)
         self.repo = Repository(self.engine)
         self.blobs = BlobStore(self.home / "blobs")
-        self._sizes: dict[str, tuple[int, int]] = {}  # pixel size of image scans by SHA-256 (resolution check)
+        self._sizes: dict[
+            str, tuple[int, int]
+        ] = {}  # pixel size of image scans by SHA-256 (resolution check)
 
     @property
     def today(self) -> date:
@@ -98,7 +109,8 @@ class Services:
     def list_applications(self) -> list[ListedApplication]:
         """Every application with its completeness percentage."""
         return [
-            ListedApplication(summary, self.check(summary.id).percent) for summary in self.repo.list_applications()
+            ListedApplication(summary, self.check(summary.id).percent)
+            for summary in self.repo.list_applications()
         ]
 
     def new_application(self, name: str, year: int) -> int:
@@ -154,8 +166,14 @@ class Services:
             raise UsageError(f"{section.title}可以有多条，请写明第几条", f"例如 {section.key}[1].{spec.key}")
         return section, spec, key
 
-    def validate(self, app: ApplicationData, section: SectionSpec, spec: FieldSpec, entry: Mapping[str, Any],
-                 raw: object) -> Any:
+    def validate(
+        self,
+        app: ApplicationData,
+        section: SectionSpec,
+        spec: FieldSpec,
+        entry: Mapping[str, Any],
+        raw: object,
+    ) -> Any:
         """The normalised value to store, or InvalidValueError with the validator's Chinese message."""
         if spec.derived:
             raise InvalidValueError(f"{spec.label}由程序自动得出，不能直接填写", spec.help)
@@ -167,7 +185,9 @@ class Services:
             allowed = dynamic_choices(spec, entry, cover, self.reference)
             if allowed is not None and str(checked.value) not in allowed:
                 shown = "、".join(allowed[:12]) + ("……" if len(allowed) > 12 else "")
-                raise InvalidValueError(f"{section.title} {spec.label}：“{checked.value}”不是可选项", f"可选：{shown}")
+                raise InvalidValueError(
+                    f"{section.title} {spec.label}：“{checked.value}”不是可选项", f"可选：{shown}"
+                )
         return checked.value
 
     def set_answer(self, app_id: int, key_text: str, raw: object) -> Any:
@@ -191,15 +211,19 @@ class Services:
             self.repo.set_values_at(app_id, section.key, index, values)
         except IndexError as exc:
             count = exc.args[0]
-            raise UsageError(f"{section.title}目前有 {count} 条，不能直接写第 {index + 1} 条",
-                             f"新增一条请用序号 {count + 1}") from None
+            raise UsageError(
+                f"{section.title}目前有 {count} 条，不能直接写第 {index + 1} 条",
+                f"新增一条请用序号 {count + 1}",
+            ) from None
         return value
 
     def _derived(self, section: SectionSpec, spec: FieldSpec, value: Any) -> dict[str, Any]:
         """Fields the app computes from this one (sex and birth date from the ID number)."""
         return derived_values(section, spec, value, self.today)
 
-    def set_entry(self, app_id: int, section_key: str, entry_id: int | None, raw: Mapping[str, object]) -> int:
+    def set_entry(
+        self, app_id: int, section_key: str, entry_id: int | None, raw: Mapping[str, object]
+    ) -> int:
         """Validate and store several fields of one entry (a new entry when entry_id is None)."""
         section = self._section(section_key)
         app = self.load(app_id)
@@ -329,7 +353,9 @@ class Services:
     def check(self, app_id: int) -> Report:
         """The completeness report (same function as the wizard's Next button and the review page)."""
         app = self.load(app_id)
-        findings = find_problems(app, self.forms, self.reference, today=self.today, scan_sizes=self._scan_sizes(app))
+        findings = find_problems(
+            app, self.forms, self.reference, today=self.today, scan_sizes=self._scan_sizes(app)
+        )
         findings[:0] = unreadable_findings(app, self.forms)
         return Report(tuple(findings), self._percent(app, findings))
 

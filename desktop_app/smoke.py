@@ -28,9 +28,10 @@ SMOKE_FLAG = "--smoke-test"
 
 def _packet_step(services: Services, app_id: int, out_dir: Path) -> str:
     """Generate the demo packet when the packet use case is present; returns a short description."""
-    if importlib.util.find_spec("desktop_app.usecases") is None or importlib.util.find_spec(
-        "desktop_app.usecases.packet"
-    ) is None:
+    if (
+        importlib.util.find_spec("desktop_app.usecases") is None
+        or importlib.util.find_spec("desktop_app.usecases.packet") is None
+    ):
         return "打印材料：本版本未包含"
     from desktop_app.usecases import packet as packet_usecase
 

@@ -47,7 +47,9 @@ def npm_compiler() -> Path:
         return iscc
     npm = shutil.which("npm")
     if npm is None:
-        raise InstallerError("没有找到 npm：请先安装 Node.js 和 npm（Debian：apt-get install -y npm），它用来下载 Inno Setup 编译器")
+        raise InstallerError(
+            "没有找到 npm：请先安装 Node.js 和 npm（Debian：apt-get install -y npm），它用来下载 Inno Setup 编译器"
+        )
     CACHE.mkdir(parents=True, exist_ok=True)
     run = subprocess.run([npm, "pack", INNOSETUP_NPM, "--silent"], cwd=CACHE, capture_output=True, text=True)
     tarballs = sorted(CACHE.glob("innosetup-*.tgz"))
@@ -65,8 +67,11 @@ def compiler_command() -> list[str]:
     override = os.environ.get("ISCC")
     if os.name == "nt":
         found = override or shutil.which("iscc")
-        for folder in (os.environ.get("ProgramFiles(x86)"), os.environ.get("ProgramFiles"),
-                       os.environ.get("LOCALAPPDATA", "") + "\\Programs"):
+        for folder in (
+            os.environ.get("ProgramFiles(x86)"),
+            os.environ.get("ProgramFiles"),
+            os.environ.get("LOCALAPPDATA", "") + "\\Programs",
+        ):
             candidate = Path(folder or "") / "Inno Setup 6" / "ISCC.exe"
             if not found and folder and candidate.is_file():
                 found = str(candidate)
@@ -96,22 +101,30 @@ def wizard_images(work: Path) -> tuple[Path, Path]:
     return small, large
 
 
-def build_installer(payload: Path, out_dir: Path, version: str, compression: str = "lzma2/max",
-                    work: Path | None = None) -> Path:
+def build_installer(
+    payload: Path, out_dir: Path, version: str, compression: str = "lzma2/max", work: Path | None = None
+) -> Path:
     """Compile the installer for `payload` (a folder holding zhicheng.exe); returns the setup .exe."""
     if not (payload / "zhicheng.exe").is_file():
-        raise InstallerError(f"{payload} 中没有 zhicheng.exe：请先在 Windows 上构建（PyInstaller build.spec）")
+        raise InstallerError(
+            f"{payload} 中没有 zhicheng.exe：请先在 Windows 上构建（PyInstaller build.spec）"
+        )
     work = work or ROOT / "build" / "installer"
     icon = make_icons.write_icons(work, png=False, icns=False)[0]
     small, large = wizard_images(work)
     out_dir.mkdir(parents=True, exist_ok=True)
     numbers = ".".join(str(n) for n in version_info.numeric_version(version))
     command = [
-        *compiler_command(), "/Q",
-        f"/DAppVersion={version}", f"/DNumericVersion={numbers}",
-        f"/DSourceDir={windows_path(payload)}", f"/DOutputDir={windows_path(out_dir)}",
-        f"/DIconFile={windows_path(icon)}", f"/DCompression={compression}",
-        f"/DWizardSmallImage={windows_path(small)}", f"/DWizardImage={windows_path(large)}",
+        *compiler_command(),
+        "/Q",
+        f"/DAppVersion={version}",
+        f"/DNumericVersion={numbers}",
+        f"/DSourceDir={windows_path(payload)}",
+        f"/DOutputDir={windows_path(out_dir)}",
+        f"/DIconFile={windows_path(icon)}",
+        f"/DCompression={compression}",
+        f"/DWizardSmallImage={windows_path(small)}",
+        f"/DWizardImage={windows_path(large)}",
         windows_path(SCRIPT),
     ]
     env = {
@@ -123,20 +136,25 @@ def build_installer(payload: Path, out_dir: Path, version: str, compression: str
     run = subprocess.run(command, capture_output=True, text=True, env=env, errors="replace")
     setup = out_dir / f"zhicheng-setup-{version}.exe"
     if run.returncode != 0 or not setup.is_file():
-        raise InstallerError(f"Inno Setup 编译失败（退出码 {run.returncode}）：\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}")
+        raise InstallerError(
+            f"Inno Setup 编译失败（退出码 {run.returncode}）：\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}"
+        )
     return setup
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="生成 Windows 安装程序（Inno Setup）")
-    parser.add_argument("--payload", type=Path, default=ROOT / "dist" / "zhicheng", help="程序文件夹（PyInstaller 的输出）")
+    parser.add_argument(
+        "--payload", type=Path, default=ROOT / "dist" / "zhicheng", help="程序文件夹（PyInstaller 的输出）"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "dist", help="安装程序的输出文件夹")
     parser.add_argument("--version", default=None, help="版本号（默认取 pyproject.toml）")
     parser.add_argument("--compression", default="lzma2/max", help="Inno Setup 的压缩方式")
     args = parser.parse_args(argv)
     try:
-        setup = build_installer(args.payload, args.out, args.version or version_info.project_version(),
-                                args.compression)
+        setup = build_installer(
+            args.payload, args.out, args.version or version_info.project_version(), args.compression
+        )
     except InstallerError as exc:
         print(f"生成安装程序失败：{exc}", file=sys.stderr)
         return 1

@@ -92,7 +92,9 @@ def write_icons(out: Path, *, png: bool = True, ico: bool = True, icns: bool = T
     if ico:
         path = out / "app.ico"
         largest = images[256]
-        largest.save(path, sizes=[(n, n) for n in SIZES], append_images=[images[n] for n in SIZES if n != 256])
+        largest.save(
+            path, sizes=[(n, n) for n in SIZES], append_images=[images[n] for n in SIZES if n != 256]
+        )
         written.append(path)
     if icns:
         path = out / "app.icns"

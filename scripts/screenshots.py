@@ -1,6 +1,6 @@
 """Regenerate docs/screenshots/*.png from the demo application at 1340×700, the window's default size (offscreen).
 
-    .venv/bin/python scripts/screenshots.py [--out docs/screenshots]
+.venv/bin/python scripts/screenshots.py [--out docs/screenshots]
 """
 
 from __future__ import annotations
@@ -64,8 +64,20 @@ def main() -> int:
     from desktop_app.usecases.submissions import SubmissionRound, save_rounds
 
     make_packet(services, demo, default_packet_path(services, demo))
-    save_rounds(services, demo, [SubmissionRound("2026-06-10", "2026-06-12", "单位", "返回修改",
-                                                 "学历证书扫描件不清晰，请重新上传", "重新扫描毕业证书并上传")])
+    save_rounds(
+        services,
+        demo,
+        [
+            SubmissionRound(
+                "2026-06-10",
+                "2026-06-12",
+                "单位",
+                "返回修改",
+                "学历证书扫描件不清晰，请重新上传",
+                "重新扫描毕业证书并上传",
+            )
+        ],
+    )
     review = wizard.show_page("review")
     shot("review-ready.png")
     helper = review.open_fill_helper()

@@ -67,7 +67,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         function = getattr(item, "function", None)
         module = getattr(getattr(item, "module", None), "__dict__", {})
         # A test parametrised over the corpus files has no cases at all: give it the same reason.
-        empty = any(str(m.kwargs.get("reason", "")).startswith("got empty parameter set")
-                    for m in item.iter_markers(name="skip"))
-        if (function is not None and _reads_shared(function, module)) or (empty and _SHARED_NAMES & set(module)):
+        empty = any(
+            str(m.kwargs.get("reason", "")).startswith("got empty parameter set")
+            for m in item.iter_markers(name="skip")
+        )
+        if (function is not None and _reads_shared(function, module)) or (
+            empty and _SHARED_NAMES & set(module)
+        ):
             item.add_marker(skip, append=False)

@@ -41,8 +41,10 @@ def imports_of(path: Path, module: list[str] | None = None) -> set[str]:
 
 def test_the_import_reader_sees_relative_and_package_imports(tmp_path: Path) -> None:
     probe = tmp_path / "probe.py"
-    probe.write_text("from desktop_app import storage\nfrom ..backup import archive\nfrom . import plan\n",
-                     encoding="utf-8")
+    probe.write_text(
+        "from desktop_app import storage\nfrom ..backup import archive\nfrom . import plan\n",
+        encoding="utf-8",
+    )
     found = imports_of(probe, ["desktop_app", "packet", "probe"])
     assert {"desktop_app.storage", "desktop_app.backup.archive", "desktop_app.packet.plan"} <= found
 
@@ -71,7 +73,10 @@ def test_pure_modules_import_only_stdlib_and_each_other() -> None:
 
 def test_feature_packages_do_not_import_each_other_or_qt() -> None:
     for part in FEATURES:
-        others = [f"desktop_app.{o}" for o in FEATURES if o != part] + ["desktop_app.ui", "desktop_app.services"]
+        others = [f"desktop_app.{o}" for o in FEATURES if o != part] + [
+            "desktop_app.ui",
+            "desktop_app.services",
+        ]
         for path in modules_under(part):
             for name in imports_of(path):
                 assert not name.startswith(tuple(others)), f"{path.relative_to(PACKAGE)} imports {name}"
@@ -102,10 +107,17 @@ def test_use_cases_leave_tables_and_sql_to_storage() -> None:
 # ui/ and commands/ reach the user's data only through the use cases and the typed application context
 # (`desktop_app.services.Services`); the pure core they may read directly.
 SEAM_ALLOWED = (
-    "desktop_app.usecases", "desktop_app.services", "desktop_app.formspec", "desktop_app.reference",
-    "desktop_app.domain", "desktop_app.errors",
+    "desktop_app.usecases",
+    "desktop_app.services",
+    "desktop_app.formspec",
+    "desktop_app.reference",
+    "desktop_app.domain",
+    "desktop_app.errors",
     # Infrastructure with no user data: where the data folder is, how OS errors read in Chinese, the log.
-    "desktop_app.paths", "desktop_app.os_errors", "desktop_app.logging_setup", "desktop_app.qt_compat",
+    "desktop_app.paths",
+    "desktop_app.os_errors",
+    "desktop_app.logging_setup",
+    "desktop_app.qt_compat",
     # The demo application is a use case of its own (start screen 演示 and the CLI `demo`).
     "desktop_app.demo",
 )
@@ -133,10 +145,13 @@ def test_window_and_cli_reach_data_only_through_use_cases() -> None:
             for name in imports_of(path):
                 top = name.split(".")[0]
                 if top != "desktop_app":
-                    assert top in sys.stdlib_module_names or top in SEAM_THIRD_PARTY[part], f"{where} imports {name}"
+                    assert top in sys.stdlib_module_names or top in SEAM_THIRD_PARTY[part], (
+                        f"{where} imports {name}"
+                    )
                 elif name.count(".") > 1 or name.split(".")[-1] not in ("desktop_app", "__version__"):
-                    excepted = any(w == where and (name == m or name.startswith(m + "."))
-                                   for w, m in SEAM_EXCEPTIONS)
+                    excepted = any(
+                        w == where and (name == m or name.startswith(m + ".")) for w, m in SEAM_EXCEPTIONS
+                    )
                     assert name.startswith(allowed) or excepted, f"{where} imports {name}"
 
 
@@ -145,8 +160,11 @@ def test_window_and_cli_do_not_reach_into_the_context_s_storage() -> None:
     for part in ("ui", "commands"):
         for path in modules_under(part):
             tree = ast.parse(path.read_text(encoding="utf-8"))
-            reached = [node.lineno for node in ast.walk(tree)
-                       if isinstance(node, ast.Attribute) and node.attr in ("repo", "blobs", "engine")]
+            reached = [
+                node.lineno
+                for node in ast.walk(tree)
+                if isinstance(node, ast.Attribute) and node.attr in ("repo", "blobs", "engine")
+            ]
             assert not reached, f"{path.relative_to(PACKAGE)} uses the repository directly on lines {reached}"
 
 
@@ -158,7 +176,11 @@ def test_the_application_context_is_typed_everywhere() -> None:
             if isinstance(node, ast.arg) and node.arg == "services" and node.annotation is not None:
                 if ast.unparse(node.annotation) in ("Any", "typing.Any", "object"):
                     untyped.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
-            elif (isinstance(node, ast.AnnAssign) and isinstance(node.value, ast.Name) and node.value.id == "services"
-                  and ast.unparse(node.annotation) == "Any"):
+            elif (
+                isinstance(node, ast.AnnAssign)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "services"
+                and ast.unparse(node.annotation) == "Any"
+            ):
                 untyped.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
     assert not untyped, f"services annotated as Any: {untyped}"

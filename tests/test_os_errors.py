@@ -11,13 +11,16 @@ import pytest
 from desktop_app import os_errors as oe
 
 
-@pytest.mark.parametrize(("code", "cls", "said"), [
-    (errno.ENOSPC, oe.DiskFullError, "磁盘空间不足"),
-    (errno.EACCES, oe.NoPermissionError, "没有写入权限"),
-    (errno.EPERM, oe.NoPermissionError, "没有写入权限"),
-    (errno.EROFS, oe.NoPermissionError, "没有写入权限"),
-    (errno.EIO, oe.DiskReadError, "读写磁盘时出错"),
-])
+@pytest.mark.parametrize(
+    ("code", "cls", "said"),
+    [
+        (errno.ENOSPC, oe.DiskFullError, "磁盘空间不足"),
+        (errno.EACCES, oe.NoPermissionError, "没有写入权限"),
+        (errno.EPERM, oe.NoPermissionError, "没有写入权限"),
+        (errno.EROFS, oe.NoPermissionError, "没有写入权限"),
+        (errno.EIO, oe.DiskReadError, "读写磁盘时出错"),
+    ],
+)
 def test_os_errors_are_said_truthfully(tmp_path: Path, code: int, cls: type, said: str) -> None:
     mapped = oe.from_os_error(OSError(code, "x", str(tmp_path / "a.pdf")))
     assert isinstance(mapped, cls) and said in mapped.message and "已损坏" not in str(mapped)

@@ -34,7 +34,9 @@ SEAL_PREFIX = b"ZHICHENG-BACKUP-SEAL v1 sha256="
 SEAL_LENGTH = len(SEAL_PREFIX) + 64
 
 # Media that are compressed already; everything else (JSON, SQLite, text) is deflated.
-STORED_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".pdf", ".heic", ".heif", ".webp", ".gif", ".avif", ".zip"})
+STORED_SUFFIXES = frozenset(
+    {".jpg", ".jpeg", ".png", ".pdf", ".heic", ".heif", ".webp", ".gif", ".avif", ".zip"}
+)
 
 Progress = Callable[[int, int], None]
 CancelCheck = Callable[[], bool]
@@ -113,7 +115,9 @@ def read_tail(fh: Any, file_size: int) -> Tail:
         rec = fh.read(56)
         if rec[:4] != EOCD64_SIG or rec_offset + 56 != eocd_pos - 20:
             raise ValueError("压缩包的 zip64 结束记录已损坏")
-        _, _, _, d64, cd64_disk, n64_disk, n64_total, cd_size, cd_offset = struct.unpack("<QHHIIQQQQ", rec[4:56])
+        _, _, _, d64, cd64_disk, n64_disk, n64_total, cd_size, cd_offset = struct.unpack(
+            "<QHHIIQQQQ", rec[4:56]
+        )
         if d64 != 0 or cd64_disk != 0 or n64_disk != n64_total:
             raise ValueError("压缩包的 zip64 结束记录已损坏")
         entries = n64_total
@@ -176,8 +180,13 @@ def _zipinfo(member: Member, date_time: tuple[int, int, int, int, int, int]) -> 
     return info
 
 
-def _copy_member(zf: zipfile.ZipFile, member: Member, info: zipfile.ZipInfo, on_bytes: Callable[[int], None],
-                 cancel: CancelCheck | None) -> tuple[int, str]:
+def _copy_member(
+    zf: zipfile.ZipFile,
+    member: Member,
+    info: zipfile.ZipInfo,
+    on_bytes: Callable[[int], None],
+    cancel: CancelCheck | None,
+) -> tuple[int, str]:
     digest = hashlib.sha256()
     size = 0
     with zf.open(info, "w") as out:
@@ -204,8 +213,13 @@ def _copy_member(zf: zipfile.ZipFile, member: Member, info: zipfile.ZipInfo, on_
     return size, sha
 
 
-def write_zip(target: Path, members: Sequence[Member], meta: dict[str, Any],
-              progress: Progress | None = None, cancel: CancelCheck | None = None) -> dict[str, Any]:
+def write_zip(
+    target: Path,
+    members: Sequence[Member],
+    meta: dict[str, Any],
+    progress: Progress | None = None,
+    cancel: CancelCheck | None = None,
+) -> dict[str, Any]:
     """Write members and the manifest to `target` (a temporary path; the caller verifies and renames).
 
     Returns the manifest that was written.
@@ -228,7 +242,9 @@ def write_zip(target: Path, members: Sequence[Member], meta: dict[str, Any],
                 check_cancel(cancel)
                 info = _zipinfo(member, date_time)
                 size, sha = _copy_member(zf, member, info, on_bytes, cancel)
-                files.append({"path": member.arcname, "size": size, "sha256": sha, "role": member.role, **member.extra})
+                files.append(
+                    {"path": member.arcname, "size": size, "sha256": sha, "role": member.role, **member.extra}
+                )
             manifest = {"format": FORMAT, "format_version": FORMAT_VERSION, **meta, "files": files}
             data = json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")
             zf.writestr(_zipinfo(Member(MANIFEST, "manifest", data=data), date_time), data)

@@ -55,16 +55,30 @@ def _nonce(prefix: bytes, counter: int) -> bytes:
     return prefix + struct.pack(">I", counter)
 
 
-def encrypt_file(source: Path, target: Path, passphrase: str, progress: Progress | None = None,
-                 cancel: CancelCheck | None = None) -> str:
+def encrypt_file(
+    source: Path,
+    target: Path,
+    passphrase: str,
+    progress: Progress | None = None,
+    cancel: CancelCheck | None = None,
+) -> str:
     """Encrypt `source` into `target` (fsynced); returns the SHA-256 of the plaintext."""
     if not passphrase:
         raise BackupError("口令不能为空", "请设置一个口令")
     salt = os.urandom(16)
     prefix = os.urandom(8)
     header = json.dumps(
-        {"v": VERSION, "kdf": "scrypt", "n": SCRYPT_N, "r": SCRYPT_R, "p": SCRYPT_P, "salt": salt.hex(),
-         "cipher": "AES-256-GCM", "chunk": CHUNK, "nonce_prefix": prefix.hex()},
+        {
+            "v": VERSION,
+            "kdf": "scrypt",
+            "n": SCRYPT_N,
+            "r": SCRYPT_R,
+            "p": SCRYPT_P,
+            "salt": salt.hex(),
+            "cipher": "AES-256-GCM",
+            "chunk": CHUNK,
+            "nonce_prefix": prefix.hex(),
+        },
         separators=(",", ":"),
     ).encode("ascii")
     key = _key(passphrase, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
@@ -102,7 +116,7 @@ def _read_header(fh: BinaryIO) -> tuple[dict[str, Any], bytes, bytes]:
     start = fh.read(len(MAGIC) + 4)
     if len(start) < len(MAGIC) + 4 or start[: len(MAGIC)] != MAGIC:
         raise damaged
-    (length,) = struct.unpack(">I", start[len(MAGIC):])
+    (length,) = struct.unpack(">I", start[len(MAGIC) :])
     if length > _MAX_HEADER:
         raise damaged
     header_bytes = fh.read(length)
@@ -115,12 +129,16 @@ def _read_header(fh: BinaryIO) -> tuple[dict[str, Any], bytes, bytes]:
     try:
         header = json.loads(header_bytes)
         ok = (
-            header["v"] == VERSION and header["kdf"] == "scrypt" and header["cipher"] == "AES-256-GCM"
-            and header["chunk"] == CHUNK and len(bytes.fromhex(header["salt"])) == 16
+            header["v"] == VERSION
+            and header["kdf"] == "scrypt"
+            and header["cipher"] == "AES-256-GCM"
+            and header["chunk"] == CHUNK
+            and len(bytes.fromhex(header["salt"])) == 16
             and len(bytes.fromhex(header["nonce_prefix"])) == 8
             # Bounds keep a forged header from demanding gigabytes of memory or a weak key.
             and header["n"] in (1 << 14, 1 << 15, 1 << 16, 1 << 17, 1 << 18, 1 << 19, 1 << 20)
-            and 1 <= header["r"] <= 16 and 1 <= header["p"] <= 4
+            and 1 <= header["r"] <= 16
+            and 1 <= header["p"] <= 4
         )
     except (ValueError, KeyError, TypeError):
         ok = False
@@ -129,8 +147,13 @@ def _read_header(fh: BinaryIO) -> tuple[dict[str, Any], bytes, bytes]:
     return header, check, digest
 
 
-def decrypt_file(source: Path, target: Path, passphrase: str, progress: Progress | None = None,
-                 cancel: CancelCheck | None = None) -> str:
+def decrypt_file(
+    source: Path,
+    target: Path,
+    passphrase: str,
+    progress: Progress | None = None,
+    cancel: CancelCheck | None = None,
+) -> str:
     """Decrypt into `target`; raises WrongPassphrase or BackupDamaged (naming the damaged megabyte)."""
     total = source.stat().st_size
     with open(source, "rb") as src:

@@ -45,7 +45,9 @@ class WrongPassphrase(BackupError):
     """The passphrase does not open this encrypted backup."""
 
     def __init__(self) -> None:
-        super().__init__("口令不正确，无法打开这份加密备份", "请检查大小写和输入法后重新输入；口令遗失则无法恢复")
+        super().__init__(
+            "口令不正确，无法打开这份加密备份", "请检查大小写和输入法后重新输入；口令遗失则无法恢复"
+        )
 
 
 class PassphraseRequired(BackupError):
@@ -69,8 +71,10 @@ class BadItems(BackupError):
 
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = tuple(problems)
-        super().__init__(f"备份中有 {len(self.problems)} 项内容未通过检查，未恢复任何内容",
-                         "可以在程序的“备份”页选择“不含这些有问题的项目继续恢复”，或改用另一份备份")
+        super().__init__(
+            f"备份中有 {len(self.problems)} 项内容未通过检查，未恢复任何内容",
+            "可以在程序的“备份”页选择“不含这些有问题的项目继续恢复”，或改用另一份备份",
+        )
 
 
 class ContentRefused(BackupDamaged):

@@ -176,8 +176,9 @@ def _dos_time(info: zipfile.ZipInfo) -> tuple[int, int]:
     return (h << 11) | (mi << 5) | (s // 2), ((y - 1980) << 9) | (mo << 5) | d
 
 
-def _check_layout(fh: Any, infos: list[zipfile.ZipInfo], cd_start: int,
-                  offsets: dict[str, int]) -> list[Problem]:
+def _check_layout(
+    fh: Any, infos: list[zipfile.ZipInfo], cd_start: int, offsets: dict[str, int]
+) -> list[Problem]:
     """Compare every local header with its directory record and require the members to tile the file.
 
     Fills `offsets` with where each member's data starts, according to its local header.
@@ -265,8 +266,9 @@ def stream_member(fh: Any, info: zipfile.ZipInfo, data_offset: int) -> Iterator[
         raise _Damaged("内容已损坏（CRC 校验失败）")
 
 
-def _read_manifest(zf: zipfile.ZipFile, fh: Any, offsets: dict[str, int],
-                   problems: list[Problem]) -> dict[str, Any] | None:
+def _read_manifest(
+    zf: zipfile.ZipFile, fh: Any, offsets: dict[str, int], problems: list[Problem]
+) -> dict[str, Any] | None:
     try:
         info = zf.getinfo(MANIFEST)
     except KeyError:
@@ -325,8 +327,12 @@ def _open_target(root: Path, name: str) -> int:
     return os.open(target, flags, 0o600)
 
 
-def inspect_zip(path: Path, extract_to: Path | None = None, progress: Progress | None = None,
-                cancel: CancelCheck | None = None) -> Inspection:
+def inspect_zip(
+    path: Path,
+    extract_to: Path | None = None,
+    progress: Progress | None = None,
+    cancel: CancelCheck | None = None,
+) -> Inspection:
     """Check a plain backup zip completely; with `extract_to` also write its files there (only safe names).
 
     Raises HostileArchive before anything is written; returns every damaged or missing file otherwise.
@@ -343,16 +349,28 @@ def inspect_zip(path: Path, extract_to: Path | None = None, progress: Progress |
             zf = zipfile.ZipFile(fh)
         except UnicodeDecodeError:
             raise HostileArchive("压缩包内的文件名不是有效的 UTF-8 编码") from None
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, struct.error, NotImplementedError):
-            raise BackupDamaged(problems or [Problem("压缩包结构", "无法读取文件目录（文件不完整或已损坏）")]) from None
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            OSError,
+            ValueError,
+            struct.error,
+            NotImplementedError,
+        ):
+            raise BackupDamaged(
+                problems or [Problem("压缩包结构", "无法读取文件目录（文件不完整或已损坏）")]
+            ) from None
         with zf:
             infos = zf.infolist()
             check_entries(infos)
             offsets: dict[str, int] = {}
             if tail is not None:
                 if not tail.comment.startswith(SEAL_PREFIX):
-                    problems.append(Problem("压缩包结构", "缺少校验封条（不是本程序生成的备份，或末尾已损坏）"))
-                elif tail.comment[len(SEAL_PREFIX):].decode("ascii", "replace") != _seal(fh, tail, infos):
+                    problems.append(
+                        Problem("压缩包结构", "缺少校验封条（不是本程序生成的备份，或末尾已损坏）")
+                    )
+                elif tail.comment[len(SEAL_PREFIX) :].decode("ascii", "replace") != _seal(fh, tail, infos):
                     problems.append(Problem("压缩包结构", "文件目录已损坏（封条校验值不符）"))
                 if tail.entries != len(infos):
                     problems.append(Problem("压缩包结构", "结束记录中的文件数与目录不符"))
@@ -364,7 +382,9 @@ def inspect_zip(path: Path, extract_to: Path | None = None, progress: Progress |
             manifest = _read_manifest(zf, fh, offsets, problems)
             extracted: dict[str, Path] = {}
             if manifest is not None:
-                _check_members(fh, infos, offsets, manifest, extract_to, extracted, problems, progress, cancel)
+                _check_members(
+                    fh, infos, offsets, manifest, extract_to, extracted, problems, progress, cancel
+                )
     return Inspection(manifest=manifest, problems=problems, extracted=extracted)
 
 
@@ -379,7 +399,7 @@ def read_sealed_manifest(path: Path) -> dict[str, Any] | None:
                 check_entries(infos)
                 if not tail.comment.startswith(SEAL_PREFIX):
                     return None
-                if tail.comment[len(SEAL_PREFIX):].decode("ascii", "replace") != _seal(fh, tail, infos):
+                if tail.comment[len(SEAL_PREFIX) :].decode("ascii", "replace") != _seal(fh, tail, infos):
                     return None
                 offsets: dict[str, int] = {}
                 problems = _check_layout(fh, infos, tail.cd_start, offsets)
@@ -397,9 +417,17 @@ def _seal(fh: Any, tail: Any, infos: list[zipfile.ZipInfo]) -> str:
         return ""
 
 
-def _check_members(fh: Any, infos: list[zipfile.ZipInfo], offsets: dict[str, int], manifest: dict[str, Any],
-                   extract_to: Path | None, extracted: dict[str, Path], problems: list[Problem],
-                   progress: Progress | None, cancel: CancelCheck | None) -> None:
+def _check_members(
+    fh: Any,
+    infos: list[zipfile.ZipInfo],
+    offsets: dict[str, int],
+    manifest: dict[str, Any],
+    extract_to: Path | None,
+    extracted: dict[str, Path],
+    problems: list[Problem],
+    progress: Progress | None,
+    cancel: CancelCheck | None,
+) -> None:
     declared = {f["path"]: f for f in manifest["files"]}
     by_name = {i.orig_filename: i for i in infos}
     for name in by_name:

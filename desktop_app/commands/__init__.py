@@ -4,5 +4,10 @@ Each module defines `register(subparsers)`; every parser it adds sets `handler=f
 """
 
 # Feature modules add themselves here (order = order in --help).
-MODULES: tuple[str, ...] = ("desktop_app.commands.scans", "desktop_app.commands.packet", "desktop_app.commands.ship",
-                           "desktop_app.commands.backup", "desktop_app.commands.copy_sheet")
+MODULES: tuple[str, ...] = (
+    "desktop_app.commands.scans",
+    "desktop_app.commands.packet",
+    "desktop_app.commands.ship",
+    "desktop_app.commands.backup",
+    "desktop_app.commands.copy_sheet",
+)

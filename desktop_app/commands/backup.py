@@ -39,7 +39,9 @@ def _ask(prompt: str) -> str:
     try:
         return getpass.getpass(prompt)
     except EOFError:
-        raise UsageError("无法读取口令（没有可输入的终端）", "请改用 --passphrase-env 指定口令所在的环境变量") from None
+        raise UsageError(
+            "无法读取口令（没有可输入的终端）", "请改用 --passphrase-env 指定口令所在的环境变量"
+        ) from None
 
 
 def _new_passphrase(args: argparse.Namespace, services: Services) -> str:
@@ -85,8 +87,13 @@ def cmd_backup(args: argparse.Namespace, services: Services) -> int:
         raise UsageError("--passphrase-env 需要与 --encrypt 一起使用")
     services.load(args.app)
     passphrase = _new_passphrase(args, services) if args.encrypt else None
-    result = create_backup(services, args.app, out_dir=Path(args.out) if args.out else None,
-                           passphrase=passphrase, progress=_progress)
+    result = create_backup(
+        services,
+        args.app,
+        out_dir=Path(args.out) if args.out else None,
+        passphrase=passphrase,
+        progress=_progress,
+    )
     for note in result.notes:
         _print(f"提示：{note}", err=True)
     for old in result.pruned:
@@ -101,7 +108,9 @@ def cmd_verify(args: argparse.Namespace, services: Services) -> int:
     path = Path(args.file)
     if not path.is_file():
         raise UsageError(f"找不到备份文件 {path}", "请检查文件路径")
-    result = verify_backup(services, path, _existing_passphrase(path, args.passphrase_env), progress=_progress)
+    result = verify_backup(
+        services, path, _existing_passphrase(path, args.passphrase_env), progress=_progress
+    )
     if result.ok:
         count = len((result.manifest or {}).get("files", [])) + 1
         _print(f"备份完好：{path.name}（{count} 个文件，每个文件的 SHA-256 均已核对）")
@@ -128,8 +137,14 @@ def cmd_restore(args: argparse.Namespace, services: Services) -> int:
         services.load(args.replace)
     passphrase = _existing_passphrase(path, args.passphrase_env)
     try:
-        result = restore_backup(services, path, passphrase, replace_id=args.replace, allow_duplicate=args.as_new,
-                                progress=_progress)
+        result = restore_backup(
+            services,
+            path,
+            passphrase,
+            replace_id=args.replace,
+            allow_duplicate=args.as_new,
+            progress=_progress,
+        )
     except BadItems as exc:
         _print(str(exc), err=True)
         for problem in exc.problems:
@@ -160,8 +175,14 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("restore", help="从备份恢复为一份新的申报（不会覆盖已有申报），最后一行输出新编号")
     p.add_argument("file", help="备份文件")
-    p.add_argument("--as-new", action="store_true", help="本机已有同一人同一年度的申报时，仍另存为一份新的申报")
-    p.add_argument("--replace", type=_app_id, metavar="APP",
-                   help="恢复成功后删除编号为 APP 的原申报（恢复失败时原申报保持不变）")
+    p.add_argument(
+        "--as-new", action="store_true", help="本机已有同一人同一年度的申报时，仍另存为一份新的申报"
+    )
+    p.add_argument(
+        "--replace",
+        type=_app_id,
+        metavar="APP",
+        help="恢复成功后删除编号为 APP 的原申报（恢复失败时原申报保持不变）",
+    )
     p.add_argument("--passphrase-env", metavar="VAR", help="加密备份：从该环境变量读取口令")
     p.set_defaults(handler=cmd_restore)

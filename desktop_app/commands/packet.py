@@ -40,7 +40,9 @@ def cmd_packet(args: argparse.Namespace, services: Services) -> int:
     result = make_packet(services, args.app, out.resolve(), options, progress)
     sys.stdout.write(f"{result.path}\n")
     if result.open_items:
-        sys.stderr.write(f"已生成草稿，共 {result.pages} 页；尚有 {result.open_items} 项未完善，草稿不能作为正式申报材料\n")
+        sys.stderr.write(
+            f"已生成草稿，共 {result.pages} 页；尚有 {result.open_items} 项未完善，草稿不能作为正式申报材料\n"
+        )
     else:
         sys.stderr.write(f"已生成打印材料，共 {result.pages} 页\n")
     for notice in result.notices:
@@ -59,11 +61,16 @@ def cmd_packet(args: argparse.Namespace, services: Services) -> int:
 
 def register(subparsers: Any) -> None:
     """Add the `packet` subcommand."""
-    p = subparsers.add_parser("packet", help="生成打印材料（A4 PDF）：封面、目录、申报表、审核推荐意见、证明材料")
+    p = subparsers.add_parser(
+        "packet", help="生成打印材料（A4 PDF）：封面、目录、申报表、审核推荐意见、证明材料"
+    )
     p.add_argument("app", type=_app_id, help="申报编号")
     p.add_argument("--out", required=True, help="输出的 PDF 文件")
-    p.add_argument("--draft", action="store_true",
-                   help="生成草稿：尚未完善时也生成，每页标“草稿·未完善”，首页列出尚未完善的项目")
+    p.add_argument(
+        "--draft",
+        action="store_true",
+        help="生成草稿：尚未完善时也生成，每页标“草稿·未完善”，首页列出尚未完善的项目",
+    )
     p.add_argument("--duplex", action="store_true", help="双面打印：每部分从奇数页开始（插入空白页）")
     p.add_argument("--no-verify-strip", action="store_true", help="证明材料页不加“经核对，与原件一致”审核栏")
     p.set_defaults(handler=cmd_packet)

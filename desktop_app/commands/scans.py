@@ -29,9 +29,17 @@ def cmd_attach(args: argparse.Namespace, services: Services) -> int:
     services.load(args.app)
     target = resolve_target(services, args.app, args.target)
     refused = stored = False
-    outcomes = attach_files(services, args.app, target, [Path(raw) for raw in args.files], kind=args.kind,
-                            password=args.password or "", allow_duplicate=args.allow_duplicate,
-                            pages=args.pages or "", flatten=not args.no_flatten)
+    outcomes = attach_files(
+        services,
+        args.app,
+        target,
+        [Path(raw) for raw in args.files],
+        kind=args.kind,
+        password=args.password or "",
+        allow_duplicate=args.allow_duplicate,
+        pages=args.pages or "",
+        flatten=not args.no_flatten,
+    )
     for outcome in outcomes:
         line = outcome.line
         if outcome.status == NEEDS_PASSWORD:
@@ -66,8 +74,9 @@ def cmd_names(args: argparse.Namespace, services: Services) -> int:
     if not services.forms.has_section(key):
         raise UsageError(f"没有名为“{key}”的分节", "可用的分节：" + "、".join(services.forms.keys))
     section = services.forms.section(key)
-    verdicts = naming.check_names(args.files, section.attachments, others=other_kinds(services.forms, key),
-                                  section_title=section.title)
+    verdicts = naming.check_names(
+        args.files, section.attachments, others=other_kinds(services.forms, key), section_title=section.title
+    )
     failed = False
     for verdict in verdicts:
         kind = next((k for k in section.attachments if k.key == verdict.kind), None)
@@ -83,7 +92,9 @@ def cmd_names(args: argparse.Namespace, services: Services) -> int:
         if kind is not None:
             suggestion = f"建议名称：{propose(kind)}"
         elif section.attachments:
-            suggestion = "无法判断是哪种材料，可写成：" + "、".join(propose(k) for k in section.attachments[:3])
+            suggestion = "无法判断是哪种材料，可写成：" + "、".join(
+                propose(k) for k in section.attachments[:3]
+            )
         else:
             suggestion = "—"
         problems = "；".join(verdict.problems) or "—"
@@ -98,8 +109,10 @@ def cmd_upload_export(args: argparse.Namespace, services: Services) -> int:
     services.load(args.app)
     result = upload_export(services, args.app, Path(args.out), max_kb=args.max_kb)
     total = sum(f.size for f in result.files)
-    _print(f"已导出 {len(result.files)} 个 JPG 文件（共 {total / 1024 / 1024:.1f} MB）到 {result.out_dir}，"
-           f"清单见 {LISTING_NAME}")
+    _print(
+        f"已导出 {len(result.files)} 个 JPG 文件（共 {total / 1024 / 1024:.1f} MB）到 {result.out_dir}，"
+        f"清单见 {LISTING_NAME}"
+    )
     for problem in result.problems:
         _print(f"未能导出：{problem}")
     return 1 if result.problems else 0
@@ -107,7 +120,9 @@ def cmd_upload_export(args: argparse.Namespace, services: Services) -> int:
 
 def register(sub: Any) -> None:
     """Add the scans subcommands."""
-    p = sub.add_parser("attach", help="添加扫描件：attach 申报编号 分节[序号] 文件…；逐个输出已添加、重复或拒绝原因")
+    p = sub.add_parser(
+        "attach", help="添加扫描件：attach 申报编号 分节[序号] 文件…；逐个输出已添加、重复或拒绝原因"
+    )
     p.add_argument("app", type=_app_id)
     p.add_argument("target", help="分节键，可带条目序号，例如 education[1]、basic、cover")
     p.add_argument("files", nargs="+", help="图片（JPG、PNG、TIFF、BMP、WebP、HEIC）或 PDF 文件")
@@ -115,8 +130,11 @@ def register(sub: Any) -> None:
     p.add_argument("--password", default=None, help="加密 PDF 的打开密码")
     p.add_argument("--allow-duplicate", action="store_true", help="内容相同的文件也再次添加")
     p.add_argument("--pages", default=None, help="只保留 PDF 或多页 TIFF 的这些页，例如 1,3-4（默认全部）")
-    p.add_argument("--no-flatten", action="store_true",
-                   help="手机照片保留拍摄原样（默认找出纸张边缘，拉正并把纸面调白，整理为扫描件）")
+    p.add_argument(
+        "--no-flatten",
+        action="store_true",
+        help="手机照片保留拍摄原样（默认找出纸张边缘，拉正并把纸面调白，整理为扫描件）",
+    )
     p.set_defaults(handler=cmd_attach)
 
     p = sub.add_parser("names", help="检查文件名是否按材料内容命名，并给出建议名称；有不合格的退出码 1")
@@ -124,7 +142,9 @@ def register(sub: Any) -> None:
     p.add_argument("files", nargs="+", help="文件名（文件不必存在）")
     p.set_defaults(handler=cmd_names)
 
-    p = sub.add_parser("upload-export", help="导出可直接上传的图片：每个分节一个文件夹，JPG，按内容命名，附清单")
+    p = sub.add_parser(
+        "upload-export", help="导出可直接上传的图片：每个分节一个文件夹，JPG，按内容命名，附清单"
+    )
     p.add_argument("app", type=_app_id)
     p.add_argument("--out", required=True, help="输出文件夹（须不存在或为空）")
     p.add_argument("--max-kb", type=int, default=2048, help="单个文件大小上限（KB），默认 2048")

@@ -82,7 +82,9 @@ def find_problems(
     cover = app.single("cover")
     for section in forms:
         data = app.section(section.key)
-        findings.extend(_section_problems(section, data.entries, data.not_applicable, app, cover, reference, today))
+        findings.extend(
+            _section_problems(section, data.entries, data.not_applicable, app, cover, reference, today)
+        )
     findings.extend(_eligibility(app, forms, today or date.today()))
     findings.extend(_cover_consistency(app, forms, reference))
     findings.extend(_chain_needs(app, forms, reference))
@@ -100,8 +102,14 @@ def errors_only(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if f.is_error]
 
 
-def _finding(section: SectionSpec, entry: int | None, entry_id: int | None, spec: FieldSpec | None,
-             message: str, severity: str = ERROR) -> Finding:
+def _finding(
+    section: SectionSpec,
+    entry: int | None,
+    entry_id: int | None,
+    spec: FieldSpec | None,
+    message: str,
+    severity: str = ERROR,
+) -> Finding:
     return Finding(
         section=section.key,
         section_title=section.title,
@@ -128,14 +136,37 @@ def _section_problems(
         if not_applicable and not section.allow_not_applicable:
             out.append(_finding(section, None, None, None, "本项必须填写，不能标记为“无此项”"))
         if not_applicable and entries:
-            out.append(_finding(section, None, None, None,
-                                "已标记为“无此项”，但仍有已填写的条目：请删除这些条目或取消“无此项”", WARNING))
+            out.append(
+                _finding(
+                    section,
+                    None,
+                    None,
+                    None,
+                    "已标记为“无此项”，但仍有已填写的条目：请删除这些条目或取消“无此项”",
+                    WARNING,
+                )
+            )
         if not not_applicable:
             if not entries and section.allow_not_applicable:
-                out.append(_finding(section, None, None, None, "尚未填写：如有相应材料请点击“新增”，如没有请标记为“无此项”"))
+                out.append(
+                    _finding(
+                        section,
+                        None,
+                        None,
+                        None,
+                        "尚未填写：如有相应材料请点击“新增”，如没有请标记为“无此项”",
+                    )
+                )
             elif len(entries) < section.min_entries:
-                out.append(_finding(section, None, None, None,
-                                    f"至少需要填写 {section.min_entries} 条，目前只有 {len(entries)} 条"))
+                out.append(
+                    _finding(
+                        section,
+                        None,
+                        None,
+                        None,
+                        f"至少需要填写 {section.min_entries} 条，目前只有 {len(entries)} 条",
+                    )
+                )
     if not_applicable and section.allow_not_applicable:
         return out
     rows = entries if section.repeatable else (entries[:1] or (Entry(id=0, position=0, answers={}),))
@@ -172,9 +203,19 @@ def _field_problems(
         return [_finding(section, number, entry_id, spec, checked.error)]
     out = [_finding(section, number, entry_id, spec, w, WARNING) for w in checked.warnings]
     if spec.choices_from:
-        allowed = dynamic_choices(spec, entry.answers, cover if section.key != "cover" else entry.answers, reference)
+        allowed = dynamic_choices(
+            spec, entry.answers, cover if section.key != "cover" else entry.answers, reference
+        )
         if allowed is not None and str(value) not in allowed and not spec.choices_editable:
-            out.append(_finding(section, number, entry_id, spec, f"“{value}”不在{reference.procedure.guide_title}的可选范围内：请重新选择"))
+            out.append(
+                _finding(
+                    section,
+                    number,
+                    entry_id,
+                    spec,
+                    f"“{value}”不在{reference.procedure.guide_title}的可选范围内：请重新选择",
+                )
+            )
     if spec.full_name:
         hint = abbreviation_hint(str(value), reference.procedure.abbreviations)
         if hint:
@@ -209,15 +250,29 @@ def _cover_consistency(app: ApplicationData, forms: FormSet, reference: Referenc
     if series and title:
         tier = reference.tier_of(series, title)
         if tier and cover.get("tier") and cover.get("tier") != tier:
-            out.append(_finding(section, None, None, section.field("tier"),
-                                f"申报职称“{title}”属于{tier}，与所选申报级别“{cover.get('tier')}”不一致"))
+            out.append(
+                _finding(
+                    section,
+                    None,
+                    None,
+                    section.field("tier"),
+                    f"申报职称“{title}”属于{tier}，与所选申报级别“{cover.get('tier')}”不一致",
+                )
+            )
     committee = cover.get("committee")
     if committee and cover.get("committee_level") == "市级" and series:
         fitting = suggested_committees(cover, reference)
         if fitting and committee not in fitting:
-            out.append(_finding(section, None, None, section.field("committee"),
-                                f"评审委员会“{committee}”的评审范围与所选系列和级别不符，可选：{'、'.join(fitting)}",
-                                WARNING))
+            out.append(
+                _finding(
+                    section,
+                    None,
+                    None,
+                    section.field("committee"),
+                    f"评审委员会“{committee}”的评审范围与所选系列和级别不符，可选：{'、'.join(fitting)}",
+                    WARNING,
+                )
+            )
     return out
 
 
@@ -240,7 +295,9 @@ def _signer_field(organisation: str) -> str:
     return "cover.district" if organisation == DISTRICT_OFFICE else organisation
 
 
-def chain_answer_fields(procedure: Procedure, cover: Mapping[str, Any]) -> tuple[frozenset[str], frozenset[str]]:
+def chain_answer_fields(
+    procedure: Procedure, cover: Mapping[str, Any]
+) -> tuple[frozenset[str], frozenset[str]]:
     """Answers ("section.field") that name who signs some tier, and those the chain of `cover` needs now."""
     every = frozenset(_signer_field(t.organisation) for t in procedure.tiers.values() if t.organisation)
     # Before the committee level is chosen, what every level's chain needs is already known to be needed.
@@ -248,8 +305,12 @@ def chain_answer_fields(procedure: Procedure, cover: Mapping[str, Any]) -> tuple
     needed: frozenset[str] | None = None
     for name in [level] if level else [rule.name for rule in procedure.committee_levels]:
         try:
-            chain = procedure.chain(str(cover.get("unit_type") or ""), name,
-                                    cover.get("dispatched") == "是", str(cover.get("employer_nature") or ""))
+            chain = procedure.chain(
+                str(cover.get("unit_type") or ""),
+                name,
+                cover.get("dispatched") == "是",
+                str(cover.get("employer_nature") or ""),
+            )
         except ValueError:
             continue
         fields = frozenset(_signer_field(t.organisation) for t in chain if t.organisation)
@@ -264,8 +325,9 @@ def _chain_needs(app: ApplicationData, forms: FormSet, reference: Reference) -> 
     dispatched = cover.get("dispatched") == "是"
     nature = str(cover.get("employer_nature") or "")
     try:
-        chain = procedure.chain(str(cover.get("unit_type") or ""), str(cover.get("committee_level") or ""),
-                                dispatched, nature)
+        chain = procedure.chain(
+            str(cover.get("unit_type") or ""), str(cover.get("committee_level") or ""), dispatched, nature
+        )
     except ValueError:
         return []  # missing or contradictory answers are reported by the field checks and the rules
     out: list[Finding] = []
@@ -277,8 +339,15 @@ def _chain_needs(app: ApplicationData, forms: FormSet, reference: Reference) -> 
         spec = section.field(key)
         answers = app.single(section_key)
         if answers.get(key) in (None, "") and not is_required(spec, answers, app):
-            out.append(_finding(section, None, None, spec,
-                                f"必填项，尚未填写：纸质材料须由“{tier.name}”一级审核盖章（指南二、3）"))
+            out.append(
+                _finding(
+                    section,
+                    None,
+                    None,
+                    spec,
+                    f"必填项，尚未填写：纸质材料须由“{tier.name}”一级审核盖章（指南二、3）",
+                )
+            )
     rule = procedure.dispatch_rule(nature) if dispatched else None
     if rule is not None:
         basic_section = forms.section("basic")
@@ -288,11 +357,22 @@ def _chain_needs(app: ApplicationData, forms: FormSet, reference: Reference) -> 
         if workplace and unit and workplace != unit and forms.has_section(workplace_section):
             other_section = forms.section(workplace_section)
             other_spec = other_section.field(workplace_key)
-            finding = _finding(basic_section, None, None, basic_section.field("unit"),
-                               f"{rule.guide_text}（指南二、10（1））：请把“基本信息 工作单位”填写为"
-                               f"“{other_section.title} {other_spec.label}”（{workplace}），而不是“{unit}”")
-            out.append(replace(finding, other=FieldRef(other_section.key, other_section.title, None, None,
-                                                       other_spec.key, other_spec.label)))
+            finding = _finding(
+                basic_section,
+                None,
+                None,
+                basic_section.field("unit"),
+                f"{rule.guide_text}（指南二、10（1））：请把“基本信息 工作单位”填写为"
+                f"“{other_section.title} {other_spec.label}”（{workplace}），而不是“{unit}”",
+            )
+            out.append(
+                replace(
+                    finding,
+                    other=FieldRef(
+                        other_section.key, other_section.title, None, None, other_spec.key, other_spec.label
+                    ),
+                )
+            )
     return out
 
 
@@ -311,17 +391,33 @@ def _annual_reviews(app: ApplicationData, forms: FormSet) -> list[Finding]:
         value = entry.answers.get("year")
         if isinstance(value, int):
             if value in seen:
-                out.append(_finding(section, entry.position + 1, entry.id, section.field("year"),
-                                    f"{value} 年度的考核填写了两次"))
+                out.append(
+                    _finding(
+                        section,
+                        entry.position + 1,
+                        entry.id,
+                        section.field("year"),
+                        f"{value} 年度的考核填写了两次",
+                    )
+                )
             seen[value] = entry.position
             if value not in expected:
-                out.append(_finding(section, entry.position + 1, entry.id, section.field("year"),
-                                    f"{value} 年度不在申报年度前五年（{expected[0]}—{expected[-1]} 年）之内："
-                                    "年度考核应填写申报年度之前的五年，请改为其中一年或删除此条"))
+                out.append(
+                    _finding(
+                        section,
+                        entry.position + 1,
+                        entry.id,
+                        section.field("year"),
+                        f"{value} 年度不在申报年度前五年（{expected[0]}—{expected[-1]} 年）之内："
+                        "年度考核应填写申报年度之前的五年，请改为其中一年或删除此条",
+                    )
+                )
     missing = [y for y in expected if y not in seen]
     if missing:
         years = "、".join(str(y) for y in missing)
-        out.append(_finding(section, None, None, None, f"缺少 {years} 年度的考核情况：近五年每年一条，不得缺少"))
+        out.append(
+            _finding(section, None, None, None, f"缺少 {years} 年度的考核情况：近五年每年一条，不得缺少")
+        )
     return out
 
 
@@ -336,11 +432,18 @@ def _required_attachments(app: ApplicationData, forms: FormSet) -> list[Finding]
         data = app.section(section.key)
         if section.repeatable and data.not_applicable and section.allow_not_applicable:
             continue
-        entries = data.entries if section.repeatable else (data.entries[:1] or (Entry(id=0, position=0, answers={}),))
+        entries = (
+            data.entries
+            if section.repeatable
+            else (data.entries[:1] or (Entry(id=0, position=0, answers={}),))
+        )
         for kind in section.attachments:
             if kind.per == "entry" and section.repeatable:
                 for entry in entries:
-                    if _kind_required(kind, entry.answers, app) and (entry.id, kind.key) not in kinds_by_entry:
+                    if (
+                        _kind_required(kind, entry.answers, app)
+                        and (entry.id, kind.key) not in kinds_by_entry
+                    ):
                         out.append(_attachment_finding(section, entry.position + 1, entry.id, kind))
                 continue
             answers = entries[0].answers if entries else cover
@@ -348,9 +451,14 @@ def _required_attachments(app: ApplicationData, forms: FormSet) -> list[Finding]
                 continue
             if not _kind_required(kind, answers, app):
                 continue
-            present = kind.key in kinds if kind.per == "application" else (
-                (section.key, kind.key) in kinds_by_section
-                or any((e.id, kind.key) in kinds_by_entry for e in entries if e.id))
+            present = (
+                kind.key in kinds
+                if kind.per == "application"
+                else (
+                    (section.key, kind.key) in kinds_by_section
+                    or any((e.id, kind.key) in kinds_by_entry for e in entries if e.id)
+                )
+            )
             if not present:
                 out.append(_attachment_finding(section, None, None, kind))
     return out
@@ -362,10 +470,19 @@ def _kind_required(kind: AttachmentKind, entry: Mapping[str, Any], app: Applicat
     return kind.required_if is not None and condition_holds(kind.required_if, entry, app)
 
 
-def _attachment_finding(section: SectionSpec, number: int | None, entry_id: int | None, kind: AttachmentKind) -> Finding:
+def _attachment_finding(
+    section: SectionSpec, number: int | None, entry_id: int | None, kind: AttachmentKind
+) -> Finding:
     message = "尚未上传扫描件" + (f"：{kind.help}" if kind.help else "")
-    return Finding(section=section.key, section_title=section.title, entry=number, entry_id=entry_id, field=None,
-                   field_label=kind.label, message=message)
+    return Finding(
+        section=section.key,
+        section_title=section.title,
+        entry=number,
+        entry_id=entry_id,
+        field=None,
+        field_label=kind.label,
+        message=message,
+    )
 
 
 def percent_complete(app: ApplicationData, forms: FormSet, findings: list[Finding]) -> int:
@@ -409,8 +526,9 @@ def percent_complete(app: ApplicationData, forms: FormSet, findings: list[Findin
                     done += 1
     kind_labels = {(s.key, k.label) for s in forms for k in s.attachments if k.required}
     for f in errors:
-        if (f.section, f.entry, f.field) in counted or (f.field is None and f.entry is None
-                                                         and (f.section, f.field_label) in kind_labels):
+        if (f.section, f.entry, f.field) in counted or (
+            f.field is None and f.entry is None and (f.section, f.field_label) in kind_labels
+        ):
             continue
         total += 1  # a blocking finding outside the counted items (eligibility, a cross-field rule, …)
     return max(0, min(99, (100 * done) // max(total, 1)))
@@ -429,7 +547,9 @@ def print_dpi(width: int, height: int) -> float:
     return 72 / points_per_pixel
 
 
-def _low_resolution(app: ApplicationData, forms: FormSet, sizes: Mapping[str, tuple[int, int]]) -> list[Finding]:
+def _low_resolution(
+    app: ApplicationData, forms: FormSet, sizes: Mapping[str, tuple[int, int]]
+) -> list[Finding]:
     """“清晰度不足，请重新扫描” for every image scan that prints below 150 dpi on its page."""
     entries = {e.id: (key, e.position + 1) for key, data in app.sections.items() for e in data.entries}
     kinds = {k.key: k.physical_mm for s in forms for k in s.attachments if k.physical_mm}
@@ -449,12 +569,20 @@ def _low_resolution(app: ApplicationData, forms: FormSet, sizes: Mapping[str, tu
         section_key, number = entries.get(attachment.entry_id or -1, (attachment.section or "basic", None))
         section = forms.section(section_key) if forms.has_section(section_key) else forms.section("basic")
         where = f"第{number}条的" if number and section.repeatable else ""
-        out.append(Finding(
-            section=section.key, section_title=section.title, entry=None, entry_id=None, field=None,
-            field_label="",
-            message=(f"清晰度不足，请重新扫描：{where}“{attachment.display_name}”只有 {size[0]}×{size[1]} 像素，"
-                     f"{'按原件大小' if physical else '印在 A4 页面上'}约 {dpi:.0f} dpi（至少需要 {MIN_PRINT_DPI} dpi）；请用扫描仪按 300 dpi 扫描，"
-                     "或用手机正对材料拍摄后替换"),
-            severity=WARNING,
-        ))
+        out.append(
+            Finding(
+                section=section.key,
+                section_title=section.title,
+                entry=None,
+                entry_id=None,
+                field=None,
+                field_label="",
+                message=(
+                    f"清晰度不足，请重新扫描：{where}“{attachment.display_name}”只有 {size[0]}×{size[1]} 像素，"
+                    f"{'按原件大小' if physical else '印在 A4 页面上'}约 {dpi:.0f} dpi（至少需要 {MIN_PRINT_DPI} dpi）；请用扫描仪按 300 dpi 扫描，"
+                    "或用手机正对材料拍摄后替换"
+                ),
+                severity=WARNING,
+            )
+        )
     return out

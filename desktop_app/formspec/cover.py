@@ -22,7 +22,9 @@ def tier_choices(cover: Mapping[str, Any], reference: Reference) -> tuple[str, .
     return tuple(t for t in TIERS if t in present)
 
 
-def tier_of_chosen_title(cover: Mapping[str, Any], reference: Reference, tiers: tuple[str, ...]) -> str | None:
+def tier_of_chosen_title(
+    cover: Mapping[str, Any], reference: Reference, tiers: tuple[str, ...]
+) -> str | None:
     """The tier to fill in when the title was chosen before its tier (so the order of choosing does not matter)."""
     series, title = cover.get("series"), cover.get("title_name")
     if not series or not title or cover.get("tier"):
@@ -31,7 +33,9 @@ def tier_of_chosen_title(cover: Mapping[str, Any], reference: Reference, tiers: 
     return tier if tier is not None and tier in tiers else None
 
 
-def title_choices(title_spec: FieldSpec, cover: Mapping[str, Any], reference: Reference) -> tuple[str, ...] | None:
+def title_choices(
+    title_spec: FieldSpec, cover: Mapping[str, Any], reference: Reference
+) -> tuple[str, ...] | None:
     """申报职称 offers the titles of the chosen series and track, only those of the chosen tier; None: not decidable."""
     titles = dynamic_choices(title_spec, cover, cover, reference)
     tier = cover.get("tier")

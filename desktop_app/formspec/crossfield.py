@@ -46,7 +46,9 @@ def _shown(value: Any) -> str:
     return "未填写" if _empty(value) else str(value)
 
 
-def _answers(forms: FormSet, app: ApplicationData, home: SectionSpec, entry: Entry | None, name: str) -> list[_Answer]:
+def _answers(
+    forms: FormSet, app: ApplicationData, home: SectionSpec, entry: Entry | None, name: str
+) -> list[_Answer]:
     """The answers a rule's field name points at: one for "key" or a single section, all entries' otherwise."""
     section_key, dot, key = name.partition(".")
     if not dot:
@@ -67,10 +69,15 @@ def _answers(forms: FormSet, app: ApplicationData, home: SectionSpec, entry: Ent
     return out
 
 
-def _holds(cond: Condition | None, forms: FormSet, app: ApplicationData, home: SectionSpec, entry: Entry | None) -> bool:
+def _holds(
+    cond: Condition | None, forms: FormSet, app: ApplicationData, home: SectionSpec, entry: Entry | None
+) -> bool:
     if cond is None:
         return True
-    return any(not _empty(a.value) and str(a.value) in cond.values for a in _answers(forms, app, home, entry, cond.field))
+    return any(
+        not _empty(a.value) and str(a.value) in cond.values
+        for a in _answers(forms, app, home, entry, cond.field)
+    )
 
 
 def _point(value: Any) -> str | float | None:
@@ -100,8 +107,10 @@ def _before(first: str | float, second: str | float, strict: bool) -> bool | Non
 
 def _finding(rule: RuleSpec, at: _Answer, other: _Answer) -> Finding:
     clause = f"（指南{rule.clause}）" if rule.clause else ""
-    message = (f"{rule.message}{clause}：请核对“{other.ref.location()}”（{_shown(other.value)}）"
-               f"与“{at.ref.location()}”（{_shown(at.value)}）")
+    message = (
+        f"{rule.message}{clause}：请核对“{other.ref.location()}”（{_shown(other.value)}）"
+        f"与“{at.ref.location()}”（{_shown(at.value)}）"
+    )
     return Finding(
         section=at.ref.section,
         section_title=at.ref.section_title,
@@ -132,18 +141,33 @@ def _expect_holds(expect: Expect, value: Any, reference: Reference) -> bool:
     return True
 
 
-def _check_rule(rule: RuleSpec, forms: FormSet, app: ApplicationData, home: SectionSpec, entry: Entry | None,
-                reference: Reference) -> list[Finding]:
+def _check_rule(
+    rule: RuleSpec,
+    forms: FormSet,
+    app: ApplicationData,
+    home: SectionSpec,
+    entry: Entry | None,
+    reference: Reference,
+) -> list[Finding]:
     if not _holds(rule.when, forms, app, home, entry):
         return []
     if rule.kind == "implies":
         assert rule.then is not None and rule.when is not None  # the loader requires both
-        cause = next((a for a in _answers(forms, app, home, entry, rule.when.field)
-                      if not _empty(a.value) and str(a.value) in rule.when.values), None)
+        cause = next(
+            (
+                a
+                for a in _answers(forms, app, home, entry, rule.when.field)
+                if not _empty(a.value) and str(a.value) in rule.when.values
+            ),
+            None,
+        )
         if cause is None:
             return []
-        return [_finding(rule, a, cause) for a in _answers(forms, app, home, entry, rule.then.field)
-                if not _expect_holds(rule.then, a.value, reference)]
+        return [
+            _finding(rule, a, cause)
+            for a in _answers(forms, app, home, entry, rule.then.field)
+            if not _expect_holds(rule.then, a.value, reference)
+        ]
     firsts = [a for a in _answers(forms, app, home, entry, rule.first) if not _empty(a.value)]
     seconds = [a for a in _answers(forms, app, home, entry, rule.second) if not _empty(a.value)]
     if not firsts or not seconds:
@@ -176,7 +200,9 @@ def _check_rule(rule: RuleSpec, forms: FormSet, app: ApplicationData, home: Sect
 
 def _after_birth(rule: RuleSpec, forms: FormSet, app: ApplicationData, home: SectionSpec) -> list[Finding]:
     own = app.section(home.key).entries[:1]
-    births = [a for a in _answers(forms, app, home, own[0] if own else None, rule.first) if not _empty(a.value)]
+    births = [
+        a for a in _answers(forms, app, home, own[0] if own else None, rule.first) if not _empty(a.value)
+    ]
     if not births:
         return []
     birth = births[0]
@@ -185,7 +211,9 @@ def _after_birth(rule: RuleSpec, forms: FormSet, app: ApplicationData, home: Sec
         return []
     out: list[Finding] = []
     for section in forms:
-        rows = app.section(section.key).entries if section.repeatable else app.section(section.key).entries[:1]
+        rows = (
+            app.section(section.key).entries if section.repeatable else app.section(section.key).entries[:1]
+        )
         for row in rows:
             for spec in section.fields:
                 if spec.type not in DATE_TYPES or spec.derived:
@@ -198,8 +226,9 @@ def _after_birth(rule: RuleSpec, forms: FormSet, app: ApplicationData, home: Sec
     return out
 
 
-def cross_field_problems(app: ApplicationData, forms: FormSet, reference: Reference,
-                         today: date | None = None) -> list[Finding]:
+def cross_field_problems(
+    app: ApplicationData, forms: FormSet, reference: Reference, today: date | None = None
+) -> list[Finding]:
     """Every contradiction between answers that the forms' rules declare, in menu order."""
     out: list[Finding] = []
     for section in forms:
@@ -208,8 +237,12 @@ def cross_field_problems(app: ApplicationData, forms: FormSet, reference: Refere
             if rule.kind == "after_birth":
                 out.extend(_after_birth(rule, forms, app, section))
                 continue
-            names = [rule.first, rule.second, rule.when.field if rule.when else "",
-                     rule.then.field if rule.then else ""]
+            names = [
+                rule.first,
+                rule.second,
+                rule.when.field if rule.when else "",
+                rule.then.field if rule.then else "",
+            ]
             per_entry = section.repeatable and any(n and "." not in n for n in names)
             if per_entry:
                 if data.not_applicable:
@@ -228,7 +261,15 @@ def referenced_fields(forms: FormSet) -> Mapping[str, tuple[str, ...]]:
     for section in forms:
         names: list[str] = []
         for rule in section.rules:
-            names += [n for n in (rule.first, rule.second, rule.when.field if rule.when else "",
-                                  rule.then.field if rule.then else "") if n]
+            names += [
+                n
+                for n in (
+                    rule.first,
+                    rule.second,
+                    rule.when.field if rule.when else "",
+                    rule.then.field if rule.then else "",
+                )
+                if n
+            ]
         result[section.key] = tuple(names)
     return result

@@ -11,8 +11,9 @@ from desktop_app.formspec.validators import parse_id_number
 FROM_ID_NUMBER = ("sex", "birth_date")
 
 
-def derived_values(section: SectionSpec, spec: FieldSpec, value: object,
-                   today: date | None = None) -> dict[str, str | None]:
+def derived_values(
+    section: SectionSpec, spec: FieldSpec, value: object, today: date | None = None
+) -> dict[str, str | None]:
     """The section's derived fields that follow from this field's checked value (None clears them; {} if none).
 
     One rule for the window (as the ID is typed) and the save (what is stored): they cannot disagree.

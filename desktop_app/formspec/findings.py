@@ -21,7 +21,9 @@ class FieldRef:
 
     def location(self) -> str:
         """Where, in the guide's words: 基本信息 是否自由职业者, 学历情况 第1条 毕业时间."""
-        return " ".join(p for p in (self.section_title, f"第{self.entry}条" if self.entry else "", self.field_label) if p)
+        return " ".join(
+            p for p in (self.section_title, f"第{self.entry}条" if self.entry else "", self.field_label) if p
+        )
 
 
 @dataclass(frozen=True)
@@ -52,5 +54,3 @@ class Finding:
         if self.field_label:
             parts.append(self.field_label)
         return " ".join(parts)
-
-

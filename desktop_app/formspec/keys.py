@@ -30,7 +30,9 @@ def parse_key(text: str) -> AnswerKey:
     # [0-9], not \d: \d also matches other scripts' digits ("١"), which int() would read as 1.
     match = _KEY.match(text.strip())
     if not match:
-        raise ValueError(f"无法识别的键“{text}”：应写成 分节.字段（如 basic.name）或 分节[序号].字段（如 papers[1].title）")
+        raise ValueError(
+            f"无法识别的键“{text}”：应写成 分节.字段（如 basic.name）或 分节[序号].字段（如 papers[1].title）"
+        )
     index = match.group("index")
     if index is not None and int(index) < 1:
         raise ValueError(f"键“{text}”中的序号从 1 开始")

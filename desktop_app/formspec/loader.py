@@ -25,7 +25,9 @@ from desktop_app.formspec.types import FIELD_TYPES
 MENU_PREFIX = re.compile(r"[0-9]{2}_")
 # The sections the app's own code names (the demo aside): forms/ without one of them cannot work. Kept equal to
 # what the code names by tests/formspec/test_keys_in_code.py; the order and numbers are the folder's.
-SECTIONS_NAMED_IN_CODE = frozenset({"basic", "cover", "current_title", "education", "work_summary", "annual_review"})
+SECTIONS_NAMED_IN_CODE = frozenset(
+    {"basic", "cover", "current_title", "education", "work_summary", "annual_review"}
+)
 
 PRINT_MODES = ("yes", "no", "block")
 PRINT_LAYOUTS = ("form", "table", "text")
@@ -43,15 +45,56 @@ class FormDefinitionError(ValueError):
 
 
 _SECTION_KEYS = {
-    "key", "number", "title", "repeatable", "help", "min_entries", "allow_not_applicable",
-    "print_layout", "summary_fields", "fields", "attachments", "rules", "name_field",
+    "key",
+    "number",
+    "title",
+    "repeatable",
+    "help",
+    "min_entries",
+    "allow_not_applicable",
+    "print_layout",
+    "summary_fields",
+    "fields",
+    "attachments",
+    "rules",
+    "name_field",
 }
 _FIELD_KEYS = {
-    "key", "label", "type", "required", "required_if", "help", "placeholder", "choices", "choices_from",
-    "choices_editable", "min_length", "max_length", "minimum", "maximum", "pattern", "pattern_message",
-    "allow_future", "allow_open_end", "full_name", "print", "print_label", "print_width", "derived",
+    "key",
+    "label",
+    "type",
+    "required",
+    "required_if",
+    "help",
+    "placeholder",
+    "choices",
+    "choices_from",
+    "choices_editable",
+    "min_length",
+    "max_length",
+    "minimum",
+    "maximum",
+    "pattern",
+    "pattern_message",
+    "allow_future",
+    "allow_open_end",
+    "full_name",
+    "print",
+    "print_label",
+    "print_width",
+    "derived",
 }
-_ATTACHMENT_KEYS = {"key", "label", "keywords", "synonyms", "required", "per", "required_if", "help", "physical_mm"}
+_ATTACHMENT_KEYS = {
+    "key",
+    "label",
+    "keywords",
+    "synonyms",
+    "required",
+    "per",
+    "required_if",
+    "help",
+    "physical_mm",
+}
 
 
 def _expect(file: str, key: str, value: Any, kind: type | tuple[type, ...], what: str) -> Any:
@@ -156,7 +199,11 @@ def _attachment(file: str, index: int, raw: Any) -> AttachmentKind:
 def _physical(file: str, where: str, raw: Any) -> tuple[float, float] | None:
     if raw is None:
         return None
-    if not isinstance(raw, list) or len(raw) != 2 or not all(isinstance(x, (int, float)) and x > 0 for x in raw):
+    if (
+        not isinstance(raw, list)
+        or len(raw) != 2
+        or not all(isinstance(x, (int, float)) and x > 0 for x in raw)
+    ):
         raise FormDefinitionError(file, where + ".physical_mm", "应为两个正数：宽、高（毫米）")
     return float(raw[0]), float(raw[1])
 
@@ -194,7 +241,9 @@ def _rule(file: str, index: int, raw: Any) -> RuleSpec:
     if "then" in raw:
         spec = _expect(file, where + ".then", raw["then"], dict, "表")
         if set(spec) - _EXPECT_KEYS or "field" not in spec:
-            raise FormDefinitionError(file, where + ".then", "须有 field，且只能包含 " + "、".join(sorted(_EXPECT_KEYS)))
+            raise FormDefinitionError(
+                file, where + ".then", "须有 field，且只能包含 " + "、".join(sorted(_EXPECT_KEYS))
+            )
         then = Expect(
             field=str(spec["field"]),
             values=tuple(str(v) for v in spec.get("values", ())),
@@ -294,7 +343,9 @@ def _load(folder: Path) -> FormSet:
         raise FormDefinitionError(folder.name, "(目录)", "没有任何表单定义文件")
     for path in files:
         if not MENU_PREFIX.match(path.name):
-            raise FormDefinitionError(path.name, "(文件名)", "文件名须以两位菜单序号和下划线开头，例如 03_current_title.toml")
+            raise FormDefinitionError(
+                path.name, "(文件名)", "文件名须以两位菜单序号和下划线开头，例如 03_current_title.toml"
+            )
     sections = [load_section(p) for p in files]
     by_key = {s.key: s for s in sections}
     if len(by_key) != len(sections):
@@ -310,18 +361,28 @@ def _load(folder: Path) -> FormSet:
     numbers = [s.number for s in ordered]
     count = sum(1 for n in numbers if n)
     if numbers != [0] * (len(numbers) - count) + list(range(1, count + 1)):
-        raise FormDefinitionError(folder.name, "number",
-                                  f"未编号的步骤（number = 0）须在前，{count} 个申报信息分节须按文件顺序依次编号 1 至 {count}")
+        raise FormDefinitionError(
+            folder.name,
+            "number",
+            f"未编号的步骤（number = 0）须在前，{count} 个申报信息分节须按文件顺序依次编号 1 至 {count}",
+        )
     for spec in ordered:
         for f in spec.fields:
             cond = f.required_if
             if cond and "." in cond.field:
                 sec, _, fld = cond.field.partition(".")
                 if sec not in by_key or not by_key[sec].has_field(fld) or by_key[sec].repeatable:
-                    raise FormDefinitionError(spec.file, f"fields.{f.key}.required_if", f"没有单项字段 {cond.field}")
+                    raise FormDefinitionError(
+                        spec.file, f"fields.{f.key}.required_if", f"没有单项字段 {cond.field}"
+                    )
     for spec in ordered:
         for index, rule in enumerate(spec.rules):
-            named = [rule.first, rule.second, rule.when.field if rule.when else "", rule.then.field if rule.then else ""]
+            named = [
+                rule.first,
+                rule.second,
+                rule.when.field if rule.when else "",
+                rule.then.field if rule.then else "",
+            ]
             for name in filter(None, named):
                 sec, dot, fld = name.partition(".")
                 target, fld = (by_key.get(sec), fld) if dot else (spec, sec)

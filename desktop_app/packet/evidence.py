@@ -86,7 +86,9 @@ def strip_ops(seals: Sequence[str]) -> list[Op]:
     top = y + h - STRIP_PAD
     for n, seal in enumerate(seals):
         cx = x + w - STRIP_PAD - SEAL_SLOT / 2 - (len(seals) - 1 - n) * SEAL_SLOT  # signing order
-        ops.extend(seal_place(cx, top, f"（{seal}盖章）", SEAL_SLOT, date=False))  # the strip has its 日期 line
+        ops.extend(
+            seal_place(cx, top, f"（{seal}盖章）", SEAL_SLOT, date=False)
+        )  # the strip has its 日期 line
     text_x = x + 10
     lines = [("审核意见：", STRIP_OPINION), ("审核人（签名）：", ""), ("日期：", "　　　　年　　月　　日")]
     limit = x + w - STRIP_PAD - len(seals) * SEAL_SLOT - 6
@@ -132,7 +134,9 @@ def material_title(section: SectionSpec | None, attachment: Attachment) -> str:
     return Path(name).stem or "证明材料"
 
 
-def order_attachments(app: ApplicationData, forms: FormSet) -> list[tuple[SectionSpec | None, str | None, Attachment]]:
+def order_attachments(
+    app: ApplicationData, forms: FormSet
+) -> list[tuple[SectionSpec | None, str | None, Attachment]]:
     """(section, entry label, attachment) in menu order: section-level scans first, then entry by entry."""
     ordered: list[tuple[SectionSpec | None, str | None, Attachment]] = []
     used: set[int] = set()
@@ -164,10 +168,22 @@ def _header(section: SectionSpec | None, entry: str | None, title: str) -> str:
 MISSING_TEXT = "此处应附：{title}（尚未上传）"
 
 
-def placeholder_attachment(number: int, section: str, entry_id: int | None, kind: str, label: str) -> Attachment:
+def placeholder_attachment(
+    number: int, section: str, entry_id: int | None, kind: str, label: str
+) -> Attachment:
     """A stand-in for a required scan that is not uploaded (negative id: no file behind it)."""
-    return Attachment(id=-number, sha256="", original_name=label, display_name=label, kind=kind, section=section,
-                      entry_id=entry_id, position=1_000_000 + number, media_type="", size=0)
+    return Attachment(
+        id=-number,
+        sha256="",
+        original_name=label,
+        display_name=label,
+        kind=kind,
+        section=section,
+        entry_id=entry_id,
+        position=1_000_000 + number,
+        media_type="",
+        size=0,
+    )
 
 
 def _missing_page(material: Material, header: str) -> PlannedPage:
@@ -183,7 +199,9 @@ def _missing_page(material: Material, header: str) -> PlannedPage:
 
 
 def _page(slots: list[ImageSlot | PdfSlot], seals: Sequence[str], header: str) -> PlannedPage:
-    return PlannedPage(ops=[*header_ops(header), *strip_ops(seals)], slots=slots, header=header, strip=bool(seals))
+    return PlannedPage(
+        ops=[*header_ops(header), *strip_ops(seals)], slots=slots, header=header, strip=bool(seals)
+    )
 
 
 def _pages_of(material: Material, seals: Sequence[str], header: str) -> list[PlannedPage]:
@@ -193,12 +211,13 @@ def _pages_of(material: Material, seals: Sequence[str], header: str) -> list[Pla
     pages: list[PlannedPage] = []
     slot: ImageSlot | PdfSlot
     for image in material.images:
-        slot = ImageSlot(image.path, image.width, image.height, image.gray, fit(image.width, image.height, box))
+        slot = ImageSlot(
+            image.path, image.width, image.height, image.gray, fit(image.width, image.height, box)
+        )
         pages.append(_page([slot], seals, header))
     for page in material.pdf_pages:
         if isinstance(page, PreparedImage):  # a PDF page that had to be rasterised (fonts not embedded)
-            slot = ImageSlot(page.path, page.width, page.height, page.gray,
-                             fit(page.width, page.height, box))
+            slot = ImageSlot(page.path, page.width, page.height, page.gray, fit(page.width, page.height, box))
         else:
             slot = PdfSlot(material.attachment.id, page, box, material.title)
         pages.append(_page([slot], seals, header))

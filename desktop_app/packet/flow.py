@@ -96,8 +96,15 @@ class Flow:
         self.sheet.ops.append(Text(MARGIN_X, self.y - size, text, BOLD, size))
         self.y -= size * 1.9
 
-    def paragraph(self, text: str, size: float = 10.5, leading: float = 18.0, indent: float = 0.0,
-                  first_indent: bool = False, font: str = REGULAR) -> None:
+    def paragraph(
+        self,
+        text: str,
+        size: float = 10.5,
+        leading: float = 18.0,
+        indent: float = 0.0,
+        first_indent: bool = False,
+        font: str = REGULAR,
+    ) -> None:
         """Wrapped text; Chinese paragraphs may start with a two-character indent."""
         for paragraph in text.split("\n"):
             lead = "\u3000\u3000" if first_indent and paragraph.strip() else ""
@@ -125,7 +132,10 @@ class Flow:
             for index, row in enumerate(rows):
                 count = (groups or {}).get(index, 1)
                 if count > 1:
-                    height = sum(self._row_height(table, self._layout_row(table, r)) for r in rows[index:index + count])
+                    height = sum(
+                        self._row_height(table, self._layout_row(table, r))
+                        for r in rows[index : index + count]
+                    )
                     if self.remaining() < height <= self._page_room(table):
                         self._new_sheet()
                 self._place_row(table, row)
@@ -180,7 +190,9 @@ class Flow:
             if self._number and (not row[0].text.strip() or row[0].text == self._number):
                 # The entry's number goes with its continuation: “第N条（续）”.
                 width = self._cells_x(table, row)[0][1] - 2 * CELL_PAD_X
-                lines[0] = wrap(f"第{self._number}条（续）", width, BOLD if row[0].bold else REGULAR, table.size)
+                lines[0] = wrap(
+                    f"第{self._number}条（续）", width, BOLD if row[0].bold else REGULAR, table.size
+                )
             self._new_sheet()
 
     def _draw_row(self, table: Table, row: tuple[Cell, ...], lines: list[list[str]]) -> None:

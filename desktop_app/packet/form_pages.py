@@ -43,6 +43,7 @@ TOC_LEADING = 17.0
 TOC_FIRST_PAGE_LINES = int((TOP - BOTTOM - 60) // TOC_LEADING)
 TOC_PAGE_LINES = int((TOP - BOTTOM) // TOC_LEADING)
 
+
 def chinese_number(n: int) -> str:
     """1 → 一, 13 → 十三 (section numbers as the online system writes them)."""
     if n <= 10:
@@ -95,8 +96,11 @@ def cover_part(app: ApplicationData, forms: FormSet) -> Part:
     title = str(cover.get("title_name") or "")
     tier = str(cover.get("tier") or "")
     freelancer = str(cover.get("unit_type") or "") == "自由职业者" or basic.get("is_freelancer") == "是"
-    unit_row = ("推荐机构", str(basic.get("recommending_agency") or "")) if freelancer else (
-        "工作单位", str(basic.get("unit") or ""))
+    unit_row = (
+        ("推荐机构", str(basic.get("recommending_agency") or ""))
+        if freelancer
+        else ("工作单位", str(basic.get("unit") or ""))
+    )
     rows = [
         ("申报人姓名", str(basic.get("name") or app.person_name)),
         unit_row,
@@ -251,12 +255,16 @@ def _photo_block(flow: Flow, app: ApplicationData, has_photo: bool) -> None:
     ops.append(Rect(box.x, box.y, box.w, box.h, 0.8))
     if not has_photo:
         ops.append(Text(box.x + box.w / 2, box.y + box.h / 2 + 6, "贴照片处", REGULAR, 10, "center"))
-        ops.append(Text(box.x + box.w / 2, box.y + box.h / 2 - 10, "（二寸免冠照片）", REGULAR, 8.5, "center"))
+        ops.append(
+            Text(box.x + box.w / 2, box.y + box.h / 2 - 10, "（二寸免冠照片）", REGULAR, 8.5, "center")
+        )
     width = box.x - MARGIN_X - 16
     y = top - 8
-    for label, value in (("申报人", basic.get("name") or app.person_name),
-                         ("申报职称", cover.get("title_name") or ""),
-                         ("申报年度", f"{app.year}年")):
+    for label, value in (
+        ("申报人", basic.get("name") or app.person_name),
+        ("申报职称", cover.get("title_name") or ""),
+        ("申报年度", f"{app.year}年"),
+    ):
         for line in wrap(f"{label}：{value}", width, REGULAR, 11):
             ops.append(Text(MARGIN_X, y - 11, line, REGULAR, 11))
             y -= 20
@@ -349,7 +357,9 @@ def _form_grid(flow: Flow, section: SectionSpec, answers: Mapping[str, object], 
             continue
         text = _shown(spec, answers, app)
         label = Cell(spec.printed_label, bold=True, shade=LABEL_SHADE)
-        wide = spec.print == "block" or width_of(text, REGULAR, 9.5) > value_w - 8 or len(spec.printed_label) > 7
+        wide = (
+            spec.print == "block" or width_of(text, REGULAR, 9.5) > value_w - 8 or len(spec.printed_label) > 7
+        )
         if wide:
             (waiting if pending else rows).append((label, Cell(text, span=3)))
         elif pending:
@@ -364,13 +374,19 @@ def _form_grid(flow: Flow, section: SectionSpec, answers: Mapping[str, object], 
     flow.table(table, rows)
 
 
-def _card(flow: Flow, section: SectionSpec, index: int, answers: Mapping[str, object], app: ApplicationData) -> None:
-    flow.table(Table((CONTENT_WIDTH,), size=9.5, leading=13), [(Cell(f"第{index}条", bold=True, shade=0.85),)])
+def _card(
+    flow: Flow, section: SectionSpec, index: int, answers: Mapping[str, object], app: ApplicationData
+) -> None:
+    flow.table(
+        Table((CONTENT_WIDTH,), size=9.5, leading=13), [(Cell(f"第{index}条", bold=True, shade=0.85),)]
+    )
     flow.y += 6  # the grid continues the same ruled block
     _form_grid(flow, section, answers, app)
 
 
-def _card_height(section: SectionSpec, index: int, answers: Mapping[str, object], app: ApplicationData) -> float:
+def _card_height(
+    section: SectionSpec, index: int, answers: Mapping[str, object], app: ApplicationData
+) -> float:
     """Height of an entry's card, laid out on a scratch page; infinite when it needs more than a page."""
     scratch = Flow()
     start = scratch.y
@@ -402,15 +418,16 @@ def _entries(flow: Flow, section: SectionSpec, entries: tuple[Entry, ...], app: 
         return
     unit = CONTENT_WIDTH / units
     widths = (0.6 * unit, *(f.print_width * unit for f in cols))
-    header = (Cell("序号", bold=True, shade=LABEL_SHADE, align="center"),
-              *(Cell(f.printed_label, bold=True, shade=LABEL_SHADE, align="center") for f in cols))
+    header = (
+        Cell("序号", bold=True, shade=LABEL_SHADE, align="center"),
+        *(Cell(f.printed_label, bold=True, shade=LABEL_SHADE, align="center") for f in cols),
+    )
     table = Table(widths, header=header, size=8.5, leading=11.5)
     rows: list[tuple[Cell, ...]] = []
     groups: dict[int, int] = {}
     for index, entry in enumerate(entries, start=1):
         first = len(rows)
-        rows.append((Cell(str(index), align="center"),
-                     *(Cell(_shown(f, entry.answers, app)) for f in cols)))
+        rows.append((Cell(str(index), align="center"), *(Cell(_shown(f, entry.answers, app)) for f in cols)))
         for spec in blocks:
             text = format_value(spec, entry.answers.get(spec.key))
             if text.strip():
@@ -442,7 +459,9 @@ def summary_part(app: ApplicationData, forms: FormSet) -> Part:
     flow.sheet.ops.append(Text(PAGE_WIDTH - MARGIN_X - 250, flow.y - 11, "申报人（签名）：", REGULAR, 11))
     flow.sheet.ops.append(Line(PAGE_WIDTH - MARGIN_X - 160, flow.y - 14, PAGE_WIDTH - MARGIN_X, flow.y - 14))
     flow.y -= 30
-    flow.sheet.ops.append(Text(PAGE_WIDTH - MARGIN_X - 250, flow.y - 11, "日期：　　　　年　　月　　日", REGULAR, 11))
+    flow.sheet.ops.append(
+        Text(PAGE_WIDTH - MARGIN_X - 250, flow.y - 11, "日期：　　　　年　　月　　日", REGULAR, 11)
+    )
     flow.y -= 24
     _unit_verification(flow)
     return Part("summary", section.title, [PlannedPage(ops=s.ops) for s in flow.sheets])
@@ -461,7 +480,9 @@ def _unit_verification(flow: Flow) -> None:
     ops = flow.sheet.ops
     ops.append(Rect(MARGIN_X, top - height, CONTENT_WIDTH, height, 0.8))
     ops.append(Text(MARGIN_X + 10, top - 22, "单位审核意见：", BOLD, 11))
-    ops.append(Text(MARGIN_X + 10 + width_of("单位审核意见：", BOLD, 11), top - 22, UNIT_VERIFICATION, REGULAR, 11))
+    ops.append(
+        Text(MARGIN_X + 10 + width_of("单位审核意见：", BOLD, 11), top - 22, UNIT_VERIFICATION, REGULAR, 11)
+    )
     ops.append(Text(MARGIN_X + 10, top - 60, "审核人（签名）：", REGULAR, 11))
     ops.append(Line(MARGIN_X + 100, top - 63, MARGIN_X + CONTENT_WIDTH - seal_w - 20, top - 63))
     ops.extend(seal_place(MARGIN_X + CONTENT_WIDTH - 8 - seal_w / 2, top - 40, label, seal_w))

@@ -108,9 +108,7 @@ def wrap(text: str, width: float, font: str = REGULAR, size: float = 10.0) -> li
 
 # Runs that must not break across lines when they fit one: dates (2004年07月01日, 2004-07, 2019.09—2023.06),
 # and Latin words, numbers and web addresses (https://credit.km.gov.cn).
-_UNBREAKABLE = re.compile(
-    r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{4}[-./]\d{1,2}(?:[-./]\d{1,2})?|[!-~]+"
-)
+_UNBREAKABLE = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{4}[-./]\d{1,2}(?:[-./]\d{1,2})?|[!-~]+")
 
 
 def _tokens(paragraph: str) -> list[str]:
@@ -164,8 +162,9 @@ def fit_text(text: str, width: float, font: str = REGULAR, size: float = 10.0, m
 MIN_VALUE_SIZE = 9.0  # values shrink to this size at most, then wrap (nothing typed is ever cut)
 
 
-def fit_lines(text: str, width: float, font: str = REGULAR, size: float = 10.0,
-              minimum: float = MIN_VALUE_SIZE) -> tuple[float, list[str]]:
+def fit_lines(
+    text: str, width: float, font: str = REGULAR, size: float = 10.0, minimum: float = MIN_VALUE_SIZE
+) -> tuple[float, list[str]]:
     """(size, lines): the text on one line if it fits at a size down to `minimum`, else wrapped at `minimum`."""
     fitted = fit_text(text, width, font, size, minimum)
     if "\n" not in text and width_of(clean(text), font, fitted) <= width:

@@ -46,15 +46,17 @@ class _FileImage(StreamObject):
 
 def _image_xobject(slot: ImageSlot) -> StreamObject:
     image = _FileImage(slot.path)
-    image.update({
-        NameObject("/Type"): NameObject("/XObject"),
-        NameObject("/Subtype"): NameObject("/Image"),
-        NameObject("/Width"): NumberObject(slot.pixel_width),
-        NameObject("/Height"): NumberObject(slot.pixel_height),
-        NameObject("/ColorSpace"): NameObject("/DeviceGray" if slot.gray else "/DeviceRGB"),
-        NameObject("/BitsPerComponent"): NumberObject(8),
-        NameObject("/Filter"): NameObject("/DCTDecode"),
-    })
+    image.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Image"),
+            NameObject("/Width"): NumberObject(slot.pixel_width),
+            NameObject("/Height"): NumberObject(slot.pixel_height),
+            NameObject("/ColorSpace"): NameObject("/DeviceGray" if slot.gray else "/DeviceRGB"),
+            NameObject("/BitsPerComponent"): NumberObject(8),
+            NameObject("/Filter"): NameObject("/DCTDecode"),
+        }
+    )
     return image
 
 
@@ -76,7 +78,9 @@ def _place_images(writer: PdfWriter, page, slots: list[ImageSlot]) -> None:  # t
     content = DecodedStreamObject()
     content.set_data(("\n".join(ops) + "\n").encode("ascii"))
     existing = page.raw_get("/Contents")
-    parts = ArrayObject(existing.get_object() if isinstance(existing.get_object(), ArrayObject) else [existing])
+    parts = ArrayObject(
+        existing.get_object() if isinstance(existing.get_object(), ArrayObject) else [existing]
+    )
     # Pictures first, so the header and strip drawn by reportlab stay on top.
     page[NameObject("/Contents")] = ArrayObject([writer._add_object(content), *parts])
 
@@ -95,8 +99,10 @@ def _place_pdf_page(page, slot: PdfSlot) -> None:  # type: ignore[no-untyped-def
     try:
         _merge_pdf_page(page, slot)
     except Exception as exc:  # noqa: BLE001 - pypdf on a malformed page: name the material, never a traceback
-        raise PlacementError(f"证明材料“{slot.label}”的 PDF 页面无法放入打印材料",
-                             "请把该 PDF 打印后扫描成图片，删除原文件后重新添加") from exc
+        raise PlacementError(
+            f"证明材料“{slot.label}”的 PDF 页面无法放入打印材料",
+            "请把该 PDF 打印后扫描成图片，删除原文件后重新添加",
+        ) from exc
 
 
 def _merge_pdf_page(page, slot: PdfSlot) -> None:  # type: ignore[no-untyped-def]
@@ -123,8 +129,13 @@ def _merge_pdf_page(page, slot: PdfSlot) -> None:  # type: ignore[no-untyped-def
     page.merge_transformed_page(source, transform.scale(scale, scale).translate(dx, dy), over=False)
 
 
-def merge(rendered: Path, page_map: PageMap, target: Path, metadata: dict[str, str],
-          tick: Callable[[int], None] = lambda i: None) -> PdfWriter:
+def merge(
+    rendered: Path,
+    page_map: PageMap,
+    target: Path,
+    metadata: dict[str, str],
+    tick: Callable[[int], None] = lambda i: None,
+) -> PdfWriter:
     """Combine the rendered pages with the evidence; returns the writer (sanitised and written by the caller)."""
     writer = PdfWriter(clone_from=PdfReader(rendered))
     for index, planned in enumerate(page_map.pages):
@@ -148,6 +159,10 @@ def _add_outline(writer: PdfWriter, page_map: PageMap) -> None:
     for mark in page_map.marks:
         parent = parents.get(mark.path[:-1])
         # An explicit position (top of the page, zoom unchanged): viewers such as QtPdf misread a bare /Fit.
-        item = writer.add_outline_item(title=mark.title, page_number=mark.page, parent=parent,  # type: ignore[arg-type]
-                                       fit=Fit.xyz(left=0, top=PAGE_TOP, zoom=0))
+        item = writer.add_outline_item(
+            title=mark.title,
+            page_number=mark.page,
+            parent=parent,  # type: ignore[arg-type]
+            fit=Fit.xyz(left=0, top=PAGE_TOP, zoom=0),
+        )
         parents[mark.path] = item

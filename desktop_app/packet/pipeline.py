@@ -233,15 +233,22 @@ def assemble_packet(
     except PrepareCancelled as exc:
         raise PacketCancelled() from exc
     except PermissionError as exc:
-        raise OutputError(f"无法写入“{out}”：没有权限或文件正被其他程序打开",
-                          "请关闭正在查看该文件的程序，或换一个保存位置") from exc
+        raise OutputError(
+            f"无法写入“{out}”：没有权限或文件正被其他程序打开", "请关闭正在查看该文件的程序，或换一个保存位置"
+        ) from exc
     except OSError as exc:  # a full or read-only output disk, a vanished folder: said as it is
         raise (from_os_error(exc, out.parent if not exc.filename else None) or exc) from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
     progress(100, 100, "完成")
-    return PacketResult(out, page_map.total, tuple(m.path for m in page_map.marks), time.perf_counter() - started,
-                        tuple(run.notices), len(source.open_items) if options.draft else 0)
+    return PacketResult(
+        out,
+        page_map.total,
+        tuple(m.path for m in page_map.marks),
+        time.perf_counter() - started,
+        tuple(run.notices),
+        len(source.open_items) if options.draft else 0,
+    )
 
 
 # Steps ------------------------------------------------------------------------------------------
@@ -255,8 +262,10 @@ def make_work_folder(out: Path) -> Path:
     try:
         return Path(tempfile.mkdtemp(prefix=".packet-work-", dir=folder))
     except OSError as exc:
-        raise (from_os_error(exc, folder) or OutputError(f"无法在“{folder}”中写入文件",
-                                                         "请换一个有写入权限的保存位置")) from exc
+        raise (
+            from_os_error(exc, folder)
+            or OutputError(f"无法在“{folder}”中写入文件", "请换一个有写入权限的保存位置")
+        ) from exc
 
 
 def _where_texts(source: PacketSource) -> list[tuple[str, str]]:
@@ -268,9 +277,13 @@ def _where_texts(source: PacketSource) -> list[tuple[str, str]]:
             place = section.title + (f"第{index}条" if section.repeatable else "")
             for spec in section.fields:
                 if spec.print != "no":
-                    out.append((f"{place} {spec.printed_label}", format_value(spec, entry.answers.get(spec.key))))
+                    out.append(
+                        (f"{place} {spec.printed_label}", format_value(spec, entry.answers.get(spec.key)))
+                    )
     for att in app.attachments:
-        out.append((f"证明材料“{att.display_name or att.original_name}”", att.display_name or att.original_name))
+        out.append(
+            (f"证明材料“{att.display_name or att.original_name}”", att.display_name or att.original_name)
+        )
     return out
 
 
@@ -299,7 +312,8 @@ def _raise_missing(problems: Mapping[str, list[str]]) -> None:
         where = f"（{'、'.join(dict.fromkeys(places))}）" if places else ""
         shown.append(f"“{ch}”{where}")
     raise MissingCharactersError(
-        "以下字符本程序附带的打印字体中都没有，打印出来会是空白方框，因此没有生成打印材料：" + "；".join(shown),
+        "以下字符本程序附带的打印字体中都没有，打印出来会是空白方框，因此没有生成打印材料："
+        + "；".join(shown),
         "本程序附带的字体都没有这些字符，请核对是否为误输入的符号；姓名等必须与证件一致的内容，可在打印后手写补上",
     )
 
@@ -308,7 +322,9 @@ def _jobs_for(att: Attachment, path: Path, source: PacketSource) -> list[Prepare
     edits = dict(att.edits or {})
     pages = source.scans.image_pages(path, edits)
     frozen = freeze_edits(edits)
-    return [PrepareJob(path, att.sha256, page, frozen, source.cache_dir, source.scans.normalise) for page in pages]
+    return [
+        PrepareJob(path, att.sha256, page, frozen, source.cache_dir, source.scans.normalise) for page in pages
+    ]
 
 
 def material_jobs(source: PacketSource) -> list[PrepareJob]:
@@ -325,8 +341,12 @@ def material_jobs(source: PacketSource) -> list[PrepareJob]:
 
 RASTER_DPI = 200
 RASTER_MAX_SIDE = round(842 * RASTER_DPI / 72)  # an A4 page's long side at that resolution
-UNEMBEDDED_RASTERISED = "证明材料“{name}”第 {pages} 页的字体没有嵌入文件，已转为图片放入：请核对打印出来的文字是否清楚"
-MALFORMED_RASTERISED = "证明材料“{name}”第 {pages} 页的内部结构有问题，已转为图片放入：请核对打印出来的内容是否完整"
+UNEMBEDDED_RASTERISED = (
+    "证明材料“{name}”第 {pages} 页的字体没有嵌入文件，已转为图片放入：请核对打印出来的文字是否清楚"
+)
+MALFORMED_RASTERISED = (
+    "证明材料“{name}”第 {pages} 页的内部结构有问题，已转为图片放入：请核对打印出来的内容是否完整"
+)
 UNEMBEDDED_REFUSED = "证明材料“{name}”第 {pages} 页使用了没有嵌入文件的字体，打印时可能缺字"
 
 
@@ -368,10 +388,16 @@ def _placeable_pdf_pages(source: PacketSource, att: Attachment, path: Path, run:
 
     numbers = numbers_of(flagged)
     if source.scans.pdf_raster is None:
-        raise MaterialError(UNEMBEDDED_REFUSED.format(name=name, pages=numbers),
-                            "请向出具单位索取嵌入字体的 PDF，或打印后扫描成图片再添加")
+        raise MaterialError(
+            UNEMBEDDED_REFUSED.format(name=name, pages=numbers),
+            "请向出具单位索取嵌入字体的 PDF，或打印后扫描成图片再添加",
+        )
     # The chosen pages are part of the key: page n of another selection is another page.
-    frozen = (*freeze_edits(edits), ("pages", json.dumps(edits.get("pages"))), ("raster", str(RASTER_MAX_SIDE)))
+    frozen = (
+        *freeze_edits(edits),
+        ("pages", json.dumps(edits.get("pages"))),
+        ("raster", str(RASTER_MAX_SIDE)),
+    )
     jobs = {n: PrepareJob(path, att.sha256, n, frozen, source.cache_dir) for n in flagged}
     missing = []
     for n, job in jobs.items():
@@ -398,12 +424,17 @@ def _placeable_pdf_pages(source: PacketSource, att: Attachment, path: Path, run:
     return pages
 
 
-def prepare_scans(source: PacketSource, options: PacketOptions, run: _Run) -> tuple[list[ev.Material], list[ev.Material]]:
+def prepare_scans(
+    source: PacketSource, options: PacketOptions, run: _Run
+) -> tuple[list[ev.Material], list[ev.Material]]:
     """Prepared images (cached by blob hash and settings) and opened PDF pages, in menu order."""
     app = source.app
     if options.draft:  # each missing required scan gets a placeholder page where it belongs
-        missing = [ev.placeholder_attachment(n, item.section, item.entry_id, item.kind, item.kind_label)
-                   for n, item in enumerate(source.open_items, start=1) if item.kind]
+        missing = [
+            ev.placeholder_attachment(n, item.section, item.entry_id, item.kind, item.kind_label)
+            for n, item in enumerate(source.open_items, start=1)
+            if item.kind
+        ]
         app = replace(app, attachments=(*app.attachments, *missing))
     ordered = ev.order_attachments(app, source.forms)
     materials: list[ev.Material] = []
@@ -427,15 +458,19 @@ def prepare_scans(source: PacketSource, options: PacketOptions, run: _Run) -> tu
                     jobs.append(job)
                     owners.append((material, len(jobs) - 1))
             else:
-                raise MaterialError(f"证明材料“{name}”不是图片或 PDF，无法打印", "请删除后换成 JPG、PNG 或 PDF 文件")
+                raise MaterialError(
+                    f"证明材料“{name}”不是图片或 PDF，无法打印", "请删除后换成 JPG、PNG 或 PDF 文件"
+                )
         except MaterialError:
             raise
         except UserError as exc:
             raise MaterialError(f"证明材料“{name}”无法放入打印材料：{exc.message}", exc.next_step) from exc
         except Exception as exc:  # a file the readers choke on: name it instead of an internal error
             log.warning("attachment %s cannot be placed", att.id, exc_info=True)
-            raise MaterialError(f"证明材料“{name}”无法放入打印材料：文件内容无法识别",
-                                "请在证明材料中删除后重新添加该文件，或打印后扫描成图片再添加") from exc
+            raise MaterialError(
+                f"证明材料“{name}”无法放入打印材料：文件内容无法识别",
+                "请在证明材料中删除后重新添加该文件，或打印后扫描成图片再添加",
+            ) from exc
         materials.append(material)
 
     def on_done(done: int, total: int) -> None:
@@ -451,7 +486,9 @@ def prepare_scans(source: PacketSource, options: PacketOptions, run: _Run) -> tu
         mapped = to_user_error(exc)
         if mapped is not None:
             raise mapped from exc
-        raise MaterialError("有证明材料的图片无法读取，可能已损坏", "请在证明材料中找到该文件，删除后重新添加") from exc
+        raise MaterialError(
+            "有证明材料的图片无法读取，可能已损坏", "请在证明材料中找到该文件，删除后重新添加"
+        ) from exc
     for (material, _index), image in zip(owners, prepared, strict=True):
         material.images.append(image)
     commitment = [m for m in materials if m.attachment.kind == ev.COMMITMENT]
@@ -466,8 +503,12 @@ def open_items_part(items: Sequence[OpenItem]) -> Part:
     """A draft's first pages: every open item of the completeness check, in its words."""
     flow = Flow(continued_title="尚未完善的项目")
     flow.title("尚未完善的项目")
-    flow.paragraph(f"本材料是草稿：尚有 {len(items)} 项未完善，不能作为正式申报材料提交。"
-                   "完善以下各项后，再生成正式打印材料。", size=11, leading=19)
+    flow.paragraph(
+        f"本材料是草稿：尚有 {len(items)} 项未完善，不能作为正式申报材料提交。"
+        "完善以下各项后，再生成正式打印材料。",
+        size=11,
+        leading=19,
+    )
     flow.skip(8)
     for n, item in enumerate(items, start=1):
         flow.paragraph(f"{n}. {item.text}", size=10, leading=16)
@@ -488,8 +529,12 @@ def _seal_units(source: PacketSource) -> tuple[str, ...]:
     return ("单位",)
 
 
-def plan_pages(source: PacketSource, commitment: Sequence[ev.Material], materials: Sequence[ev.Material],
-               options: PacketOptions) -> PageMap:
+def plan_pages(
+    source: PacketSource,
+    commitment: Sequence[ev.Material],
+    materials: Sequence[ev.Material],
+    options: PacketOptions,
+) -> PageMap:
     """Lay out every part, then number them once (目录, bookmarks and footers all read this map)."""
     app, forms = source.app, source.forms
     try:
@@ -499,8 +544,16 @@ def plan_pages(source: PacketSource, commitment: Sequence[ev.Material], material
         if not options.draft:
             raise
         # A draft of a new application: say where the tier pages will go.
-        tiers = Part("tiers", "审核推荐意见", [_note_page("审核推荐意见", f"此处应附：各级审核推荐意见页（{exc.message}）")])
-        publicity = Part("publicity", "公示情况", [_note_page("公示情况", "此处应附：公示情况页（尚未确定逐级审核的顺序）")])
+        tiers = Part(
+            "tiers",
+            "审核推荐意见",
+            [_note_page("审核推荐意见", f"此处应附：各级审核推荐意见页（{exc.message}）")],
+        )
+        publicity = Part(
+            "publicity",
+            "公示情况",
+            [_note_page("公示情况", "此处应附：公示情况页（尚未确定逐级审核的顺序）")],
+        )
     photo = next((m for m in materials if m.attachment.kind == PHOTO_KIND and m.images), None)
     evidence = [m for m in materials if m is not photo]
     declaration = declaration_part(app, forms, has_photo=photo is not None)
@@ -508,9 +561,14 @@ def plan_pages(source: PacketSource, commitment: Sequence[ev.Material], material
         image = photo.images[0]
         box = photo_box()
         declaration.pages[0].slots.append(
-            ImageSlot(image.path, image.width, image.height, image.gray, ev.fit(image.width, image.height, box)))
+            ImageSlot(
+                image.path, image.width, image.height, image.gray, ev.fit(image.width, image.height, box)
+            )
+        )
     parts: list[Part] = [
-        open_items_part(source.open_items) if options.draft and source.open_items else Part("open_items", "", []),
+        open_items_part(source.open_items)
+        if options.draft and source.open_items
+        else Part("open_items", "", []),
         cover_part(app, forms),
         toc_placeholder([]),
         ev.commitment_part(commitment, commitment_placeholder),

@@ -26,8 +26,14 @@ def footer_text(number: int, total: int) -> str:
     return f"第 {number} 页 共 {total} 页"
 
 
-def render_pages(page_map: PageMap, target: Path, title: str, author: str,
-                 tick: Callable[[int], None] = lambda i: None, draft: bool = False) -> None:
+def render_pages(
+    page_map: PageMap,
+    target: Path,
+    title: str,
+    author: str,
+    tick: Callable[[int], None] = lambda i: None,
+    draft: bool = False,
+) -> None:
     """Write every page's drawing into one PDF; evidence pictures are placed later by the merge step.
 
     A draft carries a light diagonal “草稿·未完善” and a line saying so at the top of every page.

@@ -100,8 +100,11 @@ def drop_unused_fonts(page: Any) -> None:
     if not fonts:
         return
     fonts = fonts.get_object()
-    if not isinstance(fonts, DictionaryObject) or not isinstance(resources, DictionaryObject) \
-            or _forms_share_page_fonts(resources):
+    if (
+        not isinstance(fonts, DictionaryObject)
+        or not isinstance(resources, DictionaryObject)
+        or _forms_share_page_fonts(resources)
+    ):
         return
     content = page.get_contents()
     if content is None:

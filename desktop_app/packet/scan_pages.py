@@ -69,7 +69,9 @@ class PreparedImage:
 def freeze_edits(edits: Mapping[str, Any] | None) -> tuple[tuple[str, Any], ...]:
     """Edits as a hashable, order-independent tuple (only what changes the picture)."""
     keep = ("flatten", "rotate", "crop")
-    return tuple(sorted((k, json.dumps(v, sort_keys=True)) for k, v in (edits or {}).items() if k in keep and v))
+    return tuple(
+        sorted((k, json.dumps(v, sort_keys=True)) for k, v in (edits or {}).items() if k in keep and v)
+    )
 
 
 def _thaw(edits: tuple[tuple[str, Any], ...]) -> dict[str, Any]:

@@ -47,9 +47,13 @@ def chain_for(app: ApplicationData, reference: Reference | None = None) -> tuple
             "请先在“职称申报封面”中填写这两项，再生成打印材料",
         )
     try:
-        return approval_chain(unit_type, level, str(cover.get("dispatched") or "") == "是",
-                              str(cover.get("employer_nature") or ""),
-                              procedure=reference.procedure if reference is not None else None)
+        return approval_chain(
+            unit_type,
+            level,
+            str(cover.get("dispatched") or "") == "是",
+            str(cover.get("employer_nature") or ""),
+            procedure=reference.procedure if reference is not None else None,
+        )
     except ValueError as exc:
         raise ChainUnknownError(str(exc), "请核对“职称申报封面”中的单位类型和劳务派遣情况") from exc
 
@@ -120,8 +124,9 @@ def _centred_lines(text: str, y: float, size: float = 11.0) -> tuple[list[Op], f
     return ops, y
 
 
-def _cell(x: float, y: float, w: float, h: float, lines: list[str], font: str, size: float,
-          shade: float | None) -> list[Op]:
+def _cell(
+    x: float, y: float, w: float, h: float, lines: list[str], font: str, size: float, shade: float | None
+) -> list[Op]:
     ops: list[Op] = [Rect(x, y - h, w, h, fill=shade)]
     lead = size + 3
     top = y - (h - len(lines) * lead) / 2 - size + 1
@@ -140,8 +145,12 @@ def _info_rows(app: ApplicationData, y: float) -> tuple[list[Op], float]:
     else:
         unit_row = ("工作单位", str(basic.get("unit") or ""))
     rows = [
-        [("申报人", label_w, True), (str(basic.get("name") or app.person_name), value_w, False),
-         ("申报职称", label_w, True), (str(cover.get("title_name") or ""), value_w, False)],
+        [
+            ("申报人", label_w, True),
+            (str(basic.get("name") or app.person_name), value_w, False),
+            ("申报职称", label_w, True),
+            (str(cover.get("title_name") or ""), value_w, False),
+        ],
         [(unit_row[0], label_w, True), (unit_row[1], CONTENT_WIDTH - label_w, False)],
         [("评审委员会", label_w, True), (str(cover.get("committee") or ""), CONTENT_WIDTH - label_w, False)],
     ]
@@ -182,8 +191,9 @@ def _text_row(label: str, text: str, y: float, minimum: float) -> tuple[list[Op]
     return ops, y - height
 
 
-def _signed_box(label: str, y: float, height: float, signers: tuple[str, ...], seals: tuple[str, ...]
-                ) -> tuple[list[Op], float]:
+def _signed_box(
+    label: str, y: float, height: float, signers: tuple[str, ...], seals: tuple[str, ...]
+) -> tuple[list[Op], float]:
     """A labelled opinion box; at its foot the signature lines (left) and the seal places (right)."""
     seal_w = 2 * SEAL_RADIUS + 16
     value_x = MARGIN_X + LABEL_W
@@ -260,8 +270,13 @@ def tier_page(tier: Tier, app: ApplicationData, reference: Reference) -> Planned
         row, y = _text_row("公示情况", facts, y, 40.0)
         ops.extend(row)
         room = y - BOTTOM
-        box, y = _signed_box("推荐意见（对申报人专业技术工作的评价）", y, max(THIRD_OF_PAGE + 4, room),
-                             ("审核人（签名）", "单位负责人（签名）"), seals)
+        box, y = _signed_box(
+            "推荐意见（对申报人专业技术工作的评价）",
+            y,
+            max(THIRD_OF_PAGE + 4, room),
+            ("审核人（签名）", "单位负责人（签名）"),
+            seals,
+        )
     else:
         box, y = _signed_box("审核意见", y, max(THIRD_OF_PAGE + 4, y - BOTTOM), ("审核人（签名）",), seals)
     ops.extend(box)
@@ -302,8 +317,9 @@ def publicity_part(app: ApplicationData, reference: Reference) -> Part:
         for label, text, height in rows:
             row, y = _text_row(label, text, y, height)
             ops.extend(row)
-        box, y = _signed_box("公示单位意见", y, max(200.0, y - BOTTOM), ("公示负责人（签名）",),
-                             (_plain(tier.name),))
+        box, y = _signed_box(
+            "公示单位意见", y, max(200.0, y - BOTTOM), ("公示负责人（签名）",), (_plain(tier.name),)
+        )
         ops.extend(box)
         if len(units) > 1:
             marks.append(Mark((f"公示情况（{_plain(tier.name)}）",), len(pages)))

@@ -32,7 +32,9 @@ def _fonts(resources: object, visited: set[int] | None = None) -> list[Dictionar
     visited.add(id(resources))
     font_dict = _resolved(resources.get("/Font"))
     if isinstance(font_dict, DictionaryObject):
-        fonts.extend(f for f in (_resolved(ref) for ref in font_dict.values()) if isinstance(f, DictionaryObject))
+        fonts.extend(
+            f for f in (_resolved(ref) for ref in font_dict.values()) if isinstance(f, DictionaryObject)
+        )
     xobjects = _resolved(resources.get("/XObject"))
     if not isinstance(xobjects, DictionaryObject):
         return fonts
@@ -91,9 +93,13 @@ def verify_packet(path: Path, expected_pages: int) -> None:
         del reader
         gc.collect()  # pypdf objects form reference cycles; free the parsed file now
     except Exception as exc:
-        raise PacketVerifyError("生成的打印材料无法重新读取，未保存", "请重试；如仍失败，请把日志发给技术支持") from exc
+        raise PacketVerifyError(
+            "生成的打印材料无法重新读取，未保存", "请重试；如仍失败，请把日志发给技术支持"
+        ) from exc
     if count != expected_pages:
-        raise PacketVerifyError(f"生成的打印材料页数不对（应为 {expected_pages} 页，实际 {count} 页），未保存")
+        raise PacketVerifyError(
+            f"生成的打印材料页数不对（应为 {expected_pages} 页，实际 {count} 页），未保存"
+        )
     if missing:
         raise PacketVerifyError(f"生成的打印材料中有未嵌入的字体（{'、'.join(sorted(missing))}），未保存")
     if active:

@@ -25,7 +25,12 @@ PLAN_FILE = "review_plan.toml"
 OFFICES_FILE = "offices.toml"
 SPECIALTIES_FILE = "engineering_specialties.toml"
 REFERENCE_FILES: tuple[str, ...] = (
-    SERIES_FILE, COMMITTEES_FILE, PLAN_FILE, OFFICES_FILE, SPECIALTIES_FILE, PROCEDURE_FILE
+    SERIES_FILE,
+    COMMITTEES_FILE,
+    PLAN_FILE,
+    OFFICES_FILE,
+    SPECIALTIES_FILE,
+    PROCEDURE_FILE,
 )
 
 # Which committee level reviews which tier: the guide's committees are either 高级 (they review

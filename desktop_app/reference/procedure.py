@@ -129,7 +129,9 @@ class Procedure:
             ids = self.dispatch_front + tuple(i for i in ids if not self.tiers[i].is_unit_tier)
         return tuple(self.tiers[i] for i in ids + level.adds)
 
-    def explain(self, unit_type: str, committee_level: str, dispatched: bool, employer_nature: str = "") -> str:
+    def explain(
+        self, unit_type: str, committee_level: str, dispatched: bool, employer_nature: str = ""
+    ) -> str:
         """The guide's own sentences for this chain (二、3, 二、10, 二、18), for the cover page."""
         found = self.unit_type(unit_type)
         level = self.level(committee_level)
@@ -163,8 +165,14 @@ class Reader(Protocol):
     def texts(self, data: Mapping[str, object], key: str, path: str) -> tuple[str, ...]: ...
 
 
-def _ids(reader: Reader, raw: Mapping[str, object], key: str, path: str, tiers: Mapping[str, Tier],
-         allow_empty: bool = False) -> tuple[str, ...]:
+def _ids(
+    reader: Reader,
+    raw: Mapping[str, object],
+    key: str,
+    path: str,
+    tiers: Mapping[str, Tier],
+    allow_empty: bool = False,
+) -> tuple[str, ...]:
     value: Any = raw.get(key, [] if allow_empty else None)
     if allow_empty and value == []:
         return ()
@@ -190,8 +198,13 @@ def parse_procedure(reader: Reader, data: Mapping[str, object]) -> Procedure:
         if not isinstance(raw, Mapping):
             raise reader.fail(path, "应为表")
         organisation = reader.text(raw, "organisation", f"{path}.organisation")
-        if organisation not in (DISTRICT_OFFICE, CITY_HR) and organisation.partition(".")[0] not in ("basic", "cover"):
-            raise reader.fail(f"{path}.organisation", "应为 basic.字段、cover.字段、district_office 或 city_hr")
+        if organisation not in (DISTRICT_OFFICE, CITY_HR) and organisation.partition(".")[0] not in (
+            "basic",
+            "cover",
+        ):
+            raise reader.fail(
+                f"{path}.organisation", "应为 basic.字段、cover.字段、district_office 或 city_hr"
+            )
         tiers[tier_id] = Tier(
             key=reader.text(raw, "key", f"{path}.key"),
             name=reader.text(raw, "name", f"{path}.name"),
@@ -204,12 +217,14 @@ def parse_procedure(reader: Reader, data: Mapping[str, object]) -> Procedure:
         chain = _ids(reader, raw, "chain", f"{path}.chain", tiers)
         if not tiers[chain[0]].is_unit_tier:
             raise reader.fail(f"{path}.chain[0]", "第一级须是单位一级（unit_tier = true）")
-        unit_types.append(UnitType(
-            name=reader.text(raw, "name", f"{path}.name"),
-            chain=chain,
-            guide_text=reader.text(raw, "guide_text", f"{path}.guide_text"),
-            freelancer=_flag(reader, raw, "freelancer", f"{path}.freelancer"),
-        ))
+        unit_types.append(
+            UnitType(
+                name=reader.text(raw, "name", f"{path}.name"),
+                chain=chain,
+                guide_text=reader.text(raw, "guide_text", f"{path}.guide_text"),
+                freelancer=_flag(reader, raw, "freelancer", f"{path}.freelancer"),
+            )
+        )
     names = [u.name for u in unit_types]
     if len(set(names)) != len(names):
         raise reader.fail("unit_types", "单位类型名称重复")
@@ -217,17 +232,21 @@ def parse_procedure(reader: Reader, data: Mapping[str, object]) -> Procedure:
     for i, raw in enumerate(reader.tables(data, "committee_levels", "committee_levels")):
         path = f"committee_levels[{i}]"
         guide_text = raw.get("guide_text", "")
-        levels.append(CommitteeLevelRule(
-            name=reader.text(raw, "name", f"{path}.name"),
-            listed=_flag(reader, raw, "listed", f"{path}.listed"),
-            adds=_ids(reader, raw, "adds", f"{path}.adds", tiers, allow_empty=True),
-            guide_text=guide_text if isinstance(guide_text, str) else "",
-        ))
+        levels.append(
+            CommitteeLevelRule(
+                name=reader.text(raw, "name", f"{path}.name"),
+                listed=_flag(reader, raw, "listed", f"{path}.listed"),
+                adds=_ids(reader, raw, "adds", f"{path}.adds", tiers, allow_empty=True),
+                guide_text=guide_text if isinstance(guide_text, str) else "",
+            )
+        )
     dispatch = reader.table(data, "dispatch", "dispatch")
     front = _ids(reader, dispatch, "front", "dispatch.front", tiers)
     natures = reader.texts(dispatch, "employer_natures", "dispatch.employer_natures")
     rules: list[DispatchRule] = []
-    for i, raw in enumerate(reader.tables(dispatch, "rules", "dispatch.rules") if "rules" in dispatch else []):
+    for i, raw in enumerate(
+        reader.tables(dispatch, "rules", "dispatch.rules") if "rules" in dispatch else []
+    ):
         path = f"dispatch.rules[{i}]"
         rule = DispatchRule(
             employer_nature=reader.text(raw, "employer_nature", f"{path}.employer_nature"),
@@ -236,7 +255,9 @@ def parse_procedure(reader: Reader, data: Mapping[str, object]) -> Procedure:
             guide_text=reader.text(raw, "guide_text", f"{path}.guide_text"),
         )
         if rule.employer_nature not in natures:
-            raise reader.fail(f"{path}.employer_nature", f"应为 dispatch.employer_natures 之一：{'、'.join(natures)}")
+            raise reader.fail(
+                f"{path}.employer_nature", f"应为 dispatch.employer_natures 之一：{'、'.join(natures)}"
+            )
         if rule.unit_type not in names:
             raise reader.fail(f"{path}.unit_type", f"应为 unit_types 之一：{'、'.join(names)}")
         rules.append(rule)

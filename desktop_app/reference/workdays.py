@@ -69,6 +69,7 @@ def computed_rest_days(year: int) -> frozenset[date]:
     except ImportError:
         Lunar = Solar = None  # noqa: N806 - the package's class names
     if Lunar is not None and Solar is not None:
+
         def solar(lunar_month: int, lunar_day: int) -> date:
             found = Lunar.fromYmd(year, lunar_month, lunar_day).getSolar()
             return date(found.getYear(), found.getMonth(), found.getDay())

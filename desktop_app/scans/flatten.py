@@ -69,8 +69,11 @@ class PageFinding:
 
     def as_edit(self, auto: bool = True) -> dict[str, Any]:
         """The stored edit that flattens the picture to this page."""
-        return {"corners": [[round(x, 5), round(y, 5)] for x, y in self.corners],
-                "aspect": round(self.aspect, 5), "auto": auto}
+        return {
+            "corners": [[round(x, 5), round(y, 5)] for x, y in self.corners],
+            "aspect": round(self.aspect, 5),
+            "auto": auto,
+        }
 
 
 # Is it a photo? -----------------------------------------------------------------------------------
@@ -212,8 +215,9 @@ def _masks(small: np.ndarray) -> Iterator[np.ndarray]:
         _, mask = cv2.threshold(blurred, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
         yield cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel)
         # A page in shade is darker than its lit part: a local threshold still separates it from the desk.
-        local = cv2.adaptiveThreshold(blurred, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY,
-                                      (min(small.shape[:2]) // 4) | 1, -5)
+        local = cv2.adaptiveThreshold(
+            blurred, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, (min(small.shape[:2]) // 4) | 1, -5
+        )
         yield cv2.morphologyEx(local, cv2.MORPH_CLOSE, kernel)
     edges = cv2.Canny(cv2.GaussianBlur(gray, (5, 5), 0), 40, 120)
     yield cv2.dilate(edges, np.ones((3, 3), np.uint8))
@@ -276,8 +280,10 @@ def page_aspect(quad: np.ndarray, size: tuple[int, int]) -> float:
     n2, n3 = k2 * m2 - m1, k3 * m3 - m1
     width = height = 0.0
     if abs(n2[2]) > 1e-9 and abs(n3[2]) > 1e-9:
-        f2 = -((n2[0] * n3[0] - (n2[0] * n3[2] + n2[2] * n3[0]) * u0 + n2[2] * n3[2] * u0 * u0)
-               + (n2[1] * n3[1] - (n2[1] * n3[2] + n2[2] * n3[1]) * v0 + n2[2] * n3[2] * v0 * v0)) / (n2[2] * n3[2])
+        f2 = -(
+            (n2[0] * n3[0] - (n2[0] * n3[2] + n2[2] * n3[0]) * u0 + n2[2] * n3[2] * u0 * u0)
+            + (n2[1] * n3[1] - (n2[1] * n3[2] + n2[2] * n3[1]) * v0 + n2[2] * n3[2] * v0 * v0)
+        ) / (n2[2] * n3[2])
         if f2 > 0:
             f = math.sqrt(f2)
             a_inv = np.linalg.inv(np.array([[f, 0, u0], [0, f, v0], [0, 0, 1.0]]))
@@ -311,7 +317,11 @@ def flatten(picture: Image.Image, edit: Mapping[str, Any], whiten: bool = True) 
     """The page of the picture straightened to its proportions (and whitened); unchanged when the edit is unusable."""
     try:
         return _flatten(picture, edit, whiten)
-    except (cv2.error, ValueError, ZeroDivisionError):  # a degenerate hand-made quadrilateral: keep the picture
+    except (
+        cv2.error,
+        ValueError,
+        ZeroDivisionError,
+    ):  # a degenerate hand-made quadrilateral: keep the picture
         return picture
 
 
@@ -336,12 +346,20 @@ def _flatten(picture: Image.Image, edit: Mapping[str, Any], whiten: bool) -> Ima
     out_w = max(8, round(math.sqrt(area / aspect)))
     out_h = max(8, round(out_w * aspect))
     inset_x, inset_y = INSET * out_w, INSET * out_h
-    target = np.array([[-inset_x, -inset_y], [out_w - 1 + inset_x, -inset_y],
-                       [out_w - 1 + inset_x, out_h - 1 + inset_y], [-inset_x, out_h - 1 + inset_y]], np.float32)
+    target = np.array(
+        [
+            [-inset_x, -inset_y],
+            [out_w - 1 + inset_x, -inset_y],
+            [out_w - 1 + inset_x, out_h - 1 + inset_y],
+            [-inset_x, out_h - 1 + inset_y],
+        ],
+        np.float32,
+    )
     matrix = cv2.getPerspectiveTransform(quad.astype(np.float32), target)
     source = picture if picture.mode in ("L", "RGB") else picture.convert("RGB")
-    warped = cv2.warpPerspective(np.asarray(source), matrix, (out_w, out_h), flags=cv2.INTER_LINEAR,
-                                 borderMode=cv2.BORDER_REPLICATE)
+    warped = cv2.warpPerspective(
+        np.asarray(source), matrix, (out_w, out_h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
     if whiten:
         warped = level_lighting(warped)
     return Image.fromarray(warped, source.mode)
@@ -369,7 +387,9 @@ def level_lighting(pixels: np.ndarray) -> np.ndarray:
 
 def is_flattened(edits: Mapping[str, Any] | None) -> bool:
     """Whether the stored edits straighten the picture to a page."""
-    return bool(edits and isinstance(edits.get("flatten"), Mapping) and _corners(edits["flatten"]) is not None)
+    return bool(
+        edits and isinstance(edits.get("flatten"), Mapping) and _corners(edits["flatten"]) is not None
+    )
 
 
 def finding_from_corners(corners: Any, size: tuple[int, int]) -> PageFinding:

@@ -106,7 +106,7 @@ def examine(data: bytes, password: str = "", check_page: PageCheck | None = None
         raise ScanRefused(EMPTY)
     if len(data) > MAX_FILE_BYTES:
         raise ScanRefused(TOO_BIG)
-    head = data[: 4096]
+    head = data[:4096]
     media_type = sniff_media_type(head)
     if media_type is None:
         if is_html(head):

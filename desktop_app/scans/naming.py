@@ -59,7 +59,9 @@ _GENERIC = r"(?:图片|照片|相片|图像|附件|文档|文件|image|photo|pic
 _GENERIC_RE = re.compile(_GENERIC + r"[\s\-_]*\d*", re.IGNORECASE)
 _GENERIC_ALONE = re.compile(r"^[\s\-_\d()（）]*" + _GENERIC + r"[\s\-_\d()（）]*$", re.IGNORECASE)
 
-_UUID_OR_HEX = re.compile(r"[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}|[0-9a-f]{12,}", re.I)
+_UUID_OR_HEX = re.compile(
+    r"[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}|[0-9a-f]{12,}", re.I
+)
 _NUMBERING = re.compile(r"^\s*\d{1,2}(?:-\d{1,3})?(?:[_\-\s.、]|$)")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _WINDOWS_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
@@ -67,10 +69,26 @@ _WINDOWS_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 # Namespaces"): COM0/LPT0 and the superscript digits are on that list too, and CONIN$/CONOUT$ open the console.
 _PORT_DIGITS = "0123456789¹²³"
 _WINDOWS_RESERVED = {
-    "CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
-    *(f"COM{d}" for d in _PORT_DIGITS), *(f"LPT{d}" for d in _PORT_DIGITS),
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    "CONIN$",
+    "CONOUT$",
+    *(f"COM{d}" for d in _PORT_DIGITS),
+    *(f"LPT{d}" for d in _PORT_DIGITS),
 }
-_FULLWIDTH = {"<": "＜", ">": "＞", ":": "：", '"': "＂", "/": "／", "\\": "＼", "|": "｜", "?": "？", "*": "＊"}
+_FULLWIDTH = {
+    "<": "＜",
+    ">": "＞",
+    ":": "：",
+    '"': "＂",
+    "/": "／",
+    "\\": "＼",
+    "|": "｜",
+    "?": "？",
+    "*": "＊",
+}
 
 MAX_NAME_BYTES = 255
 # Windows programs that are not "long path aware" fail on paths over 259 characters (MAX_PATH), and the
@@ -182,7 +200,9 @@ def kind_score(text: str, kind: AttachmentKind) -> int:
 
 def match_kind(text: str, kinds: Sequence[AttachmentKind]) -> AttachmentKind | None:
     """The expected kind a name describes best, or None."""
-    scored = [(kind_score(text, k), -len(max(k.keywords, key=len, default="")), i) for i, k in enumerate(kinds)]
+    scored = [
+        (kind_score(text, k), -len(max(k.keywords, key=len, default="")), i) for i, k in enumerate(kinds)
+    ]
     best = max(scored, default=(0, 0, 0))
     return kinds[best[2]] if best[0] > 0 else None
 
@@ -193,7 +213,11 @@ def _other_kind(text: str, others: Iterable[tuple[str, AttachmentKind]]) -> tupl
     best: tuple[int, tuple[str, AttachmentKind]] | None = None
     for section_title, kind in others:
         for word in kind.keywords:
-            if len(word) >= _FUZZY_MIN_LEN and word.casefold() in folded and (best is None or len(word) > best[0]):
+            if (
+                len(word) >= _FUZZY_MIN_LEN
+                and word.casefold() in folded
+                and (best is None or len(word) > best[0])
+            ):
                 best = (len(word), (section_title, kind))
     return best[1] if best else None
 
@@ -269,8 +293,9 @@ def with_problem(verdict: NameVerdict, level: str, problem: str) -> NameVerdict:
     """The verdict with one more problem, at least at `level`."""
     order = {OK: 0, WARN: 1, FAIL: 2}
     worst = level if order[level] > order[verdict.level] else verdict.level
-    return NameVerdict(verdict.name, worst, (*verdict.problems, problem), verdict.kind, verdict.proposed,
-                       verdict.other_kinds)
+    return NameVerdict(
+        verdict.name, worst, (*verdict.problems, problem), verdict.kind, verdict.proposed, verdict.other_kinds
+    )
 
 
 def check_names(

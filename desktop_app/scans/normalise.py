@@ -44,8 +44,10 @@ except Exception:  # pragma: no cover - the wheel is a dependency; a broken inst
 Source = bytes | Path
 
 TRUNCATED = "文件不完整：可能没有下载或复制完，请重新下载或重新拍照、扫描后再添加"
-BOMB = ("图片尺寸过大（{megapixels}），超过 A4 纸 600 dpi 扫描所需的约 3480 万像素，无法安全打开："
-        "请把图片缩小后再添加")
+BOMB = (
+    "图片尺寸过大（{megapixels}），超过 A4 纸 600 dpi 扫描所需的约 3480 万像素，无法安全打开："
+    "请把图片缩小后再添加"
+)
 DAMAGED_IMAGE = "图片文件已损坏，无法读取：请重新拍照或扫描后再添加"
 VARIANT = "这种图片的编码方式本程序不支持：请用“画图”等软件另存为 JPG 或 PNG 后再添加"
 UNKNOWN_IMAGE = "无法识别这个图片文件：请上传 JPG、PNG、TIFF、BMP、WebP、HEIC 图片或 PDF 文件"
@@ -53,7 +55,9 @@ DAMAGED_PDF = "PDF 文件已损坏，无法读取：请重新下载，或打印�
 TOO_MANY_PAGES = "文件共有 {pages} 页，超过 {limit} 页：请只保留需要上传的页面后再添加"
 NEEDS_PASSWORD = "这个 PDF 设置了打开密码：请输入密码后再添加"
 BAD_PASSWORD = "PDF 密码不正确：请核对密码后重试"
-CERTIFICATE_PDF = "这个 PDF 使用数字证书加密，本程序暂不支持：请向出具单位索取未加密的版本，或打印后扫描成图片再添加"
+CERTIFICATE_PDF = (
+    "这个 PDF 使用数字证书加密，本程序暂不支持：请向出具单位索取未加密的版本，或打印后扫描成图片再添加"
+)
 NO_PAGES = "PDF 文件里没有页面：请重新下载"
 
 

@@ -35,7 +35,10 @@ class ContentCheck:
 
 def is_available() -> bool:
     """Whether the OCR extra is installed (rapidocr 3 and onnxruntime)."""
-    return importlib.util.find_spec("rapidocr") is not None and importlib.util.find_spec("onnxruntime") is not None
+    return (
+        importlib.util.find_spec("rapidocr") is not None
+        and importlib.util.find_spec("onnxruntime") is not None
+    )
 
 
 def _engine() -> Any:
@@ -74,8 +77,12 @@ def kind_in_text(text: str, kinds: Iterable[AttachmentKind]) -> AttachmentKind |
     return best[1] if best else None
 
 
-def compare(name: str, text: str, expected: Sequence[AttachmentKind],
-            others: Iterable[tuple[str, AttachmentKind]] = ()) -> ContentCheck:
+def compare(
+    name: str,
+    text: str,
+    expected: Sequence[AttachmentKind],
+    others: Iterable[tuple[str, AttachmentKind]] = (),
+) -> ContentCheck:
     """Compare a page's text with its file name; warn when the text names another material."""
     everything = list(expected) + [k for _title, k in others]
     found = kind_in_text(text, expected) or kind_in_text(text, everything)
@@ -85,5 +92,8 @@ def compare(name: str, text: str, expected: Sequence[AttachmentKind],
     if naming.kind_score("".join(text.split()), named) == 100:
         return ContentCheck(text, found.key)  # the page names both: no contradiction
     word = max((w for w in found.keywords if w in "".join(text.split())), key=len)
-    return ContentCheck(text, found.key,
-                        f"文件名写的是“{named.label}”，但页面上写的是“{word}”：请核对是否放错了文件或写错了名称")
+    return ContentCheck(
+        text,
+        found.key,
+        f"文件名写的是“{named.label}”，但页面上写的是“{word}”：请核对是否放错了文件或写错了名称",
+    )

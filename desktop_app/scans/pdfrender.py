@@ -71,7 +71,9 @@ def _render(doc: Any, page_index: int, dpi: int, max_side: int = MAX_SIDE) -> Im
         raise ScanRefused(DAMAGED_PDF)
     image = image.convertToFormat(QImage.Format.Format_RGBA8888)
     raw = bytes(image.constBits())[: image.bytesPerLine() * image.height()]
-    rgba = Image.frombuffer("RGBA", (image.width(), image.height()), raw, "raw", "RGBA", image.bytesPerLine(), 1)
+    rgba = Image.frombuffer(
+        "RGBA", (image.width(), image.height()), raw, "raw", "RGBA", image.bytesPerLine(), 1
+    )
     page = Image.new("RGB", rgba.size, "white")
     page.paste(rgba.convert("RGB"), mask=rgba.getchannel("A"))
     return page

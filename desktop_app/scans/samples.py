@@ -67,8 +67,12 @@ def render_certificate(
     im = Image.new("RGB", size, paper)
     draw = ImageDraw.Draw(im)
     margin = max(18, width // 40)
-    draw.rectangle((margin, margin, width - margin, height - margin), outline=accent, width=max(4, width // 200))
-    draw.rectangle((margin + 10, margin + 10, width - margin - 10, height - margin - 10), outline=accent, width=1)
+    draw.rectangle(
+        (margin, margin, width - margin, height - margin), outline=accent, width=max(4, width // 200)
+    )
+    draw.rectangle(
+        (margin + 10, margin + 10, width - margin - 10, height - margin - 10), outline=accent, width=1
+    )
     title_font = _font(max(28, width // 18), bold=True)
     draw.text((width // 2, margin + height // 8), title, font=title_font, fill=accent, anchor="mm")
     body = _font(max(16, width // 42))
@@ -78,11 +82,26 @@ def render_certificate(
         draw.text((margin + width // 12, y), line, font=body, fill=(25, 25, 25))
         y += step
     if number:
-        draw.text((margin + width // 12, height - margin - height // 7), f"编号：{number}", font=body, fill=(40, 40, 40))
+        draw.text(
+            (margin + width // 12, height - margin - height // 7),
+            f"编号：{number}",
+            font=body,
+            fill=(40, 40, 40),
+        )
     if issuer:
-        draw.text((width - margin - width // 12, height - margin - height // 7), issuer, font=body,
-                  fill=(25, 25, 25), anchor="ra")
-        _seal(draw, (width - margin - width // 5, height - margin - height // 5), min(width, height) // 9, issuer)
+        draw.text(
+            (width - margin - width // 12, height - margin - height // 7),
+            issuer,
+            font=body,
+            fill=(25, 25, 25),
+            anchor="ra",
+        )
+        _seal(
+            draw,
+            (width - margin - width // 5, height - margin - height // 5),
+            min(width, height) // 9,
+            issuer,
+        )
     # A faint marker in the top-left corner lets tests check orientation by pixels.
     draw.rectangle((margin + 14, margin + 14, margin + 44, margin + 44), fill=(20, 90, 200))
     # Light speckle so the scan compresses like a real one, not like a flat drawing.
@@ -119,7 +138,9 @@ def as_phone_photo(page: Image.Image, orientation: int = 6, seed: int = 0) -> by
     return photo_on_desk(page, frame=frame, seed=seed, orientation=orientation, tilt=10, cover=0.5).data
 
 
-def registration_record_pdf(name: str, school: str, major: str, level: str, graduated: str, number: str) -> bytes:
+def registration_record_pdf(
+    name: str, school: str, major: str, level: str, graduated: str, number: str
+) -> bytes:
     """A 教育部学历证书电子注册备案表-like one-page PDF with the embedded CJK font."""
     from reportlab.lib.colors import HexColor
     from reportlab.lib.pagesizes import A4
@@ -137,9 +158,18 @@ def registration_record_pdf(name: str, school: str, major: str, level: str, grad
     pdf.drawCentredString(width / 2, height - 90, "教育部学历证书电子注册备案表")
     pdf.setFont("DemoSans", 10)
     pdf.drawCentredString(width / 2, height - 112, "更新日期：2026年10月08日")
-    rows = [("姓名", name), ("毕业院校", school), ("专业", major), ("层次", level), ("学习形式", "普通全日制"),
-            ("毕（结）业日期", graduated), ("毕（结）业", "毕业"), ("证书编号", number),
-            ("在线验证码", "A8K3Q7M2P5X9T4RD"), ("在线验证有效期", "6 个月")]
+    rows = [
+        ("姓名", name),
+        ("毕业院校", school),
+        ("专业", major),
+        ("层次", level),
+        ("学习形式", "普通全日制"),
+        ("毕（结）业日期", graduated),
+        ("毕（结）业", "毕业"),
+        ("证书编号", number),
+        ("在线验证码", "A8K3Q7M2P5X9T4RD"),
+        ("在线验证有效期", "6 个月"),
+    ]
     top = height - 160
     pdf.setStrokeColor(HexColor("#4a6fa5"))
     for i, (label, value) in enumerate(rows):
@@ -150,8 +180,11 @@ def registration_record_pdf(name: str, school: str, major: str, level: str, grad
         pdf.drawString(72, y + 2, label)
         pdf.drawString(212, y + 2, str(value))
     pdf.setFont("DemoSans", 9)
-    pdf.drawString(60, top - len(rows) * 34 - 20,
-                   "注：本备案表仅作为学历证书电子注册信息的查询结果，不作为学历证书。（示例文件，内容为虚构）")
+    pdf.drawString(
+        60,
+        top - len(rows) * 34 - 20,
+        "注：本备案表仅作为学历证书电子注册信息的查询结果，不作为学历证书。（示例文件，内容为虚构）",
+    )
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()
@@ -159,8 +192,9 @@ def registration_record_pdf(name: str, school: str, major: str, level: str, grad
 
 def _portrait_page(title: str, lines: list[str], issuer: str, seed: int, number: str = "") -> Image.Image:
     # 1120 × 1584: an A4 page at about 135 dpi, which prints at 150 dpi or more on its evidence page (issue 13).
-    return render_certificate(title, lines, size=(1120, 1584), issuer=issuer, number=number,
-                              accent=(40, 40, 40), seed=seed)
+    return render_certificate(
+        title, lines, size=(1120, 1584), issuer=issuer, number=number, accent=(40, 40, 40), seed=seed
+    )
 
 
 def demo_scans(answers: Mapping[str, Any], year: int) -> list[SampleScan]:
@@ -179,81 +213,314 @@ def demo_scans(answers: Mapping[str, Any], year: int) -> list[SampleScan]:
         out.append(SampleScan(section, entry, kind, name, data))
 
     card = (856, 540)
-    jpeg("basic", None, "id_card_front", render_certificate(
-        "居民身份证", [f"姓名 {person}", "性别 男    民族 汉", "出生 1982年4月16日",
-                       f"住址 {answers.get('places', {}).get('id_card_address', '')}"],
-        size=card, accent=(30, 90, 160), seed=1), photo=True)
-    jpeg("basic", None, "id_card_back", render_certificate(
-        "中华人民共和国 居民身份证", ["签发机关 宜良县公安局", "有效期限 2016.05.10-2036.05.10"],
-        size=card, accent=(30, 90, 160), issuer="宜良县公安局", seed=2), photo=True)
-    jpeg("cover", None, "commitment", _portrait_page(
-        "职称申报承诺书", ["本人承诺所提交的申报材料真实、准确、完整，", "如有弄虚作假，自愿承担相应责任。",
-                           "", f"承诺人：{person}", f"日期：{year}年6月10日"], "", seed=3))
+    jpeg(
+        "basic",
+        None,
+        "id_card_front",
+        render_certificate(
+            "居民身份证",
+            [
+                f"姓名 {person}",
+                "性别 男    民族 汉",
+                "出生 1982年4月16日",
+                f"住址 {answers.get('places', {}).get('id_card_address', '')}",
+            ],
+            size=card,
+            accent=(30, 90, 160),
+            seed=1,
+        ),
+        photo=True,
+    )
+    jpeg(
+        "basic",
+        None,
+        "id_card_back",
+        render_certificate(
+            "中华人民共和国 居民身份证",
+            ["签发机关 宜良县公安局", "有效期限 2016.05.10-2036.05.10"],
+            size=card,
+            accent=(30, 90, 160),
+            issuer="宜良县公安局",
+            seed=2,
+        ),
+        photo=True,
+    )
+    jpeg(
+        "cover",
+        None,
+        "commitment",
+        _portrait_page(
+            "职称申报承诺书",
+            [
+                "本人承诺所提交的申报材料真实、准确、完整，",
+                "如有弄虚作假，自愿承担相应责任。",
+                "",
+                f"承诺人：{person}",
+                f"日期：{year}年6月10日",
+            ],
+            "",
+            seed=3,
+        ),
+    )
     title = answers["current_title"][0]
-    jpeg("current_title", 0, "title_certificate", render_certificate(
-        "专业技术资格证书", [f"姓名：{person}", f"专业：{title['specialty']}", f"资格名称：{title['title_name']}",
-                            f"取得时间：{title['obtained_on']}"],
-        issuer=title["issuer"], number=title["certificate_number"], seed=4), photo=True)
-    jpeg("current_title", 0, "appointment", _portrait_page(
-        "聘书", [f"兹聘任 {person} 同志为", f"{title['title_name']}（{title['appointed_post']}）",
-               f"聘期自 {title['appointed_on']} 起"], title["appointing_unit"], seed=5))
+    jpeg(
+        "current_title",
+        0,
+        "title_certificate",
+        render_certificate(
+            "专业技术资格证书",
+            [
+                f"姓名：{person}",
+                f"专业：{title['specialty']}",
+                f"资格名称：{title['title_name']}",
+                f"取得时间：{title['obtained_on']}",
+            ],
+            issuer=title["issuer"],
+            number=title["certificate_number"],
+            seed=4,
+        ),
+        photo=True,
+    )
+    jpeg(
+        "current_title",
+        0,
+        "appointment",
+        _portrait_page(
+            "聘书",
+            [
+                f"兹聘任 {person} 同志为",
+                f"{title['title_name']}（{title['appointed_post']}）",
+                f"聘期自 {title['appointed_on']} 起",
+            ],
+            title["appointing_unit"],
+            seed=5,
+        ),
+    )
     edu = answers["education"][0]
-    jpeg("education", 0, "diploma", render_certificate(
-        "毕业证书", [f"学生 {person}，性别男，于 {edu['enrolled_on']} 至 {edu['graduated_on'][:7]}",
-                    f"在本校 {edu['major']} 专业四年制本科学习，", "修完教学计划规定的全部课程，成绩合格，准予毕业。"],
-        issuer=edu["school"], number=edu["diploma_number"], seed=6), photo=True)
-    jpeg("education", 0, "degree_certificate", render_certificate(
-        "学士学位证书", [f"{person}，男，1982年4月16日生。", f"在{edu['school']}{edu['major']}专业完成了",
-                        "本科学习计划，业已毕业，经审核符合学位授予条件，", "授予工学学士学位。"],
-        issuer=edu["school"], number=edu["degree_number"], accent=(120, 20, 60), seed=7))
-    out.append(SampleScan("education", 0, "registration_record", "学信网备案表.pdf", registration_record_pdf(
-        person, edu["school"], edu["major"], "本科", edu["graduated_on"], edu["diploma_number"])))
+    jpeg(
+        "education",
+        0,
+        "diploma",
+        render_certificate(
+            "毕业证书",
+            [
+                f"学生 {person}，性别男，于 {edu['enrolled_on']} 至 {edu['graduated_on'][:7]}",
+                f"在本校 {edu['major']} 专业四年制本科学习，",
+                "修完教学计划规定的全部课程，成绩合格，准予毕业。",
+            ],
+            issuer=edu["school"],
+            number=edu["diploma_number"],
+            seed=6,
+        ),
+        photo=True,
+    )
+    jpeg(
+        "education",
+        0,
+        "degree_certificate",
+        render_certificate(
+            "学士学位证书",
+            [
+                f"{person}，男，1982年4月16日生。",
+                f"在{edu['school']}{edu['major']}专业完成了",
+                "本科学习计划，业已毕业，经审核符合学位授予条件，",
+                "授予工学学士学位。",
+            ],
+            issuer=edu["school"],
+            number=edu["degree_number"],
+            accent=(120, 20, 60),
+            seed=7,
+        ),
+    )
+    out.append(
+        SampleScan(
+            "education",
+            0,
+            "registration_record",
+            "学信网备案表.pdf",
+            registration_record_pdf(
+                person, edu["school"], edu["major"], "本科", edu["graduated_on"], edu["diploma_number"]
+            ),
+        )
+    )
     for i, work in enumerate(answers["major_work"]):
-        jpeg("major_work", i, "performance_proof", _portrait_page(
-            "业绩证明", [f"兹证明 {person} 同志于 {work['period']}", f"{work['role']}“{work['name'][:16]}”",
-                        f"{work['name'][16:]}", "工作，情况属实。"], answers["basic"]["unit"], seed=10 + i))
+        jpeg(
+            "major_work",
+            i,
+            "performance_proof",
+            _portrait_page(
+                "业绩证明",
+                [
+                    f"兹证明 {person} 同志于 {work['period']}",
+                    f"{work['role']}“{work['name'][:16]}”",
+                    f"{work['name'][16:]}",
+                    "工作，情况属实。",
+                ],
+                answers["basic"]["unit"],
+                seed=10 + i,
+            ),
+        )
     project = answers["projects"][0]
-    jpeg("projects", 0, "approval", _portrait_page(
-        "项目任务书", [f"项目名称：{project['name']}", f"项目编号：{project['project_number']}",
-                     f"项目负责人：{person}", f"起止时间：{project['period']}"], project["source"], seed=20))
-    jpeg("projects", 0, "completion", render_certificate(
-        "项目验收证书", [f"项目名称：{project['name']}", f"项目负责人：{person}", "验收结论：通过验收"],
-        issuer=project["source"], number=project["project_number"], seed=21), photo=True)
+    jpeg(
+        "projects",
+        0,
+        "approval",
+        _portrait_page(
+            "项目任务书",
+            [
+                f"项目名称：{project['name']}",
+                f"项目编号：{project['project_number']}",
+                f"项目负责人：{person}",
+                f"起止时间：{project['period']}",
+            ],
+            project["source"],
+            seed=20,
+        ),
+    )
+    jpeg(
+        "projects",
+        0,
+        "completion",
+        render_certificate(
+            "项目验收证书",
+            [f"项目名称：{project['name']}", f"项目负责人：{person}", "验收结论：通过验收"],
+            issuer=project["source"],
+            number=project["project_number"],
+            seed=21,
+        ),
+        photo=True,
+    )
     patent = answers["patents"][0]
-    jpeg("patents", 0, "patent_certificate", render_certificate(
-        "实用新型专利证书", [f"实用新型名称：{patent['name']}", f"发明人：{person} 等", f"专利号：{patent['patent_number']}",
-                          f"授权公告日：{patent['granted_on']}"], issuer="国家知识产权局", seed=30))
-    jpeg("patents", 0, "application_proof", _portrait_page(
-        "专利转化应用证明", [f"专利“{patent['name'][:14]}", f"{patent['name'][14:]}”", "已在本公司三座泵站安装使用，",
-                           "运行效果良好。"], patent["patentee"], seed=31))
+    jpeg(
+        "patents",
+        0,
+        "patent_certificate",
+        render_certificate(
+            "实用新型专利证书",
+            [
+                f"实用新型名称：{patent['name']}",
+                f"发明人：{person} 等",
+                f"专利号：{patent['patent_number']}",
+                f"授权公告日：{patent['granted_on']}",
+            ],
+            issuer="国家知识产权局",
+            seed=30,
+        ),
+    )
+    jpeg(
+        "patents",
+        0,
+        "application_proof",
+        _portrait_page(
+            "专利转化应用证明",
+            [
+                f"专利“{patent['name'][:14]}",
+                f"{patent['name'][14:]}”",
+                "已在本公司三座泵站安装使用，",
+                "运行效果良好。",
+            ],
+            patent["patentee"],
+            seed=31,
+        ),
+    )
     award = answers["awards"][0]
-    jpeg("awards", 0, "award_certificate", render_certificate(
-        "荣誉证书", [f"{person} 同志：", f"“{award['achievement'][:18]}", f"{award['achievement'][18:]}”",
-                    f"荣获{award['award_name']}{award['grade']}。"],
-        issuer=award["awarding_body"], number=award["certificate_number"], seed=40))
+    jpeg(
+        "awards",
+        0,
+        "award_certificate",
+        render_certificate(
+            "荣誉证书",
+            [
+                f"{person} 同志：",
+                f"“{award['achievement'][:18]}",
+                f"{award['achievement'][18:]}”",
+                f"荣获{award['award_name']}{award['grade']}。",
+            ],
+            issuer=award["awarding_body"],
+            number=award["certificate_number"],
+            seed=40,
+        ),
+    )
     book = answers["books"][0]
     for kind, heading, lines, seed in (
         ("cover", book["title"], [book["publisher"]], 50),
-        ("copyright_page", "图书在版编目（CIP）数据", [book["title"], f"ISBN {book['isbn']}", f"{book['published_on']} 第1版"], 51),
-        ("contents", "目录", ["第一章 泵站机电设备概述 ……1", "第二章 水泵机组运行 ……23", "第三章 电气设备维护 ……61"], 52),
+        (
+            "copyright_page",
+            "图书在版编目（CIP）数据",
+            [book["title"], f"ISBN {book['isbn']}", f"{book['published_on']} 第1版"],
+            51,
+        ),
+        (
+            "contents",
+            "目录",
+            ["第一章 泵站机电设备概述 ……1", "第二章 水泵机组运行 ……23", "第三章 电气设备维护 ……61"],
+            52,
+        ),
     ):
         jpeg("books", 0, kind, _portrait_page(heading, lines, "", seed=seed))
     for i, paper in enumerate(answers["papers"]):
-        jpeg("papers", i, "journal_cover", _portrait_page(
-            paper["journal"], [paper["issue"], f"ISSN {paper['issn']}", paper["cn_serial"]], "", seed=60 + i))
-        jpeg("papers", i, "contents_page", _portrait_page(
-            "目次", [f"{paper['title'][:18]}", f"{paper['title'][18:]} …… {paper['pages']}"], "", seed=62 + i))
-        jpeg("papers", i, "paper_text", _portrait_page(
-            paper["title"][:14], [paper["title"][14:], f"{person}", "摘要：本文结合工程实例……"], "", seed=64 + i),
-             photo=(i == 0))
+        jpeg(
+            "papers",
+            i,
+            "journal_cover",
+            _portrait_page(
+                paper["journal"],
+                [paper["issue"], f"ISSN {paper['issn']}", paper["cn_serial"]],
+                "",
+                seed=60 + i,
+            ),
+        )
+        jpeg(
+            "papers",
+            i,
+            "contents_page",
+            _portrait_page(
+                "目次",
+                [f"{paper['title'][:18]}", f"{paper['title'][18:]} …… {paper['pages']}"],
+                "",
+                seed=62 + i,
+            ),
+        )
+        jpeg(
+            "papers",
+            i,
+            "paper_text",
+            _portrait_page(
+                paper["title"][:14],
+                [paper["title"][14:], f"{person}", "摘要：本文结合工程实例……"],
+                "",
+                seed=64 + i,
+            ),
+            photo=(i == 0),
+        )
     for i, course in enumerate(answers["continuing_education"]):
-        jpeg("continuing_education", i, "certificate", render_certificate(
-            "继续教育证书", [f"{person} 同志参加“{course['name'][:14]}", f"{course['name'][14:]}”",
-                          f"学时：{course['hours']} 学时"], issuer=course["organizer"], seed=70 + i))
+        jpeg(
+            "continuing_education",
+            i,
+            "certificate",
+            render_certificate(
+                "继续教育证书",
+                [
+                    f"{person} 同志参加“{course['name'][:14]}",
+                    f"{course['name'][14:]}”",
+                    f"学时：{course['hours']} 学时",
+                ],
+                issuer=course["organizer"],
+                seed=70 + i,
+            ),
+        )
     for i, review in enumerate(answers["annual_review"]):
-        jpeg("annual_review", i, "review_form", _portrait_page(
-            f"{review['year']}年度考核登记表", [f"姓名：{person}", f"考核等次：{review['result']}"], review["unit"],
-            seed=80 + i))
+        jpeg(
+            "annual_review",
+            i,
+            "review_form",
+            _portrait_page(
+                f"{review['year']}年度考核登记表",
+                [f"姓名：{person}", f"考核等次：{review['result']}"],
+                review["unit"],
+                seed=80 + i,
+            ),
+        )
     return out
 
 
@@ -316,7 +583,9 @@ def photo_on_desk(
     fit = math.sqrt(cover * width * height / (pw * ph))
     distance = focal / fit
     centre = np.array([rng.uniform(-0.04, 0.04) * width, rng.uniform(-0.04, 0.04) * height])
-    corners3d = np.array([[-pw / 2, -ph / 2, 0], [pw / 2, -ph / 2, 0], [pw / 2, ph / 2, 0], [-pw / 2, ph / 2, 0]])
+    corners3d = np.array(
+        [[-pw / 2, -ph / 2, 0], [pw / 2, -ph / 2, 0], [pw / 2, ph / 2, 0], [-pw / 2, ph / 2, 0]]
+    )
     projected = []
     for point in corners3d:
         xc, yc, zc = rotation @ point + np.array([0, 0, distance])
@@ -324,8 +593,14 @@ def photo_on_desk(
     quad = np.array(projected, dtype=np.float32)
     source = np.array([[0, 0], [pw, 0], [pw, ph], [0, ph]], dtype=np.float32)
     matrix = cv2.getPerspectiveTransform(source, quad)
-    photo = cv2.warpPerspective(np.asarray(page.convert("RGB")), matrix, (width, height), flags=cv2.INTER_AREA,
-                                dst=_desk(width, height, rng), borderMode=cv2.BORDER_TRANSPARENT)
+    photo = cv2.warpPerspective(
+        np.asarray(page.convert("RGB")),
+        matrix,
+        (width, height),
+        flags=cv2.INTER_AREA,
+        dst=_desk(width, height, rng),
+        borderMode=cv2.BORDER_TRANSPARENT,
+    )
     # Light: warm cast, a vignette, and a soft shadow (a hand or the phone) falling across one side; smooth,
     # so it is computed on a small grid and enlarged.
     small_w, small_h = max(2, width // 8), max(2, height // 8)

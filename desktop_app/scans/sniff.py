@@ -4,8 +4,16 @@ from __future__ import annotations
 
 HEAD_SIZE = 4096
 
-IMAGE_TYPES = ("image/jpeg", "image/png", "image/tiff", "image/bmp", "image/webp", "image/heif", "image/avif",
-               "image/gif")
+IMAGE_TYPES = (
+    "image/jpeg",
+    "image/png",
+    "image/tiff",
+    "image/bmp",
+    "image/webp",
+    "image/heif",
+    "image/avif",
+    "image/gif",
+)
 PDF = "application/pdf"
 
 _EXTENSIONS = {
@@ -44,7 +52,7 @@ def sniff_media_type(head: bytes) -> str | None:
     if head[:6] in (b"GIF87a", b"GIF89a"):
         return "image/gif"
     if head[4:8] == b"ftyp":
-        brands = {head[8:12]} | {head[i:i + 4] for i in range(16, min(len(head), 64), 4)}
+        brands = {head[8:12]} | {head[i : i + 4] for i in range(16, min(len(head), 64), 4)}
         if brands & _AVIF_BRANDS:
             return "image/avif"
         if brands & _HEIF_BRANDS:

@@ -71,14 +71,18 @@ class BlobStore:
             if os.path.exists(tmp_name):
                 os.unlink(tmp_name)
 
-    def put_bytes(self, data: bytes, sha256: str | None = None, copy_of: Path | None = None) -> tuple[str, int, bool]:
+    def put_bytes(
+        self, data: bytes, sha256: str | None = None, copy_of: Path | None = None
+    ) -> tuple[str, int, bool]:
         """Store bytes; returns (sha256, size, newly_stored) (see _put_bytes); a full disk is said as such."""
         try:
             return self._put_bytes(data, sha256, copy_of)
         except OSError as exc:
             raise self._storage_problem(exc, len(data)) from None
 
-    def _put_bytes(self, data: bytes, sha256: str | None = None, copy_of: Path | None = None) -> tuple[str, int, bool]:
+    def _put_bytes(
+        self, data: bytes, sha256: str | None = None, copy_of: Path | None = None
+    ) -> tuple[str, int, bool]:
         """Store bytes; returns (sha256, size, newly_stored). `sha256` saves hashing again when known.
 
         `copy_of` names a file the bytes were read from: it is copied by the operating system, which

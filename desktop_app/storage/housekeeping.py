@@ -20,8 +20,17 @@ log = logging.getLogger(__name__)
 
 PARTIALS_NOTE = "partials.txt"
 # Folders inside the data folder that hold personal data (scans, snapshots, caches, logs).
-PRIVATE_FOLDERS = ("blobs", "cache", "tmp", "restore-staging", "logs", "打印材料", "packets", "reference",
-                   "职称申报备份")
+PRIVATE_FOLDERS = (
+    "blobs",
+    "cache",
+    "tmp",
+    "restore-staging",
+    "logs",
+    "打印材料",
+    "packets",
+    "reference",
+    "职称申报备份",
+)
 # Names written before the process id was part of them: removed once they are this old.
 LEGACY_AGE_SECONDS = 12 * 3600
 _PID_DIR = re.compile(r"^[\w.]+?-(\d+)-")
@@ -125,7 +134,9 @@ def clean_leftovers(home: Path) -> list[Path]:
         if not folder.is_dir():
             continue
         for child in folder.iterdir():
-            if child.name.startswith((".incoming-", ".prep-")) and _owner_gone(_PID_FILE.match(child.name), child):
+            if child.name.startswith((".incoming-", ".prep-")) and _owner_gone(
+                _PID_FILE.match(child.name), child
+            ):
                 _remove(child, removed)
     if removed:
         log.info("removed %d leftovers of interrupted runs", len(removed))

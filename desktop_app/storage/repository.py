@@ -113,7 +113,9 @@ class Repository:
     def exists(self, app_id: int) -> bool:
         """Whether the application exists."""
         with self.engine.connect() as con:
-            return con.execute(select(applications.c.id).where(applications.c.id == app_id)).first() is not None
+            return (
+                con.execute(select(applications.c.id).where(applications.c.id == app_id)).first() is not None
+            )
 
     def _require(self, con: Connection, app_id: int) -> Any:
         row = con.execute(select(applications).where(applications.c.id == app_id)).first()
@@ -142,7 +144,9 @@ class Repository:
         with self.engine.connect() as con:
             app = self._require(con, app_id)
             entry_rows = con.execute(
-                select(entries).where(entries.c.application_id == app_id).order_by(entries.c.section, entries.c.position)
+                select(entries)
+                .where(entries.c.application_id == app_id)
+                .order_by(entries.c.section, entries.c.position)
             ).all()
             answer_rows = con.execute(
                 select(answers.c.entry_id, answers.c.field, answers.c.value)
@@ -154,7 +158,9 @@ class Repository:
                 select(attachments, blobs.c.media_type, blobs.c.size)
                 .join(blobs, blobs.c.sha256 == attachments.c.sha256)
                 .where(attachments.c.application_id == app_id)
-                .order_by(attachments.c.section, attachments.c.entry_id, attachments.c.position, attachments.c.id)
+                .order_by(
+                    attachments.c.section, attachments.c.entry_id, attachments.c.position, attachments.c.id
+                )
             ).all()
         values: dict[int, dict[str, Any]] = defaultdict(dict)
         unreadable: list[tuple[str, int, str]] = []
@@ -169,12 +175,19 @@ class Repository:
         by_section: dict[str, list[Entry]] = defaultdict(list)
         for row in entry_rows:
             by_section[row.section].append(
-                Entry(id=row.id, position=row.position, answers=dict(values[row.id]), review_note=row.review_note)
+                Entry(
+                    id=row.id,
+                    position=row.position,
+                    answers=dict(values[row.id]),
+                    review_note=row.review_note,
+                )
             )
         not_applicable = {f.section for f in flags if f.not_applicable}
         keys = set(by_section) | not_applicable
         sections = {
-            key: SectionData(key=key, entries=tuple(by_section.get(key, ())), not_applicable=key in not_applicable)
+            key: SectionData(
+                key=key, entries=tuple(by_section.get(key, ())), not_applicable=key in not_applicable
+            )
             for key in keys
         }
         return ApplicationData(
@@ -195,7 +208,9 @@ class Repository:
     def _sync_cached(self, con: Connection, app_id: int, section: str, field: str, value: Any) -> None:
         # The list shows name and year without reading answers.
         if section == "basic" and field == "name":
-            con.execute(update(applications).where(applications.c.id == app_id).values(person_name=value or ""))
+            con.execute(
+                update(applications).where(applications.c.id == app_id).values(person_name=value or "")
+            )
         elif section == "cover" and field == "year" and value:
             con.execute(update(applications).where(applications.c.id == app_id).values(year=int(value)))
 
@@ -236,8 +251,15 @@ class Repository:
             self._require(con, app_id)
             return self._insert_entry(con, app_id, section, values, review_note, stamp)
 
-    def _insert_entry(self, con: Connection, app_id: int, section: str, values: Mapping[str, Any] | None,
-                      review_note: str, stamp: str) -> int:
+    def _insert_entry(
+        self,
+        con: Connection,
+        app_id: int,
+        section: str,
+        values: Mapping[str, Any] | None,
+        review_note: str,
+        stamp: str,
+    ) -> int:
         last = con.execute(
             select(func.max(entries.c.position)).where(
                 entries.c.application_id == app_id, entries.c.section == section
@@ -256,7 +278,9 @@ class Repository:
         self._write_values(con, app_id, section, entry_id, values or {}, stamp)
         # Adding an entry means the section is no longer "nothing to declare".
         con.execute(
-            delete(section_flags).where(section_flags.c.application_id == app_id, section_flags.c.section == section)
+            delete(section_flags).where(
+                section_flags.c.application_id == app_id, section_flags.c.section == section
+            )
         )
         self._touch(con, app_id)
         return entry_id
@@ -271,11 +295,13 @@ class Repository:
         with self.engine.begin() as con:
             _write_lock(con)
             self._require(con, app_id)
-            ids = list(con.execute(
-                select(entries.c.id)
-                .where(entries.c.application_id == app_id, entries.c.section == section)
-                .order_by(entries.c.position, entries.c.id)
-            ).scalars())
+            ids = list(
+                con.execute(
+                    select(entries.c.id)
+                    .where(entries.c.application_id == app_id, entries.c.section == section)
+                    .order_by(entries.c.position, entries.c.id)
+                ).scalars()
+            )
             if index > len(ids):
                 raise IndexError(len(ids))
             if index == len(ids):
@@ -368,10 +394,14 @@ class Repository:
         with self.engine.begin() as con:
             self._require(con, app_id)
             con.execute(
-                delete(section_flags).where(section_flags.c.application_id == app_id, section_flags.c.section == section)
+                delete(section_flags).where(
+                    section_flags.c.application_id == app_id, section_flags.c.section == section
+                )
             )
             if flag:
-                con.execute(insert(section_flags).values(application_id=app_id, section=section, not_applicable=True))
+                con.execute(
+                    insert(section_flags).values(application_id=app_id, section=section, not_applicable=True)
+                )
             self._touch(con, app_id)
 
     # Blobs and attachments ------------------------------------------------------------------------
@@ -411,8 +441,14 @@ class Repository:
         """
         with self.engine.begin() as con:
             _write_lock(con)
-            if refuse_duplicate and con.execute(select(attachments.c.id).where(
-                    attachments.c.application_id == app_id, attachments.c.sha256 == sha256).limit(1)).first():
+            if (
+                refuse_duplicate
+                and con.execute(
+                    select(attachments.c.id)
+                    .where(attachments.c.application_id == app_id, attachments.c.sha256 == sha256)
+                    .limit(1)
+                ).first()
+            ):
                 raise DuplicateAttachment(sha256)
             if not self._touch(con, app_id):
                 self._require(con, app_id)  # raises the Chinese "no such application" message
@@ -469,8 +505,11 @@ class Repository:
                     edits.pop(key, None)
                 else:
                     edits[key] = value
-            con.execute(update(attachments).where(attachments.c.id == attachment_id)
-                        .values(edits=json.dumps(edits, ensure_ascii=False)))
+            con.execute(
+                update(attachments)
+                .where(attachments.c.id == attachment_id)
+                .values(edits=json.dumps(edits, ensure_ascii=False))
+            )
             self._touch(con, row.application_id)
         return edits
 

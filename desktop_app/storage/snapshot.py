@@ -169,7 +169,12 @@ def _check_schema(con: sqlite3.Connection, version: int) -> None:
                 found_wrong.append(f"表“{name}”")
             else:
                 tables.add(name)
-        elif kind == "index" and str(name).startswith("sqlite_autoindex_") and table in expected and sql is None:
+        elif (
+            kind == "index"
+            and str(name).startswith("sqlite_autoindex_")
+            and table in expected
+            and sql is None
+        ):
             continue  # primary keys and unique constraints
         else:
             shown = {"view": "视图", "trigger": "触发器", "index": "索引"}.get(kind, "对象")
@@ -210,8 +215,10 @@ def _check_links(tables: dict[str, list[dict[str, Any]]]) -> None:
     entry_ids = {row["id"] for row in tables["entries"]}
     if len(entry_ids) != len(tables["entries"]):
         raise SnapshotRejected("数据库快照中的条目编号重复")
-    if any(row["application_id"] != app_id for row in tables["entries"] + tables["section_flags"]
-           + tables["attachments"]):
+    if any(
+        row["application_id"] != app_id
+        for row in tables["entries"] + tables["section_flags"] + tables["attachments"]
+    ):
         raise SnapshotRejected("数据库快照中有不属于这份申报的条目")
     if any(row["entry_id"] not in entry_ids for row in tables["answers"]):
         raise SnapshotRejected("数据库快照中有不属于任何条目的填写内容")

@@ -116,8 +116,15 @@ def components_from_metadata(names: Iterable[str]) -> list[Component]:
         # (numpy's live beside the sources): show the ones that are there, else the metadata's own text.
         files = tuple(p for p in listed if p.is_file())
         note = "" if files else _metadata_text(dist)
-        result.append(Component(name=dist.metadata["Name"] or name, licence=_metadata_licence(dist),
-                                files=files, dist=name, note=note))
+        result.append(
+            Component(
+                name=dist.metadata["Name"] or name,
+                licence=_metadata_licence(dist),
+                files=files,
+                dist=name,
+                note=note,
+            )
+        )
     return result
 
 
@@ -126,7 +133,9 @@ def _metadata_text(dist: importlib.metadata.Distribution) -> str:
     md: Any = dist.metadata
     text = (md.get("License") or "").strip()
     expression = md.get("License-Expression") or _metadata_licence(dist)
-    home = md.get("Home-page") or next((u.split(",", 1)[-1].strip() for u in md.get_all("Project-URL") or []), "")
+    home = md.get("Home-page") or next(
+        (u.split(",", 1)[-1].strip() for u in md.get_all("Project-URL") or []), ""
+    )
     lines = [text if len(text) > 80 else f"许可证：{text or expression}"]
     if home:
         lines.append(f"许可证全文见：{home}")
@@ -159,7 +168,9 @@ class AboutDialog(QDialog):
         self.setWindowTitle("关于 职称申报材料助手")
         self.resize(820, 600)
         layout = QVBoxLayout(self)
-        title = QLabel(f"<h2>职称申报材料助手</h2><p>版本 {desktop_app.__version__}　·　完全离线运行，不联网</p>")
+        title = QLabel(
+            f"<h2>职称申报材料助手</h2><p>版本 {desktop_app.__version__}　·　完全离线运行，不联网</p>"
+        )
         header = QHBoxLayout()
         self.icon_label = QLabel()
         icon = QApplication.windowIcon()
@@ -174,7 +185,9 @@ class AboutDialog(QDialog):
         form.addRow("数据文件夹：", self._folder_row(self.data_folder, "open_data_button"))
         form.addRow("日志文件夹：", self._folder_row(current_log_file().parent, "open_logs_button"))
         reference = services.reference
-        self.reference_label = QLabel(f"{reference.procedure.guide_title}{reference.edition} 年版（评委会目录、评审计划表、人社部门、审核程序）")
+        self.reference_label = QLabel(
+            f"{reference.procedure.guide_title}{reference.edition} 年版（评委会目录、评审计划表、人社部门、审核程序）"
+        )
         form.addRow("名录版本：", self.reference_label)
         layout.addLayout(form)
 

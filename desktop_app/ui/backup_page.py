@@ -70,7 +70,9 @@ class PassphraseDialog(QDialog):
         self.error = QLabel("")
         self.error.setStyleSheet("color: #b3261e;")
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         buttons.accepted.connect(self._accept)
@@ -150,11 +152,15 @@ class BackupDialog(QDialog):
         buttons = QHBoxLayout()
         self.backup_button = QPushButton("立即备份")
         self.backup_button.setEnabled(app_id is not None)
-        self.backup_button.setToolTip("把当前申报的填写内容、全部扫描件和最近的打印材料备份为一个 zip 文件，写完后逐个核对")
+        self.backup_button.setToolTip(
+            "把当前申报的填写内容、全部扫描件和最近的打印材料备份为一个 zip 文件，写完后逐个核对"
+        )
         self.verify_button = QPushButton("校验")
         self.verify_button.setToolTip("重新读取选中的备份，核对每个文件的校验值")
         self.restore_button = QPushButton("从备份恢复")
-        self.restore_button.setToolTip("把选中的备份（或另选一个备份文件）恢复为一份新的申报，不会覆盖已有申报")
+        self.restore_button.setToolTip(
+            "把选中的备份（或另选一个备份文件）恢复为一份新的申报，不会覆盖已有申报"
+        )
         self.carry_button = QPushButton("从备份开始新年度")
         self.carry_button.setToolTip("恢复往年的备份，并据此新建一个年度的申报（内容标记“请核对”）")
         self.backup_button.clicked.connect(self.start_backup)
@@ -166,8 +172,10 @@ class BackupDialog(QDialog):
         buttons.addStretch(1)
         layout.addLayout(buttons)
         # Issue 15: say why 立即备份 is grey when the page is opened from the start screen.
-        self.no_app_hint = QLabel("“立即备份”备份的是一份打开的申报：请在申报列表中打开要备份的申报，"
-                                  "再到“检查与导出”点击“备份…”。在这里可以校验和恢复已有的备份。")
+        self.no_app_hint = QLabel(
+            "“立即备份”备份的是一份打开的申报：请在申报列表中打开要备份的申报，"
+            "再到“检查与导出”点击“备份…”。在这里可以校验和恢复已有的备份。"
+        )
         self.no_app_hint.setWordWrap(True)
         self.no_app_hint.setStyleSheet("color: #5f6368;")
         self.no_app_hint.setVisible(app_id is None)
@@ -196,10 +204,15 @@ class BackupDialog(QDialog):
         self.listed = ub.list_backups(self.services)
         self.table.setRowCount(len(self.listed))
         for row, item in enumerate(self.listed):
-            values = [item.person_name, f"{item.year} 年", item.created_at.strftime("%Y-%m-%d %H:%M:%S"),
-                      f"{item.size / (1 << 20):.1f} MB", "是" if item.encrypted else "否",
-                      VERIFIED_TEXT[item.verified] + (f"（{item.verified_at.replace('T', ' ')}）"
-                                                      if item.verified_at else "")]
+            values = [
+                item.person_name,
+                f"{item.year} 年",
+                item.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+                f"{item.size / (1 << 20):.1f} MB",
+                "是" if item.encrypted else "否",
+                VERIFIED_TEXT[item.verified]
+                + (f"（{item.verified_at.replace('T', ' ')}）" if item.verified_at else ""),
+            ]
             for col, text in enumerate(values):
                 cell = QTableWidgetItem(text)
                 if col == 5 and item.verified == "damaged":
@@ -217,7 +230,9 @@ class BackupDialog(QDialog):
 
     def choose_folder(self) -> None:
         """Pick another backup folder (for example a USB stick)."""
-        folder = QFileDialog.getExistingDirectory(self, "选择备份文件夹", str(ub.backup_folder(self.services)))
+        folder = QFileDialog.getExistingDirectory(
+            self, "选择备份文件夹", str(ub.backup_folder(self.services))
+        )
         if folder:
             ub.set_backup_folder(self.services, Path(folder))
             self.load()
@@ -250,9 +265,14 @@ class BackupDialog(QDialog):
         def wrapped(progress: Progress) -> Any:
             return work(progress.update, lambda: progress.cancelled)  # ub.Cancelled is the worker's Cancelled
 
-        self.job = run_in_background(wrapped, on_done=lambda value: self._finished(on_done, value),
-                                     on_error=self._failed, on_progress=self._progress,
-                                     on_cancelled=self._cancelled, owner=self)
+        self.job = run_in_background(
+            wrapped,
+            on_done=lambda value: self._finished(on_done, value),
+            on_error=self._failed,
+            on_progress=self._progress,
+            on_cancelled=self._cancelled,
+            owner=self,
+        )
         return self.job
 
     def _progress(self, done: int, total: int, text: str) -> None:
@@ -307,10 +327,13 @@ class BackupDialog(QDialog):
                 return None
             ub.acknowledge_encryption(self.services)
         app_id = self.app_id
-        return self._run("正在备份…",
-                         lambda progress, cancel: ub.create_backup(self.services, app_id, passphrase=passphrase,
-                                                                   progress=progress, cancel=cancel),
-                         lambda result: self._say(result.message + "".join(f"；{n}" for n in result.notes)))
+        return self._run(
+            "正在备份…",
+            lambda progress, cancel: ub.create_backup(
+                self.services, app_id, passphrase=passphrase, progress=progress, cancel=cancel
+            ),
+            lambda result: self._say(result.message + "".join(f"；{n}" for n in result.notes)),
+        )
 
     def start_verify(self) -> Job | None:
         """校验 the selected backup and list what is damaged."""
@@ -320,10 +343,13 @@ class BackupDialog(QDialog):
         passphrase = self._ask_passphrase(new=False) if item.encrypted else None
         if item.encrypted and passphrase is None:
             return None
-        return self._run(f"正在校验 {item.path.name}…",
-                         lambda progress, cancel: ub.verify_backup(self.services, item.path, passphrase,
-                                                                   progress=progress, cancel=cancel),
-                         self._verified)
+        return self._run(
+            f"正在校验 {item.path.name}…",
+            lambda progress, cancel: ub.verify_backup(
+                self.services, item.path, passphrase, progress=progress, cancel=cancel
+            ),
+            self._verified,
+        )
 
     def _verified(self, result: Any) -> None:
         if result.ok:
@@ -331,26 +357,42 @@ class BackupDialog(QDialog):
         else:
             lines = "\n".join(str(p) for p in result.problems[:20])
             more = f"\n……另有 {len(result.problems) - 20} 处" if len(result.problems) > 20 else ""
-            heading = "备份未通过内容检查，不能直接恢复" if result.content_refused else "备份已损坏，请改用另一份备份"
+            heading = (
+                "备份未通过内容检查，不能直接恢复"
+                if result.content_refused
+                else "备份已损坏，请改用另一份备份"
+            )
             self._say(f"{heading}：\n" + lines + more, error=True)
 
     def _restore_source(self) -> Path | None:
         item = self.selected()
         if item is not None:
             answer = QMessageBox.question(
-                self, "从备份恢复", f"从选中的备份恢复？\n{item.path.name}\n\n选“否”可以另选一个备份文件。",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No | QMessageBox.StandardButton.Cancel)
+                self,
+                "从备份恢复",
+                f"从选中的备份恢复？\n{item.path.name}\n\n选“否”可以另选一个备份文件。",
+                QMessageBox.StandardButton.Yes
+                | QMessageBox.StandardButton.No
+                | QMessageBox.StandardButton.Cancel,
+            )
             if answer == QMessageBox.StandardButton.Yes:
                 return item.path
             if answer == QMessageBox.StandardButton.Cancel:
                 return None
-        name, _ = QFileDialog.getOpenFileName(self, "选择备份文件", str(ub.backup_folder(self.services)),
-                                              "职称申报备份 (*.zip *.enc)")
+        name, _ = QFileDialog.getOpenFileName(
+            self, "选择备份文件", str(ub.backup_folder(self.services)), "职称申报备份 (*.zip *.enc)"
+        )
         return Path(name) if name else None
 
-    def start_restore(self, new_year: bool = False, path: Path | None = None, passphrase: str | None = None,
-                      replace_id: int | None = None, allow_duplicate: bool = False,
-                      without_bad_items: bool = False) -> Job | None:
+    def start_restore(
+        self,
+        new_year: bool = False,
+        path: Path | None = None,
+        passphrase: str | None = None,
+        replace_id: int | None = None,
+        allow_duplicate: bool = False,
+        without_bad_items: bool = False,
+    ) -> Job | None:
         """从备份恢复 into a new application; asks before replacing one of the same person and year."""
         path = path or self._restore_source()
         if path is None:
@@ -360,28 +402,43 @@ class BackupDialog(QDialog):
             if passphrase is None:
                 return None
         if new_year:
-            year, ok = QInputDialog.getInt(self, "从备份开始新年度", "新的申报年度：", self.services.today.year + 1,
-                                           2000, 2100)
+            year, ok = QInputDialog.getInt(
+                self, "从备份开始新年度", "新的申报年度：", self.services.today.year + 1, 2000, 2100
+            )
             if not ok:
                 return None
-            return self._run("正在恢复并新建年度申报…",
-                             lambda progress, cancel: ub.restore_into_new_year(
-                                 self.services, path, year, passphrase, progress=progress, cancel=cancel),
-                             self._restored)
+            return self._run(
+                "正在恢复并新建年度申报…",
+                lambda progress, cancel: ub.restore_into_new_year(
+                    self.services, path, year, passphrase, progress=progress, cancel=cancel
+                ),
+                self._restored,
+            )
 
         def work(progress: Any, cancel: Any) -> Any:
             try:
-                return ub.restore_backup(self.services, path, passphrase, replace_id=replace_id,
-                                         allow_duplicate=allow_duplicate, without_bad_items=without_bad_items,
-                                         progress=progress, cancel=cancel)
+                return ub.restore_backup(
+                    self.services,
+                    path,
+                    passphrase,
+                    replace_id=replace_id,
+                    allow_duplicate=allow_duplicate,
+                    without_bad_items=without_bad_items,
+                    progress=progress,
+                    cancel=cancel,
+                )
             except (ub.SameApplicationExists, ub.BadItems) as exc:
                 return exc
 
-        return self._run("正在恢复…", work,
-                         lambda value: self._after_restore(value, path, passphrase, replace_id, allow_duplicate))
+        return self._run(
+            "正在恢复…",
+            work,
+            lambda value: self._after_restore(value, path, passphrase, replace_id, allow_duplicate),
+        )
 
-    def _offer_without_bad_items(self, value: Any, path: Path, passphrase: str | None, replace_id: int | None,
-                                 allow_duplicate: bool) -> None:
+    def _offer_without_bad_items(
+        self, value: Any, path: Path, passphrase: str | None, replace_id: int | None, allow_duplicate: bool
+    ) -> None:
         """Show every item that failed the checks; restore only if the person accepts leaving them out."""
         self._say(value.message)
         box = QMessageBox(self)
@@ -390,16 +447,29 @@ class BackupDialog(QDialog):
         box.setWindowTitle("备份中有未通过检查的内容")
         shown = "\n".join(f"· {p}" for p in value.problems[:12])
         more = f"\n……另有 {len(value.problems) - 12} 项" if len(value.problems) > 12 else ""
-        box.setText(f"{value.message}。\n\n{shown}{more}\n\n可以不含这些有问题的项目继续恢复，恢复后请在相应页面重新填写。")
+        box.setText(
+            f"{value.message}。\n\n{shown}{more}\n\n可以不含这些有问题的项目继续恢复，恢复后请在相应页面重新填写。"
+        )
         go = box.addButton("不含这些有问题的项目继续恢复", QMessageBox.ButtonRole.AcceptRole)
         box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
         box.exec()
         if box.clickedButton() is go:
-            self.start_restore(path=path, passphrase=passphrase, replace_id=replace_id,
-                               allow_duplicate=allow_duplicate, without_bad_items=True)
+            self.start_restore(
+                path=path,
+                passphrase=passphrase,
+                replace_id=replace_id,
+                allow_duplicate=allow_duplicate,
+                without_bad_items=True,
+            )
 
-    def _after_restore(self, value: Any, path: Path, passphrase: str | None, replace_id: int | None = None,
-                       allow_duplicate: bool = False) -> None:
+    def _after_restore(
+        self,
+        value: Any,
+        path: Path,
+        passphrase: str | None,
+        replace_id: int | None = None,
+        allow_duplicate: bool = False,
+    ) -> None:
         if isinstance(value, ub.BadItems):
             self._offer_without_bad_items(value, path, passphrase, replace_id, allow_duplicate)
             return
@@ -447,14 +517,15 @@ class BackupButton(QPushButton):
         self.dialog.open()
         return self.dialog
 
-
     def _after_restored(self, app_id: int) -> None:
         window = self.window()
         start = getattr(window, "start", None)
         if start is not None:
             start.load()
         # 替换原申报 on the open application: keep working in the restored one, not in a deleted draft.
-        if not self.session.services.application_exists(self.session.app_id) and hasattr(window, "open_application"):
+        if not self.session.services.application_exists(self.session.app_id) and hasattr(
+            window, "open_application"
+        ):
             window.open_application(app_id)
 
 

@@ -28,13 +28,18 @@ class CornerCanvas(QWidget):
 
     corner_moved = Signal(int)
 
-    def __init__(self, picture: QImage, corners: Sequence[Sequence[float]], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, picture: QImage, corners: Sequence[Sequence[float]], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.picture = picture
         scale = min(VIEW_SIDE / max(1, picture.width()), VIEW_SIDE / max(1, picture.height()), 1.0)
-        self.shown = QPixmap.fromImage(picture).scaled(round(picture.width() * scale), round(picture.height() * scale),
-                                                       Qt.AspectRatioMode.IgnoreAspectRatio,
-                                                       Qt.TransformationMode.SmoothTransformation)
+        self.shown = QPixmap.fromImage(picture).scaled(
+            round(picture.width() * scale),
+            round(picture.height() * scale),
+            Qt.AspectRatioMode.IgnoreAspectRatio,
+            Qt.TransformationMode.SmoothTransformation,
+        )
         self.setFixedSize(self.shown.size())
         self.corners = [QPointF(float(x), float(y)) for x, y in corners]
         self.active = 0
@@ -114,8 +119,9 @@ class Loupe(QLabel):
         pixmap = QPixmap(LOUPE_SIDE, LOUPE_SIDE)
         pixmap.fill(QColor("#444"))
         painter = QPainter(pixmap)
-        painter.drawImage(QRectF(0, 0, LOUPE_SIDE, LOUPE_SIDE), self.source,
-                          QRectF(x - half, y - half, 2 * half, 2 * half))
+        painter.drawImage(
+            QRectF(0, 0, LOUPE_SIDE, LOUPE_SIDE), self.source, QRectF(x - half, y - half, 2 * half, 2 * half)
+        )
         painter.setPen(QPen(QColor("#e53935"), 1))
         middle = LOUPE_SIDE / 2
         painter.drawLine(QPointF(middle, 0), QPointF(middle, LOUPE_SIDE))
@@ -127,14 +133,21 @@ class Loupe(QLabel):
 class CornerEditorDialog(QDialog):
     """调整四角: drag the corners onto the paper's corners; 确定 straightens the photo to that paper."""
 
-    def __init__(self, picture: QImage, corners: Sequence[Sequence[float]] | None = None,
-                 message: str = "", parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        picture: QImage,
+        corners: Sequence[Sequence[float]] | None = None,
+        message: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("调整纸张四角")
         layout = QVBoxLayout(self)
-        intro = QLabel((message + "\n" if message else "")
-                       + "把四个圆点拖到纸张的四个角上，右侧放大显示正在调整的角。点击“确定”后，程序按这四个角把纸张拉正，"
-                         "并把纸面调白。原照片不会被修改，随时可以撤销。")
+        intro = QLabel(
+            (message + "\n" if message else "")
+            + "把四个圆点拖到纸张的四个角上，右侧放大显示正在调整的角。点击“确定”后，程序按这四个角把纸张拉正，"
+            "并把纸面调白。原照片不会被修改，随时可以撤销。"
+        )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         row = QHBoxLayout()
@@ -148,7 +161,9 @@ class CornerEditorDialog(QDialog):
         side.addStretch(1)
         row.addLayout(side)
         layout.addLayout(row)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

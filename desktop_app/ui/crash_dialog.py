@@ -123,9 +123,7 @@ class CrashHandler:
         if self._previous_threading is not None:
             threading.excepthook = self._previous_threading
 
-    def handle(
-        self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
-    ) -> None:
+    def handle(self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         """sys.excepthook: log with traceback (masked by the log formatter) and tell the person."""
         if issubclass(exc_type, KeyboardInterrupt):
             QApplication.quit()
@@ -145,7 +143,8 @@ class CrashHandler:
         if args.exc_value is None:
             return
         log.critical(
-            "unexpected error in thread %s", getattr(args.thread, "name", "?"),
+            "unexpected error in thread %s",
+            getattr(args.thread, "name", "?"),
             exc_info=(args.exc_type, args.exc_value, args.exc_traceback),
         )
         known = for_person(args.exc_value)
@@ -166,6 +165,8 @@ class CrashHandler:
 
     def show_notice(self, message: str) -> None:
         """Show a Chinese one-line message of a UserError (non-blocking)."""
-        self.notice_box = QMessageBox(QMessageBox.Icon.Warning, "无法完成操作", message, parent=QApplication.activeWindow())
+        self.notice_box = QMessageBox(
+            QMessageBox.Icon.Warning, "无法完成操作", message, parent=QApplication.activeWindow()
+        )
         self.notice_box.setObjectName("user_error_box")
         self.notice_box.open()

@@ -75,8 +75,10 @@ class FillHelperWindow(QWidget):
         self.last_folder: Any = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
-        intro = QLabel("按网上申报系统左侧菜单的顺序逐项填写：单击“内容”或按 Ctrl+C 复制，"
-                       "再到浏览器中粘贴（Ctrl+V）；填好一项就勾选。")
+        intro = QLabel(
+            "按网上申报系统左侧菜单的顺序逐项填写：单击“内容”或按 Ctrl+C 复制，"
+            "再到浏览器中粘贴（Ctrl+V）；填好一项就勾选。"
+        )
         intro.setWordWrap(True)
         intro.setStyleSheet(HELP_STYLE)
         layout.addWidget(intro)
@@ -178,7 +180,9 @@ class FillHelperWindow(QWidget):
         head = QTreeWidgetItem([f"{title}（在申报系统中点击“新增”）" if entry.title else title, ""])
         head.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
         head.setData(0, TICK_ROLE, entry.tick_key())
-        head.setCheckState(0, Qt.CheckState.Checked if entry.tick_key() in self.done else Qt.CheckState.Unchecked)
+        head.setCheckState(
+            0, Qt.CheckState.Checked if entry.tick_key() in self.done else Qt.CheckState.Unchecked
+        )
         font = head.font(0)
         font.setBold(True)
         head.setFont(0, font)
@@ -189,7 +193,9 @@ class FillHelperWindow(QWidget):
             if len(shown) > SHOWN_CHARS:
                 shown = shown[:SHOWN_CHARS] + f"…（共 {len(field.value)} 字，复制全部）"
             item = QTreeWidgetItem([field.label, shown])
-            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setFlags(
+                Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsUserCheckable
+            )
             item.setData(1, VALUE_ROLE, field.value)
             item.setToolTip(1, field.value)
             key = entry.tick_key(field.key)
@@ -258,7 +264,9 @@ class FillHelperWindow(QWidget):
         key = item.data(0, TICK_ROLE)
         if column != 0 or not key:
             return
-        self.done = set_tick(self.services, self.app_id, str(key), item.checkState(0) == Qt.CheckState.Checked)
+        self.done = set_tick(
+            self.services, self.app_id, str(key), item.checkState(0) == Qt.CheckState.Checked
+        )
         self.update_progress()
 
     def update_progress(self) -> None:
@@ -287,10 +295,16 @@ class FillHelperWindow(QWidget):
         self.status.setText("正在准备扫描件……")
 
         def failed(exc: BaseException) -> None:
-            self.status.setText(failure_message(exc, log, prefix="未能准备扫描件：", what="preparing the entry's scans"))
+            self.status.setText(
+                failure_message(exc, log, prefix="未能准备扫描件：", what="preparing the entry's scans")
+            )
 
-        run_in_background(lambda _progress: export_scans(services, app_id, ids), on_done=self._scans_ready,
-                          on_error=failed, owner=self)
+        run_in_background(
+            lambda _progress: export_scans(services, app_id, ids),
+            on_done=self._scans_ready,
+            on_error=failed,
+            owner=self,
+        )
 
     def _scans_ready(self, folder: Any) -> None:
         self.last_folder = folder

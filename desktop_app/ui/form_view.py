@@ -37,7 +37,9 @@ class FormView(QWidget):
 
     field_edited = Signal(str)
 
-    def __init__(self, section: SectionSpec, today: date | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, section: SectionSpec, today: date | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.section = section
         self.today = today
@@ -218,8 +220,11 @@ class FormView(QWidget):
 
     def missing_fields(self) -> list[str]:
         """Required fields (as things stand on screen) that are still empty, in form order."""
-        return [s.key for s in self.section.fields
-                if self.applies(s.key) and self.is_required(s.key) and not self.text(s.key).strip()]
+        return [
+            s.key
+            for s in self.section.fields
+            if self.applies(s.key) and self.is_required(s.key) and not self.text(s.key).strip()
+        ]
 
     def show_missing(self) -> list[str]:
         """Put “必填项，尚未填写” under every empty required field (leaving the page, 下一步); returns them."""

@@ -39,8 +39,13 @@ if TYPE_CHECKING:
     from desktop_app.services import Services
 
 REVIEW = "review"
-STATUS_COLOURS = {NOT_FILLED: "#5f6368", IN_PROGRESS: "#8a5300", FILLED: "#137333", HAS_PROBLEMS: "#b3261e",
-                  NOT_APPLICABLE: "#1a73e8"}
+STATUS_COLOURS = {
+    NOT_FILLED: "#5f6368",
+    IN_PROGRESS: "#8a5300",
+    FILLED: "#137333",
+    HAS_PROBLEMS: "#b3261e",
+    NOT_APPLICABLE: "#1a73e8",
+}
 
 
 class WizardWidget(QWidget):
@@ -182,8 +187,10 @@ class WizardWidget(QWidget):
             missing = form.show_missing()
             if missing:
                 self.warned_page = self.current
-                self.nav_message.setText(f"本页还有 {len(missing)} 项必填内容未填写（已在各项下方标出）。"
-                                         "可以先填写；再按一次“下一步”则先跳过，稍后再填。")
+                self.nav_message.setText(
+                    f"本页还有 {len(missing)} 项必填内容未填写（已在各项下方标出）。"
+                    "可以先填写；再按一次“下一步”则先跳过，稍后再填。"
+                )
                 self.pages[self.current].go_to(None, missing[0])
                 return
         index = self.keys.index(self.current) + delta
@@ -195,7 +202,13 @@ class WizardWidget(QWidget):
         page = self.show_page(section)
         page.go_to(entry_id, field)
         form = getattr(getattr(page, "editor", None), "form", None) or getattr(page, "form", None)
-        if message and field and form is not None and field in form.messages and not form.messages[field].text():
+        if (
+            message
+            and field
+            and form is not None
+            and field in form.messages
+            and not form.messages[field].text()
+        ):
             form.show_message(field, message)
 
     def flush(self) -> None:
@@ -206,7 +219,9 @@ class WizardWidget(QWidget):
     def refresh_status(self) -> None:
         """Recompute the menu marks and the current page's notices."""
         report = self.session.report()
-        self.statuses = section_statuses(self.session.services, self.session.app_id, report, self.session.drafts)
+        self.statuses = section_statuses(
+            self.session.services, self.session.app_id, report, self.session.drafts
+        )
         for index, key in enumerate(self.keys[:-1]):
             item = self.menu.topLevelItem(index)
             if item is None:
@@ -219,7 +234,9 @@ class WizardWidget(QWidget):
         if last is not None:
             last.setText(1, f"{errors} 项" if errors else "已齐全")
         app = self.session.services.load(self.session.app_id)
-        self.person.setText(f"{app.person_name or '（未填姓名）'} · {app.year} 年申报 · 完成度 {report.percent}%")
+        self.person.setText(
+            f"{app.person_name or '（未填姓名）'} · {app.year} 年申报 · 完成度 {report.percent}%"
+        )
         self.window().setWindowTitle(f"职称申报材料助手 — {app.person_name} {app.year} 年申报")
         page = self.pages.get(self.current)
         if isinstance(page, SectionPage) and not isinstance(page, ReviewPage):
@@ -278,4 +295,3 @@ class MainWindow(QMainWindow):
         if self.wizard is not None:
             self.wizard.flush()
         super().closeEvent(event)
-

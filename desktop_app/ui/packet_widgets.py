@@ -55,8 +55,10 @@ class PacketWidget(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.button = QPushButton("生成打印材料")
-        self.button.setToolTip("生成一份 A4 PDF：封面、材料目录、承诺书、申报表、各级审核推荐意见页、公示情况、"
-                               "专业技术工作总结和证明材料复印件")
+        self.button.setToolTip(
+            "生成一份 A4 PDF：封面、材料目录、承诺书、申报表、各级审核推荐意见页、公示情况、"
+            "专业技术工作总结和证明材料复印件"
+        )
         self.duplex = QCheckBox("双面打印")
         self.duplex.setToolTip("每一部分从奇数页开始（必要时插入空白页）")
         self.strip = QCheckBox("证明材料页加审核栏")
@@ -95,7 +97,9 @@ class PacketWidget(QWidget):
         draft = count > 0
         if draft and not self.ask_draft(count):
             return
-        options = PacketOptions(duplex=self.duplex.isChecked(), verify_strip=self.strip.isChecked(), draft=draft)
+        options = PacketOptions(
+            duplex=self.duplex.isChecked(), verify_strip=self.strip.isChecked(), draft=draft
+        )
         out = default_packet_path(services, app_id, draft=draft)
 
         def work(progress: Progress) -> Any:  # PacketCancelled is the worker's Cancelled: no adapter
@@ -106,15 +110,27 @@ class PacketWidget(QWidget):
         self.bar.show()
         self.cancel_button.show()
         self.status.setText("正在生成…")
-        self.job = run_in_background(work, on_done=self._done, on_error=self._failed,
-                                     on_progress=self._progress, on_cancelled=self._cancelled, owner=self)
+        self.job = run_in_background(
+            work,
+            on_done=self._done,
+            on_error=self._failed,
+            on_progress=self._progress,
+            on_cancelled=self._cancelled,
+            owner=self,
+        )
 
     def ask_draft(self, count: int) -> bool:
         """尚有 N 项未完善: offer a draft instead of the final packet; True when the person chooses 生成草稿."""
-        box = QMessageBox(QMessageBox.Icon.Question, "生成打印材料",
-                          f"尚有 {count} 项未完善，不能生成正式打印材料。", parent=self)
-        box.setInformativeText("可以先生成草稿查看排版：草稿每页印有“草稿·未完善”，首页列出尚未完善的项目，"
-                               "缺少的扫描件处留有占位页。草稿不能作为正式申报材料提交。")
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "生成打印材料",
+            f"尚有 {count} 项未完善，不能生成正式打印材料。",
+            parent=self,
+        )
+        box.setInformativeText(
+            "可以先生成草稿查看排版：草稿每页印有“草稿·未完善”，首页列出尚未完善的项目，"
+            "缺少的扫描件处留有占位页。草稿不能作为正式申报材料提交。"
+        )
         draft_button = box.addButton("生成草稿", QMessageBox.ButtonRole.AcceptRole)
         box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(draft_button)
@@ -143,8 +159,10 @@ class PacketWidget(QWidget):
         notes = "".join(f"\n请注意：{notice}" for notice in getattr(result, "notices", ()))
         open_count = getattr(result, "open_items", 0)
         if open_count:
-            self.status.setText(f"已生成草稿，共 {result.pages} 页；尚有 {open_count} 项未完善，草稿不能作为正式申报材料"
-                                f"{notes}")
+            self.status.setText(
+                f"已生成草稿，共 {result.pages} 页；尚有 {open_count} 项未完善，草稿不能作为正式申报材料"
+                f"{notes}"
+            )
         else:
             self.status.setText(f"已生成，共 {result.pages} 页{notes}")
         self.preview = PacketPreviewDialog(self.last_path, self)
@@ -169,8 +187,9 @@ class PacketWidget(QWidget):
             show("自动备份失败（程序内部错误），请在“备份”页手动备份")
 
         self.status.setText(f"{done_text}；正在自动备份…{notes}")
-        self.backup_job = run_in_background(lambda progress: backup_after_packet(services, app_id),
-                                            on_done=show, on_error=failed, owner=self)
+        self.backup_job = run_in_background(
+            lambda progress: backup_after_packet(services, app_id), on_done=show, on_error=failed, owner=self
+        )
 
     def _failed(self, exc: BaseException) -> None:
         self._reset()
@@ -180,8 +199,11 @@ class PacketWidget(QWidget):
         else:
             log.error("packet failed", exc_info=exc)
             self.status.setText("未生成")
-            QMessageBox.critical(self, "未能生成打印材料", f"程序内部错误（{type(exc).__name__}），原有的打印材料没有改动；"
-                                 "详细信息已写入日志")
+            QMessageBox.critical(
+                self,
+                "未能生成打印材料",
+                f"程序内部错误（{type(exc).__name__}），原有的打印材料没有改动；详细信息已写入日志",
+            )
 
     def _cancelled(self) -> None:
         self._reset()
@@ -280,8 +302,10 @@ def print_document(document: QPdfDocument, printer: QPrinter, parent: QWidget | 
             target = QRectF(painter.viewport())
             scale = min(target.width() / image.width(), target.height() / image.height())
             w, h = image.width() * scale, image.height() * scale
-            painter.drawImage(QRectF(target.x() + (target.width() - w) / 2, target.y() + (target.height() - h) / 2, w, h),
-                              image)
+            painter.drawImage(
+                QRectF(target.x() + (target.width() - w) / 2, target.y() + (target.height() - h) / 2, w, h),
+                image,
+            )
             printed += 1
             progress.setValue(printed)
             QApplication.processEvents()

@@ -40,8 +40,13 @@ NOTICE_STYLE = "background: #fff4e5; color: #6b3e00; padding: 6px; border-radius
 
 def ask_confirmation(parent: QWidget, text: str) -> bool:
     """A yes/no question in Chinese; True for 是."""
-    answer = QMessageBox.question(parent, "请确认", text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                                  QMessageBox.StandardButton.No)
+    answer = QMessageBox.question(
+        parent,
+        "请确认",
+        text,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
     return answer == QMessageBox.StandardButton.Yes
 
 
@@ -108,8 +113,11 @@ class SectionPage(QWidget):
         """Update notices after a save elsewhere."""
         report = self.session.report()
         # A missing scan names its material (“职称申报承诺书：尚未上传扫描件…”), not just “尚未上传扫描件”.
-        lines = [f"• {f.field_label}：{f.message}" if f.field_label else f"• {f.message}" for f in report.findings
-                 if f.section == self.section.key and f.field is None and f.entry is None]
+        lines = [
+            f"• {f.field_label}：{f.message}" if f.field_label else f"• {f.message}"
+            for f in report.findings
+            if f.section == self.section.key and f.field is None and f.entry is None
+        ]
         self.header.set_notices(lines)
 
 
@@ -133,7 +141,9 @@ class SinglePage(SectionPage):
         self.body_layout.addWidget(self.reviewed_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.form = FormView(section, session.services.today)
         self.body_layout.addWidget(self.form)
-        self.attachments = attachments_widget(session, section, session.services.entry_id(session.app_id, section.key))
+        self.attachments = attachments_widget(
+            session, section, session.services.entry_id(session.app_id, section.key)
+        )
         if self.attachments is not None:
             self.body_layout.addWidget(self.attachments)
         self.scroll_area.setWidget(body)
@@ -144,7 +154,9 @@ class SinglePage(SectionPage):
 
     def load(self) -> None:
         app = self.session.services.load(self.session.app_id)
-        self.form.set_values(app.single(self.section.key), self.session.drafts_for(self.section.key, self.saver.entry_id))
+        self.form.set_values(
+            app.single(self.section.key), self.session.drafts_for(self.section.key, self.saver.entry_id)
+        )
         entries = app.section(self.section.key).entries
         self.reviewed_button.setVisible(bool(entries and entries[0].review_note))
         self.after_load(app.single("cover"))
@@ -254,8 +266,10 @@ class EntryDialog(QDialog):
         missing = self.form.show_missing()
         if missing and not self.warned_missing:
             self.warned_missing = True
-            self.saved_label.setText(f"本条还有 {len(missing)} 项必填内容未填写（已在各项下方标出）。"
-                                     "已填的内容已保存；再按一次“完成”可先关闭，稍后再填。")
+            self.saved_label.setText(
+                f"本条还有 {len(missing)} 项必填内容未填写（已在各项下方标出）。"
+                "已填的内容已保存；再按一次“完成”可先关闭，稍后再填。"
+            )
             self.saved_label.setStyleSheet(ERROR_STYLE)
             self.form.focus_field(missing[0])
             return
@@ -314,9 +328,13 @@ class TablePage(SectionPage):
         self.delete_button = QPushButton("删除")
         self.up_button = QPushButton("上移")
         self.down_button = QPushButton("下移")
-        for button, slot in ((self.add_button, self.add_entry), (self.edit_button, self.edit_selected),
-                             (self.delete_button, self.delete_selected), (self.up_button, lambda: self.move_selected(-1)),
-                             (self.down_button, lambda: self.move_selected(1))):
+        for button, slot in (
+            (self.add_button, self.add_entry),
+            (self.edit_button, self.edit_selected),
+            (self.delete_button, self.delete_selected),
+            (self.up_button, lambda: self.move_selected(-1)),
+            (self.down_button, lambda: self.move_selected(1)),
+        ):
             button.clicked.connect(slot)
             buttons.addWidget(button)
         buttons.addStretch(1)
@@ -341,7 +359,9 @@ class TablePage(SectionPage):
         self.table.setRowCount(len(data.entries))
         for row, entry in enumerate(data.entries):
             for col, spec in enumerate(self.columns):
-                self.table.setItem(row, col, QTableWidgetItem(format_value(spec, entry.answers.get(spec.key))))
+                self.table.setItem(
+                    row, col, QTableWidgetItem(format_value(spec, entry.answers.get(spec.key)))
+                )
             tips = []
             if problems.get(entry.id):
                 tips.append(f"有 {problems[entry.id]} 处需完善")
@@ -438,8 +458,12 @@ class TablePage(SectionPage):
         self.table.selectRow(self.entry_ids.index(entry_id))
 
     def _toggle_not_applicable(self, flag: bool) -> None:
-        if flag and self.entry_ids and not self.confirm(
-            f"{self.section.title}已有 {len(self.entry_ids)} 条内容。仍标记为“无此项”吗？（已填的内容不会删除）"
+        if (
+            flag
+            and self.entry_ids
+            and not self.confirm(
+                f"{self.section.title}已有 {len(self.entry_ids)} 条内容。仍标记为“无此项”吗？（已填的内容不会删除）"
+            )
         ):
             self.not_applicable.blockSignals(True)
             self.not_applicable.setChecked(False)
@@ -463,7 +487,9 @@ class TablePage(SectionPage):
             self.table.setFocus()
 
 
-def attachments_widget(session: Session, section: SectionSpec, entry_id: int | None) -> AttachmentsWidget | None:
+def attachments_widget(
+    session: Session, section: SectionSpec, entry_id: int | None
+) -> AttachmentsWidget | None:
     """The scans widget for a section that expects scans (None for sections without any)."""
     if not section.attachments:
         return None

@@ -99,7 +99,9 @@ class ReviewPage(QWidget):
             self.summary.setText(f"还有 {len(errors)} 项需要完善")
             self.summary.setStyleSheet(ERROR_STYLE)
         else:
-            self.summary.setText(READY_TEXT + (f"（另有 {len(warnings)} 条提醒，建议核对）" if warnings else ""))
+            self.summary.setText(
+                READY_TEXT + (f"（另有 {len(warnings)} 条提醒，建议核对）" if warnings else "")
+            )
             self.summary.setStyleSheet("color: #137333;")
         self.show_record()
         body = QWidget()
@@ -119,20 +121,27 @@ class ReviewPage(QWidget):
             if not findings:
                 continue
             count = sum(1 for f in findings if f.is_error)
-            group = QGroupBox(f"{section.title}（{count} 项需完善，{len(findings) - count} 条提醒）"
-                              if len(findings) > count else f"{section.title}（{count} 项需完善）")
+            group = QGroupBox(
+                f"{section.title}（{count} 项需完善，{len(findings) - count} 条提醒）"
+                if len(findings) > count
+                else f"{section.title}（{count} 项需完善）"
+            )
             grid = QGridLayout(group)
             grid.setColumnStretch(1, 1)
             for row, finding in enumerate(findings):
                 kind = QLabel("需完善" if finding.is_error else "提醒")
                 kind.setStyleSheet(ERROR_STYLE if finding.is_error else WARNING_STYLE)
-                where = " ".join(p for p in (f"第{finding.entry}条" if finding.entry else "", finding.field_label) if p)
+                where = " ".join(
+                    p for p in (f"第{finding.entry}条" if finding.entry else "", finding.field_label) if p
+                )
                 text = QLabel(f"{where}：{finding.message}" if where else finding.message)
                 text.setWordWrap(True)
                 link = QPushButton("去完善")
                 link.setFlat(True)
                 link.setStyleSheet("QPushButton { color: #1a73e8; text-decoration: underline; }")
-                link.clicked.connect(lambda _c=False, f=finding: self.go_to(f.section, f.entry_id, f.field, f.message))
+                link.clicked.connect(
+                    lambda _c=False, f=finding: self.go_to(f.section, f.entry_id, f.field, f.message)
+                )
                 grid.addWidget(kind, row, 0)
                 grid.addWidget(text, row, 1)
                 grid.addWidget(link, row, 2)
@@ -182,7 +191,9 @@ class ReviewPage(QWidget):
         link = QPushButton(f"去完善：{other.location()}")
         link.setFlat(True)
         link.setStyleSheet("QPushButton { color: #1a73e8; text-decoration: underline; }")
-        link.clicked.connect(lambda _c=False, o=other, m=finding.message: self.go_to(o.section, o.entry_id, o.field, m))
+        link.clicked.connect(
+            lambda _c=False, o=other, m=finding.message: self.go_to(o.section, o.entry_id, o.field, m)
+        )
         grid.addWidget(link, row, 3)
         self.other_links.append((finding, link))
 

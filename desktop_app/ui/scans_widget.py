@@ -42,7 +42,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 THUMB_SIDE = 132
-FILE_FILTER = "图片或PDF (*.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp *.heic *.heif *.gif *.pdf);;所有文件 (*)"
+FILE_FILTER = (
+    "图片或PDF (*.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp *.heic *.heif *.gif *.pdf);;所有文件 (*)"
+)
 VERDICT_COLOURS = {"ok": "#2e7d32", "warn": "#b26a00", "fail": "#c62828"}
 
 
@@ -104,8 +106,12 @@ class CropLabel(QLabel):
         if rect.width() < 10 or rect.height() < 10:
             return None
         w, h = self.width(), self.height()
-        return [round(rect.left() / w, 4), round(rect.top() / h, 4), round((rect.right() + 1) / w, 4),
-                round((rect.bottom() + 1) / h, 4)]
+        return [
+            round(rect.left() / w, 4),
+            round(rect.top() / h, 4),
+            round((rect.right() + 1) / w, 4),
+            round((rect.bottom() + 1) / h, 4),
+        ]
 
 
 # The crop dialog fits a 1366×768 screen at 125 % (issue 15): picture plus text and buttons ≤ 550 px.
@@ -123,8 +129,11 @@ class CropDialog(QDialog):
         pixmap = QPixmap.fromImage(picture)
         self.label = CropLabel(pixmap)
         layout.addWidget(self.label)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-                                   | QDialogButtonBox.StandardButton.Reset)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok
+            | QDialogButtonBox.StandardButton.Cancel
+            | QDialogButtonBox.StandardButton.Reset
+        )
         buttons.button(QDialogButtonBox.StandardButton.Reset).setText("不裁剪")
         buttons.button(QDialogButtonBox.StandardButton.Reset).clicked.connect(self._no_crop)
         buttons.accepted.connect(self.accept)
@@ -144,8 +153,14 @@ class AttachmentsWidget(QWidget):
     # Emitted when a batch of imports and its thumbnails are done (tests and progress displays).
     idle = Signal()
 
-    def __init__(self, services: Services, app_id: int, section_key: str, entry_id: int | None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        app_id: int,
+        section_key: str,
+        entry_id: int | None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.services = services
         self.app_id = app_id
@@ -164,7 +179,9 @@ class AttachmentsWidget(QWidget):
         title = QLabel(f"扫描件（{kinds}）" if kinds else "扫描件")
         title.setStyleSheet("font-weight: bold;")
         layout.addWidget(title)
-        hint = QLabel("可点击“添加扫描件”选择多个文件，或把文件拖到这里；文件须按材料内容命名，原文件不会被修改。")
+        hint = QLabel(
+            "可点击“添加扫描件”选择多个文件，或把文件拖到这里；文件须按材料内容命名，原文件不会被修改。"
+        )
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #555;")
         layout.addWidget(hint)
@@ -194,10 +211,14 @@ class AttachmentsWidget(QWidget):
         self.crop_button = QPushButton("裁剪…")
         self.crop_button.clicked.connect(self.crop_selected)
         self.flatten_button = QPushButton("撤销整理")
-        self.flatten_button.setToolTip("手机照片已自动找出纸张、拉正并调白；点此恢复为拍摄原样，再点一次重新整理")
+        self.flatten_button.setToolTip(
+            "手机照片已自动找出纸张、拉正并调白；点此恢复为拍摄原样，再点一次重新整理"
+        )
         self.flatten_button.clicked.connect(self.toggle_flatten)
         self.corners_button = QPushButton("调整四角…")
-        self.corners_button.setToolTip("手动标出照片中纸张的四个角，程序按这四个角把纸张拉正并调白（原文件不变）")
+        self.corners_button.setToolTip(
+            "手动标出照片中纸张的四个角，程序按这四个角把纸张拉正并调白（原文件不变）"
+        )
         self.corners_button.clicked.connect(self.edit_corners)
         self.pages_button = QPushButton("选择页面…")
         self.pages_button.setToolTip("多页的 PDF 或 TIFF 只保留需要的页面（原文件不变）")
@@ -205,7 +226,9 @@ class AttachmentsWidget(QWidget):
         self.delete_button = QPushButton("删除")
         self.delete_button.clicked.connect(self.delete_selected)
         self.rename_button = QPushButton("一键规范命名")
-        self.rename_button.setToolTip("把文件名改为按材料内容命名的建议名称（只改显示和导出的名称，原文件不变）")
+        self.rename_button.setToolTip(
+            "把文件名改为按材料内容命名的建议名称（只改显示和导出的名称，原文件不变）"
+        )
         self.rename_button.clicked.connect(self.apply_names)
         self.ocr_button = QPushButton("核对内容（文字识别）")
         self.ocr_button.setToolTip("在后台识别每个扫描件上的文字，文字与文件名不符时提示（每页约需数秒）")
@@ -214,9 +237,19 @@ class AttachmentsWidget(QWidget):
 
         self.ocr_button.setVisible(is_available())
         self._ocr_warnings: dict[str, str] = {}
-        for widget in (self.add_button, self.kind_box, self.left_button, self.right_button, self.crop_button,
-                       self.flatten_button, self.corners_button, self.pages_button,
-                       self.delete_button, self.rename_button, self.ocr_button):
+        for widget in (
+            self.add_button,
+            self.kind_box,
+            self.left_button,
+            self.right_button,
+            self.crop_button,
+            self.flatten_button,
+            self.corners_button,
+            self.pages_button,
+            self.delete_button,
+            self.rename_button,
+            self.ocr_button,
+        ):
             row.addWidget(widget)
         row.addStretch(1)
         layout.addLayout(row)
@@ -292,8 +325,10 @@ class AttachmentsWidget(QWidget):
         return str(attachment.sha256) + json.dumps(dict(attachment.edits), sort_keys=True, ensure_ascii=False)
 
     def _make_thumbnails(self, attachments: Sequence[Any]) -> None:
-        jobs = [(self._thumb_key(a), self.services.scan_path(a.sha256), a.media_type, dict(a.edits))
-                for a in attachments]
+        jobs = [
+            (self._thumb_key(a), self.services.scan_path(a.sha256), a.media_type, dict(a.edits))
+            for a in attachments
+        ]
 
         def work(progress: Any) -> list[tuple[str, QImage]]:
             out = []
@@ -371,7 +406,9 @@ class AttachmentsWidget(QWidget):
         def work(progress: Any) -> list[Any]:
             outcomes = []
             # Reading, checking and preparing the print pages run ahead on other threads (issue 5).
-            batch = attach_files(services, app_id, target, files, allow_duplicate=allow_duplicate, password=password)
+            batch = attach_files(
+                services, app_id, target, files, allow_duplicate=allow_duplicate, password=password
+            )
             try:
                 for done, outcome in enumerate(batch):
                     outcomes.append(outcome)
@@ -384,9 +421,14 @@ class AttachmentsWidget(QWidget):
         self._busy += 1
         self.status.setStyleSheet("")
         self.status.setText(f"正在添加 {len(files)} 个文件……")
-        run_in_background(work, on_done=self._imported, on_error=self._job_failed,
-                          on_progress=lambda d, t, _text: self.status.setText(f"正在添加：{d}/{t}"), owner=self,
-                          cancel_with_owner=False)
+        run_in_background(
+            work,
+            on_done=self._imported,
+            on_error=self._job_failed,
+            on_progress=lambda d, t, _text: self.status.setText(f"正在添加：{d}/{t}"),
+            owner=self,
+            cancel_with_owner=False,
+        )
 
     def _imported(self, outcomes: list[Any]) -> None:
         from desktop_app.usecases.scans import DUPLICATE, NEEDS_PASSWORD, REFUSED, STORED
@@ -397,10 +439,14 @@ class AttachmentsWidget(QWidget):
         lines += [n for o in stored for n in o.notices if "动图" in n or "修复" in n]
         flattened = [o for o in stored if FLATTENED in o.notices]
         if flattened:
-            lines.append(f"{len(flattened)} 张手机照片已整理为扫描件（找出纸张、拉正、调白；可点“撤销整理”恢复原样）。")
+            lines.append(
+                f"{len(flattened)} 张手机照片已整理为扫描件（找出纸张、拉正、调白；可点“撤销整理”恢复原样）。"
+            )
         missed = [(o.name, n) for o in stored for n in o.notices if n.startswith(NOT_FOUND)]
         if len(missed) > 3:  # a long batch gets one line, not one per photo (each thumbnail says it too)
-            lines.append(f"{len(missed)} 张照片{NOT_FOUND}，保留原样：可选中后点“调整四角…”手动标出纸张的四个角。")
+            lines.append(
+                f"{len(missed)} 张照片{NOT_FOUND}，保留原样：可选中后点“调整四角…”手动标出纸张的四个角。"
+            )
         else:
             lines += [f"{name}：{notice}" for name, notice in missed]
         lines += [f"未添加 {o.name}：{o.message}" for o in refused]
@@ -432,21 +478,30 @@ class AttachmentsWidget(QWidget):
             return prepare_attachment_pages(services, app_id, is_cancelled=lambda: progress.cancelled)
 
         # A failure here is not the person's concern: the packet prepares whatever is missing itself.
-        self._prepare_jobs.append(run_in_background(
-            work, on_error=lambda exc: log.warning("background print-page preparation failed", exc_info=exc)))
+        self._prepare_jobs.append(
+            run_in_background(
+                work,
+                on_error=lambda exc: log.warning("background print-page preparation failed", exc_info=exc),
+            )
+        )
 
     def ask_duplicates(self, duplicates: Sequence[Any]) -> bool:
         """Ask whether to add files whose content is already attached (tests replace this)."""
         text = "\n".join(f"{o.name} 与 {'、'.join(o.duplicates)} 内容完全相同" for o in duplicates)
-        answer = QMessageBox.question(self, "重复的文件", f"{text}\n\n仍要再添加一次吗？",
-                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                                      QMessageBox.StandardButton.No)
+        answer = QMessageBox.question(
+            self,
+            "重复的文件",
+            f"{text}\n\n仍要再添加一次吗？",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
         return answer == QMessageBox.StandardButton.Yes
 
     def ask_password(self, name: str) -> str:
         """Ask for an encrypted PDF's password ("" when the person cancels)."""
-        text, ok = QInputDialog.getText(self, "PDF 需要密码", f"“{name}”设置了打开密码，请输入密码：",
-                                        QLineEdit.EchoMode.Password)
+        text, ok = QInputDialog.getText(
+            self, "PDF 需要密码", f"“{name}”设置了打开密码，请输入密码：", QLineEdit.EchoMode.Password
+        )
         return str(text) if ok else ""
 
     # Editing ----------------------------------------------------------------------------------------
@@ -459,7 +514,9 @@ class AttachmentsWidget(QWidget):
         if current is None:
             return
         app = self.services.load(self.app_id)
-        attachment = next((a for a in app.attachments if a.id == current.data(Qt.ItemDataRole.UserRole)), None)
+        attachment = next(
+            (a for a in app.attachments if a.id == current.data(Qt.ItemDataRole.UserRole)), None
+        )
         if attachment is not None:
             index = self.kind_box.findData(attachment.kind)
             self.kind_box.setCurrentIndex(max(0, index))
@@ -469,7 +526,9 @@ class AttachmentsWidget(QWidget):
         """撤销整理 for a flattened photo, 重新整理 for one undone; pictures only."""
         is_image = attachment.media_type != "application/pdf"
         flattened = "flatten" in attachment.edits
-        self.flatten_button.setText("撤销整理" if flattened or "flatten_undone" not in attachment.edits else "重新整理")
+        self.flatten_button.setText(
+            "撤销整理" if flattened or "flatten_undone" not in attachment.edits else "重新整理"
+        )
         self.flatten_button.setEnabled(is_image and (flattened or "flatten_undone" in attachment.edits))
         self.corners_button.setEnabled(is_image)
 
@@ -523,14 +582,20 @@ class AttachmentsWidget(QWidget):
             self.set_corners(attachment.id, dialog.corners())
 
         self._action_started(self.corners_button, "正在打开……")
-        run_in_background(work, on_done=opened, on_error=lambda exc: self._action_failed(self.corners_button, exc),
-                          owner=self)
+        run_in_background(
+            work,
+            on_done=opened,
+            on_error=lambda exc: self._action_failed(self.corners_button, exc),
+            owner=self,
+        )
 
     def set_corners(self, attachment_id: int, corners: list[list[float]]) -> None:
         """Flatten a photo to corners placed by hand."""
         from desktop_app.usecases.scans import set_flattening
 
-        attachment = next((a for a in self.services.load(self.app_id).attachments if a.id == attachment_id), None)
+        attachment = next(
+            (a for a in self.services.load(self.app_id).attachments if a.id == attachment_id), None
+        )
         if attachment is None:
             return  # removed meanwhile
         set_flattening(self.services, attachment, True, corners=corners)
@@ -584,11 +649,14 @@ class AttachmentsWidget(QWidget):
                 self._crop(attachment.id, edits, picture)
 
         self._action_started(self.crop_button, "正在打开……")
-        run_in_background(work, on_done=opened, on_error=lambda exc: self._action_failed(self.crop_button, exc),
-                          owner=self)
+        run_in_background(
+            work, on_done=opened, on_error=lambda exc: self._action_failed(self.crop_button, exc), owner=self
+        )
 
     def _crop(self, attachment_id: int, edits: dict[str, Any], picture: QImage) -> None:
-        current = next((a for a in self.services.load(self.app_id).attachments if a.id == attachment_id), None)
+        current = next(
+            (a for a in self.services.load(self.app_id).attachments if a.id == attachment_id), None
+        )
         if current is None:
             return  # removed while the picture was being opened
         if {k: v for k, v in current.edits.items() if k != "crop"} != edits:
@@ -641,8 +709,13 @@ class AttachmentsWidget(QWidget):
                 self.status.setText("这个文件只有 1 页。")
                 return
             current = ",".join(str(p) for p in attachment.edits.get("pages") or ())
-            text, ok = QInputDialog.getText(self, "选择页面", f"共 {count} 页，要保留哪些页？（例如 1,3-4；留空为全部）",
-                                            QLineEdit.EchoMode.Normal, current)
+            text, ok = QInputDialog.getText(
+                self,
+                "选择页面",
+                f"共 {count} 页，要保留哪些页？（例如 1,3-4；留空为全部）",
+                QLineEdit.EchoMode.Normal,
+                current,
+            )
             if not ok:
                 return
             try:  # with the count in hand, storing the choice is one quick write
@@ -655,15 +728,21 @@ class AttachmentsWidget(QWidget):
             self.changed.emit()
 
         self._action_started(button, "正在打开……")
-        run_in_background(lambda _progress: page_count(services, attachment), on_done=counted,
-                          on_error=lambda exc: self._action_failed(button, exc), owner=self)
+        run_in_background(
+            lambda _progress: page_count(services, attachment),
+            on_done=counted,
+            on_error=lambda exc: self._action_failed(button, exc),
+            owner=self,
+        )
 
     def delete_selected(self) -> None:
         """Remove the selected scans from this entry (the original files stay where they are)."""
         ids = self.selected_ids()
         if not ids:
             return
-        answer = QMessageBox.question(self, "删除扫描件", f"从本条中删除选中的 {len(ids)} 个扫描件吗？（原文件不受影响）")
+        answer = QMessageBox.question(
+            self, "删除扫描件", f"从本条中删除选中的 {len(ids)} 个扫描件吗？（原文件不受影响）"
+        )
         if answer != QMessageBox.StandardButton.Yes:
             return
         for attachment_id in ids:
@@ -681,7 +760,9 @@ class AttachmentsWidget(QWidget):
         ids = [a.id for a in mine]
         changed = apply_proposed_names(self.services, self.app_id, ids)
         self.status.setStyleSheet("")
-        self.status.setText(f"已按材料内容重新命名 {changed} 个文件（原文件不变）。" if changed else "文件名已符合规范。")
+        self.status.setText(
+            f"已按材料内容重新命名 {changed} 个文件（原文件不变）。" if changed else "文件名已符合规范。"
+        )
         self.refresh()
         if changed:
             self.changed.emit()
@@ -706,7 +787,9 @@ class AttachmentsWidget(QWidget):
         """Which material a scan is; None when the person cancels."""
         from PySide6.QtWidgets import QInputDialog
 
-        label, ok = QInputDialog.getItem(self, "这是什么材料？", f"从文件名“{name}”看不出是什么材料，请选择：", labels, 0, False)
+        label, ok = QInputDialog.getItem(
+            self, "这是什么材料？", f"从文件名“{name}”看不出是什么材料，请选择：", labels, 0, False
+        )
         return str(label) if ok else None
 
     def check_contents(self) -> None:
@@ -725,7 +808,9 @@ class AttachmentsWidget(QWidget):
                 progress.raise_if_cancelled()
                 progress.update(done, len(targets), attachment.display_name)
                 check = content_check(services, app, attachment)
-                out.append((self._thumb_key(attachment), attachment.display_name, check.warning if check else ""))
+                out.append(
+                    (self._thumb_key(attachment), attachment.display_name, check.warning if check else "")
+                )
             return out
 
         def finished(results: list[tuple[str, str, str]]) -> None:
@@ -738,6 +823,10 @@ class AttachmentsWidget(QWidget):
 
         self._busy += 1
         self.status.setText("正在识别扫描件上的文字……")
-        run_in_background(work, on_done=finished, on_error=self._job_failed,
-                          on_progress=lambda d, t, text: self.status.setText(f"正在识别（{d + 1}/{t}）：{text}"),
-                          owner=self)
+        run_in_background(
+            work,
+            on_done=finished,
+            on_error=self._job_failed,
+            on_progress=lambda d, t, text: self.status.setText(f"正在识别（{d + 1}/{t}）：{text}"),
+            owner=self,
+        )

@@ -40,7 +40,7 @@ class Session(QObject):
     def drafts_for(self, section: str, entry_id: int | None) -> dict[str, str]:
         """Draft texts of one entry by field key."""
         prefix = f"{section}:{entry_id or 0}:"
-        return {k[len(prefix):]: v for k, v in self.drafts.items() if k.startswith(prefix)}
+        return {k[len(prefix) :]: v for k, v in self.drafts.items() if k.startswith(prefix)}
 
     def set_draft(self, section: str, entry_id: int | None, field: str, text: str | None) -> bool:
         """Keep (text) or drop (None) a draft; True when something changed."""
@@ -124,7 +124,9 @@ class DraftSaver(QObject):
             if spec.derived:
                 continue
             text = self.form.text(key)
-            result = save_field(self.session.services, self.session.app_id, self.section, self.entry_id, key, text)
+            result = save_field(
+                self.session.services, self.session.app_id, self.section, self.entry_id, key, text
+            )
             if result.entry_id is not None and result.entry_id != self.entry_id:
                 created = self.entry_id is None
                 self.entry_id = result.entry_id

@@ -24,12 +24,20 @@ from desktop_app.ui.form_view import HELP_STYLE
 from desktop_app.ui.pages import SinglePage, TablePage, refresh_dynamic
 from desktop_app.usecases.wizard import prelist_annual_reviews
 
-TIER_BOX_STYLE = (
-    "QLabel { border: 1px solid #1a73e8; border-radius: 4px; padding: 6px 10px; background: #e8f0fe; color: #174ea6; }"
-)
+TIER_BOX_STYLE = "QLabel { border: 1px solid #1a73e8; border-radius: 4px; padding: 6px 10px; background: #e8f0fe; color: #174ea6; }"
 # Cover fields whose change alters the offered choices or the approval chain.
-_CASCADE = {"series", "track", "tier", "title_name", "committee_level", "committee", "district", "unit_type",
-            "dispatched", "employer_nature"}
+_CASCADE = {
+    "series",
+    "track",
+    "tier",
+    "title_name",
+    "committee_level",
+    "committee",
+    "district",
+    "unit_type",
+    "dispatched",
+    "employer_nature",
+}
 # Series shown the way the guide and applicants name them (“昆明市工程系列…评审委员会”, “农业系列初级职称”);
 # the stored value stays the name in the guide's table 二、1.
 SERIES_SHOWN = {"工程技术人员": "工程系列", "农业技术人员": "农业系列"}
@@ -48,8 +56,14 @@ class ChainWidget(QGroupBox):
         layout.addWidget(self.message)
         self.boxes: list[QLabel] = []
 
-    def show_chain(self, unit_type: str, committee_level: str, dispatched: str, employer_nature: str = "",
-                   procedure: Any = None) -> None:
+    def show_chain(
+        self,
+        unit_type: str,
+        committee_level: str,
+        dispatched: str,
+        employer_nature: str = "",
+        procedure: Any = None,
+    ) -> None:
         """Rebuild the boxes for the current answers (a message when something is still missing)."""
         while self.row.count():
             item = self.row.takeAt(0)
@@ -61,14 +75,21 @@ class ChainWidget(QGroupBox):
             self.message.setText("选择单位类型和评委会级别后，这里显示审核盖章的顺序。")
             return
         try:
-            tiers = approval_chain(unit_type, committee_level, dispatched == "是", employer_nature,
-                                   procedure=procedure)
+            tiers = approval_chain(
+                unit_type, committee_level, dispatched == "是", employer_nature, procedure=procedure
+            )
         except ValueError as exc:
             self.message.setText(str(exc))
             return
-        explanation = procedure.explain(unit_type, committee_level, dispatched == "是", employer_nature) if procedure else ""
-        self.message.setText("申报人本人签字后，依次由以上各级审核、签署意见并盖章。" + (
-            f"\n指南原文：{explanation}" if explanation else ""))
+        explanation = (
+            procedure.explain(unit_type, committee_level, dispatched == "是", employer_nature)
+            if procedure
+            else ""
+        )
+        self.message.setText(
+            "申报人本人签字后，依次由以上各级审核、签署意见并盖章。"
+            + (f"\n指南原文：{explanation}" if explanation else "")
+        )
         for index, tier in enumerate(tiers):
             if index:
                 arrow = QLabel("→")
@@ -115,8 +136,13 @@ class CoverPage(SinglePage):
 
         text = self.form.text("year").strip()
         year = int(text) if text.isdigit() else self.session.services.today.year
-        self.edition.setText(edition_notice(self.session.services.reference.edition, year,
-                                             self.session.services.reference.procedure.guide_title))
+        self.edition.setText(
+            edition_notice(
+                self.session.services.reference.edition,
+                year,
+                self.session.services.reference.procedure.guide_title,
+            )
+        )
 
     def on_field_edited(self, key: str) -> None:
         if key == "year":
@@ -170,19 +196,30 @@ class CoverPage(SinglePage):
             self.form.editors["tier"].set_text(title_tier)
             self.form.check_live("tier")
             cleared.append("tier")
-        if self.form.editors["title_name"].set_choices(title_choices(self.form.field_spec("title_name"), texts,
-                                                                     reference)):
+        if self.form.editors["title_name"].set_choices(
+            title_choices(self.form.field_spec("title_name"), texts, reference)
+        ):
             cleared.append("title_name")
         texts = {k: v for k, v in self.form.texts().items() if v}
         self.form.editors["committee"].set_choices(committee_choices(texts, reference))
         self.describe_committees()
         self.show_committee(texts.get("committee", ""))
         self.show_publicity_end()
-        self.chain.show_chain(texts.get("unit_type", ""), texts.get("committee_level", ""),
-                              texts.get("dispatched", ""), texts.get("employer_nature", ""), reference.procedure)
+        self.chain.show_chain(
+            texts.get("unit_type", ""),
+            texts.get("committee_level", ""),
+            texts.get("dispatched", ""),
+            texts.get("employer_nature", ""),
+            reference.procedure,
+        )
         # Who signs a tier (主管部门, 所在县（市）区 …) is asked only when the chain has that tier (procedure data).
-        self.form.set_required_by_page({key: needed for key, needed in signers_needed(texts, reference).items()
-                                        if key in self.form.editors})
+        self.form.set_required_by_page(
+            {
+                key: needed
+                for key, needed in signers_needed(texts, reference).items()
+                if key in self.form.editors
+            }
+        )
         return cleared
 
     def skip_single_track(self) -> list[str]:
@@ -223,7 +260,9 @@ class CoverPage(SinglePage):
         """Phone and planned review month of the chosen committee."""
         details = self.committee_details(name) if name else ""
         if not details:
-            self.committee_info.setText("" if not name else "省级或未列入指南的评委会：请向其组建单位咨询受理时间。")
+            self.committee_info.setText(
+                "" if not name else "省级或未列入指南的评委会：请向其组建单位咨询受理时间。"
+            )
             return
         self.committee_info.setText(f"评审委员会：{name}（{details}）")
 
@@ -257,10 +296,10 @@ class AnnualReviewPage(TablePage):
             self.session.changed()
         super().load()
         if years:
-            self.extra.setText(f"已按申报年度列出 {years[0]}—{years[-1]} 年，请逐年编辑，填写考核结果和考核单位。")
+            self.extra.setText(
+                f"已按申报年度列出 {years[0]}—{years[-1]} 年，请逐年编辑，填写考核结果和考核单位。"
+            )
             self.extra.setVisible(True)
 
 
 SPECIAL_PAGES = {"cover": CoverPage, "current_title": CurrentTitlePage, "annual_review": AnnualReviewPage}
-
-

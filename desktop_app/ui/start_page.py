@@ -44,8 +44,10 @@ def edition_notice(edition: int, year: int, guide_title: str) -> str:
     """Which edition of the guide's tables is in use, and what to do when the declaration year is later."""
     text = f"所用名录：{guide_title}{edition} 年版（系列、评审委员会、评审计划、县（市）区人社部门）。"
     if year > edition:
-        text += (f"{year} 年度申报请以市人力资源和社会保障局和各评委会当年的申报通知为准；"
-                 "有新版名录时，用“帮助 → 导入新版名录”导入。")
+        text += (
+            f"{year} 年度申报请以市人力资源和社会保障局和各评委会当年的申报通知为准；"
+            "有新版名录时，用“帮助 → 导入新版名录”导入。"
+        )
     return text
 
 
@@ -78,7 +80,9 @@ class YearDialog(QDialog):
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.setWordWrap(True)
         layout.addWidget(self.error)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         self.buttons.accepted.connect(self.accept)
@@ -110,8 +114,10 @@ class StartPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
         layout.addWidget(heading("职称申报材料助手", 8))
-        intro = QLabel(f"按{services.reference.procedure.city}职称申报系统的顺序逐项填写，所有内容自动保存在本机。"
-                       "选择一份申报继续填写，或新建一份。")
+        intro = QLabel(
+            f"按{services.reference.procedure.city}职称申报系统的顺序逐项填写，所有内容自动保存在本机。"
+            "选择一份申报继续填写，或新建一份。"
+        )
         intro.setWordWrap(True)
         intro.setStyleSheet(HELP_STYLE)
         layout.addWidget(intro)
@@ -124,14 +130,19 @@ class StartPage(QWidget):
         welcome_layout = QVBoxLayout(self.welcome)
         welcome_layout.setContentsMargins(0, 16, 0, 16)
         welcome_layout.addWidget(heading("还没有申报", 3))
-        self.what = QLabel(WELCOME_TEXT.format(city=services.reference.procedure.city,
-                                              guide=services.reference.procedure.guide_title))
+        self.what = QLabel(
+            WELCOME_TEXT.format(
+                city=services.reference.procedure.city, guide=services.reference.procedure.guide_title
+            )
+        )
         self.what.setWordWrap(True)
         welcome_layout.addWidget(self.what)
         begin = QHBoxLayout()
         self.welcome_new_button = QPushButton("新建")
         self.demo_button = QPushButton("看看示例")
-        self.demo_button.setToolTip("新建一份填好的示例申报（高级工程师，县区国有企业），可以随意查看、修改或删除")
+        self.demo_button.setToolTip(
+            "新建一份填好的示例申报（高级工程师，县区国有企业），可以随意查看、修改或删除"
+        )
         self.welcome_new_button.clicked.connect(self.ask_new)
         self.demo_button.clicked.connect(self.open_demo)
         begin.addWidget(self.welcome_new_button)
@@ -157,8 +168,12 @@ class StartPage(QWidget):
         self.open_button = QPushButton("打开")
         self.delete_button = QPushButton("删除")
         self.carry_button = QPushButton("从往年申报继续")
-        for button, slot in ((self.new_button, self.ask_new), (self.open_button, self.open_selected),
-                             (self.delete_button, self.delete_selected), (self.carry_button, self.ask_carry)):
+        for button, slot in (
+            (self.new_button, self.ask_new),
+            (self.open_button, self.open_selected),
+            (self.delete_button, self.delete_selected),
+            (self.carry_button, self.ask_carry),
+        ):
             button.clicked.connect(slot)
             buttons.addWidget(button)
         buttons.addStretch(1)
@@ -170,8 +185,12 @@ class StartPage(QWidget):
         self.app_ids = [item.summary.id for item in listed]
         self.table.setRowCount(len(listed))
         for row, item in enumerate(listed):
-            values = [item.summary.person_name, f"{item.summary.year} 年", item.summary.title_sought or "（未选择）",
-                      f"{item.percent}%"]
+            values = [
+                item.summary.person_name,
+                f"{item.summary.year} 年",
+                item.summary.title_sought or "（未选择）",
+                f"{item.percent}%",
+            ]
             for col, text in enumerate(values):
                 self.table.setItem(row, col, QTableWidgetItem(text))
         self.table.setVisible(bool(listed))
@@ -179,7 +198,11 @@ class StartPage(QWidget):
         # The welcome has its own 新建; 打开 / 删除 / 从往年申报继续 have nothing to act on yet.
         self.button_row.setVisible(bool(listed))
         years = [item.summary.year for item in listed] or [self.services.today.year]
-        self.edition.setText(edition_notice(self.services.reference.edition, max(years), self.services.reference.procedure.guide_title))
+        self.edition.setText(
+            edition_notice(
+                self.services.reference.edition, max(years), self.services.reference.procedure.guide_title
+            )
+        )
         for button in (self.open_button, self.delete_button, self.carry_button):
             button.setEnabled(bool(listed))
         if listed:
@@ -243,9 +266,14 @@ class StartPage(QWidget):
         if app_id is None:
             return None
         source = self.services.load(app_id)
-        dialog = YearDialog(self, "从往年申报继续", max(source.year + 1, self.services.today.year), with_name=False,
-                            hint=f"以 {source.person_name} 的 {source.year} 年申报为基础新建一份申报：基本信息、学历、"
-                                 "经历、现有职称和各项业绩都会带入，并标记“请核对”；年度考核按新的申报年度列出近五年。")
+        dialog = YearDialog(
+            self,
+            "从往年申报继续",
+            max(source.year + 1, self.services.today.year),
+            with_name=False,
+            hint=f"以 {source.person_name} 的 {source.year} 年申报为基础新建一份申报：基本信息、学历、"
+            "经历、现有职称和各项业绩都会带入，并标记“请核对”；年度考核按新的申报年度列出近五年。",
+        )
         dialog.accepted.connect(lambda: self._carry(app_id, dialog.year.value()))
         self.dialog = dialog
         dialog.open()

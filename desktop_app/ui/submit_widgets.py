@@ -55,16 +55,29 @@ def submit_steps(services: Services, app_id: int) -> list[str]:
     chain = ""
     try:
         if cover.get("unit_type") and cover.get("committee_level"):
-            tiers = approval_chain(str(cover["unit_type"]), str(cover["committee_level"]), cover.get("dispatched") == "是",
-                                   str(cover.get("employer_nature") or ""), procedure=procedure)
+            tiers = approval_chain(
+                str(cover["unit_type"]),
+                str(cover["committee_level"]),
+                cover.get("dispatched") == "是",
+                str(cover.get("employer_nature") or ""),
+                procedure=procedure,
+            )
             chain = " → ".join(t.name for t in tiers)
     except ValueError:
         chain = ""
     sections = "、".join(f"“{s.title}”" for s in services.forms if s.is_numbered_section)
-    chain_text = (f"：申报人签字后依次为 {chain}。" if chain
-                  else "。（在封面选择单位类型和评委会级别后，这里列出本申报的顺序）")
-    values = {"address": procedure.online_address, "sections": sections, "chances": CHANCES_RULE,
-              "unit_warning": UNIT_WARNING, "chain": chain_text}
+    chain_text = (
+        f"：申报人签字后依次为 {chain}。"
+        if chain
+        else "。（在封面选择单位类型和评委会级别后，这里列出本申报的顺序）"
+    )
+    values = {
+        "address": procedure.online_address,
+        "sections": sections,
+        "chances": CHANCES_RULE,
+        "unit_warning": UNIT_WARNING,
+        "chain": chain_text,
+    }
     return [step.format_map(values) for step in procedure.online_steps]
 
 
@@ -131,7 +144,9 @@ class LatestPacketWidget(QWidget):
             made = datetime.fromtimestamp(self.path.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
             self.where.setText(f"最近生成的打印材料（{made}）：{self.path}")
         elif packet_was_made(services, app_id):
-            self.where.setText("上次生成的打印材料已不在原来的位置（可能被移动或删除）：请点击“生成打印材料”重新生成。")
+            self.where.setText(
+                "上次生成的打印材料已不在原来的位置（可能被移动或删除）：请点击“生成打印材料”重新生成。"
+            )
         else:
             self.where.setText("还没有生成打印材料。")
         for button in (self.open_button, self.folder_button, self.print_button):
@@ -183,8 +198,10 @@ class SubmissionLogDialog(QDialog):
         self.app_id = app_id
         self.setWindowTitle("申报记录 — 与网上申报系统的每一轮往来")
         layout = QVBoxLayout(self)
-        intro = QLabel("每次在申报系统中提交、被退回或审核通过后记一笔：提交日期、谁退回（返回修改或重置流程）、"
-                       "审核意见和您修改了什么。记录随申报一起保存，也在备份中。")
+        intro = QLabel(
+            "每次在申报系统中提交、被退回或审核通过后记一笔：提交日期、谁退回（返回修改或重置流程）、"
+            "审核意见和您修改了什么。记录随申报一起保存，也在备份中。"
+        )
         intro.setWordWrap(True)
         intro.setStyleSheet(HELP_STYLE)
         layout.addWidget(intro)
@@ -235,7 +252,9 @@ class SubmissionLogDialog(QDialog):
             edit.setPlaceholderText("例如 2026-06-20")
             edit.editingFinished.connect(self.store)
             self.table.setCellWidget(row, col, edit)
-        for col, (choices, value) in enumerate(((RETURNED_BY, round_.returned_by), (ACTIONS, round_.action)), start=2):
+        for col, (choices, value) in enumerate(
+            ((RETURNED_BY, round_.returned_by), (ACTIONS, round_.action)), start=2
+        ):
             combo = QComboBox()
             combo.addItems(list(choices))
             combo.setCurrentText(value)
@@ -253,7 +272,11 @@ class SubmissionLogDialog(QDialog):
             choices = [self.table.cellWidget(row, c).currentText() for c in (2, 3)]  # type: ignore[attr-defined]
             items = [self.table.item(row, c) for c in (4, 5)]
             notes = [item.text() if item is not None else "" for item in items]
-            out.append(SubmissionRound(texts[0].strip(), texts[1].strip(), choices[0], choices[1], notes[0], notes[1]))
+            out.append(
+                SubmissionRound(
+                    texts[0].strip(), texts[1].strip(), choices[0], choices[1], notes[0], notes[1]
+                )
+            )
         return out
 
     def store(self) -> bool:

@@ -28,7 +28,9 @@ class UploadExportWidget(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.button = QPushButton("导出上传材料…")
-        self.button.setToolTip("把全部扫描件导出为按材料内容命名的 JPG 图片，每个分节一个文件夹，便于在申报系统中上传")
+        self.button.setToolTip(
+            "把全部扫描件导出为按材料内容命名的 JPG 图片，每个分节一个文件夹，便于在申报系统中上传"
+        )
         self.limit = QSpinBox()
         self.limit.setRange(MIN_MAX_KB, 20_480)
         self.limit.setValue(DEFAULT_MAX_KB)
@@ -69,12 +71,21 @@ class UploadExportWidget(QWidget):
         self.status.setText("正在导出…")
 
         def work(progress: Any) -> Any:
-            return upload_export(services, app_id, target, max_kb,
-                                 progress=lambda done, total: progress.update(done, total, "正在导出"))
+            return upload_export(
+                services,
+                app_id,
+                target,
+                max_kb,
+                progress=lambda done, total: progress.update(done, total, "正在导出"),
+            )
 
-        self.job = run_in_background(work, on_done=self._done, on_error=self._failed,
-                                     on_progress=lambda done, total, _t: self.status.setText(f"正在导出 {done}/{total}"),
-                                     owner=self)
+        self.job = run_in_background(
+            work,
+            on_done=self._done,
+            on_error=self._failed,
+            on_progress=lambda done, total, _t: self.status.setText(f"正在导出 {done}/{total}"),
+            owner=self,
+        )
 
     def _done(self, result: Any) -> None:
         self.button.setEnabled(True)
@@ -91,4 +102,6 @@ class UploadExportWidget(QWidget):
 
     def open_folder(self) -> bool:
         """Show the exported folder in the file manager."""
-        return self.last_folder is not None and QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.last_folder)))
+        return self.last_folder is not None and QDesktopServices.openUrl(
+            QUrl.fromLocalFile(str(self.last_folder))
+        )

@@ -78,11 +78,16 @@ class Job(QObject):
     progressed = Signal(int, int, str)
     ended = Signal()
 
-    def __init__(self, work: Callable[[Progress], Any], on_done: Callable[[Any], None] | None,
-                 on_error: Callable[[BaseException], None] | None,
-                 on_progress: Callable[[int, int, str], None] | None,
-                 on_cancelled: Callable[[], None] | None, owner: QObject | None = None,
-                 cancel_with_owner: bool = True) -> None:
+    def __init__(
+        self,
+        work: Callable[[Progress], Any],
+        on_done: Callable[[Any], None] | None,
+        on_error: Callable[[BaseException], None] | None,
+        on_progress: Callable[[int, int, str], None] | None,
+        on_cancelled: Callable[[], None] | None,
+        owner: QObject | None = None,
+        cancel_with_owner: bool = True,
+    ) -> None:
         super().__init__()
         self._work = work
         self._owner = owner

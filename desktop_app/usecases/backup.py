@@ -57,9 +57,7 @@ DEFAULT_KEEP = 5
 FOLDER_NAME = "职称申报备份"
 STAGING_FOLDER = "restore-staging"
 
-LOST_PASSPHRASE_WARNING = (
-    "加密备份的口令只在您的记忆中，程序不会保存它。口令一旦遗失，这份备份将无法恢复，任何人（包括开发者）都无法打开。"
-)
+LOST_PASSPHRASE_WARNING = "加密备份的口令只在您的记忆中，程序不会保存它。口令一旦遗失，这份备份将无法恢复，任何人（包括开发者）都无法打开。"
 
 DB_MEMBER = "申报数据/数据库快照.sqlite"
 ANSWERS_MEMBER = "申报数据/填写内容.json"
@@ -228,8 +226,10 @@ def scan_members(services: Services, app: Any) -> list[Member]:
     members: list[Member] = []
     for att in app.attachments:
         if not services.blobs.exists(att.sha256):
-            raise BackupError(f"本机保存的扫描件“{att.display_name}”已丢失，未生成备份",
-                              "请在申报中重新上传这份扫描件后再备份")
+            raise BackupError(
+                f"本机保存的扫描件“{att.display_name}”已丢失，未生成备份",
+                "请在申报中重新上传这份扫描件后再备份",
+            )
         folder = folders.get(att.section, safe_filename(att.section or "其他"))
         # NFC first: the reader compares names NFC + casefold, so two names differing only in Unicode form
         # (a file from a Mac) must not both go in.
@@ -243,10 +243,15 @@ def scan_members(services: Services, app: Any) -> list[Member]:
             candidate = f"{SCANS_FOLDER}/{folder}/{stem}（{n}）{'.' + ext if ext else ''}"
             n += 1
         taken.add(unicodedata.normalize("NFC", candidate).casefold())
-        members.append(Member(
-            candidate, "scan", source=services.blobs.path(att.sha256), expected_sha256=att.sha256,
-            extra={"attachment_id": att.id, "section": att.section, "display_name": att.display_name},
-        ))
+        members.append(
+            Member(
+                candidate,
+                "scan",
+                source=services.blobs.path(att.sha256),
+                expected_sha256=att.sha256,
+                extra={"attachment_id": att.id, "section": att.section, "display_name": att.display_name},
+            )
+        )
     return members
 
 
@@ -280,8 +285,11 @@ def _readme(app: Any, has_packet: bool) -> str:
     ]
     if has_packet:
         lines.append(f"- {PACKET_FOLDER}/：最近一次生成的打印材料包（PDF）。")
-    lines += [f"- {MANIFEST}：每个文件的大小和 SHA-256 校验值。", "",
-              "恢复方法：在程序的“备份”页点“从备份恢复”，或运行 zhicheng restore 备份文件。"]
+    lines += [
+        f"- {MANIFEST}：每个文件的大小和 SHA-256 校验值。",
+        "",
+        "恢复方法：在程序的“备份”页点“从备份恢复”，或运行 zhicheng restore 备份文件。",
+    ]
     # The byte-order mark lets older Windows Notepad show the Chinese text correctly.
     return "\ufeff" + "\r\n".join(lines) + "\r\n"
 
@@ -297,15 +305,21 @@ def _unique(path: Path) -> Path:
     if not path.exists():
         return path
     base = path.name.split(".zip")[0]
-    rest = path.name[len(base):]
+    rest = path.name[len(base) :]
     n = 2
     while (candidate := path.with_name(f"{base}-{n}{rest}")).exists():
         n += 1
     return candidate
 
 
-def create_backup(services: Services, app_id: int, out_dir: Path | None = None, passphrase: str | None = None,
-                  progress: ProgressFn | None = None, cancel: CancelFn | None = None) -> BackupResult:
+def create_backup(
+    services: Services,
+    app_id: int,
+    out_dir: Path | None = None,
+    passphrase: str | None = None,
+    progress: ProgressFn | None = None,
+    cancel: CancelFn | None = None,
+) -> BackupResult:
     """Write one verified backup file of the application; "备份完成" only after every hash was re-read."""
     report = progress or _noop_progress
     app = services.load(app_id)
@@ -313,8 +327,12 @@ def create_backup(services: Services, app_id: int, out_dir: Path | None = None, 
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise (from_os_error(exc, folder) or BackupError(
-            f"无法创建备份文件夹 {folder}（{exc.strerror}）", "请选择另一个文件夹，或检查 U 盘是否插好")) from None
+        raise (
+            from_os_error(exc, folder)
+            or BackupError(
+                f"无法创建备份文件夹 {folder}（{exc.strerror}）", "请选择另一个文件夹，或检查 U 盘是否插好"
+            )
+        ) from None
     when = datetime.now()
     target = _unique(folder / backup_filename(app.person_name, app.year, when, passphrase is not None))
     notes: list[str] = []
@@ -322,7 +340,9 @@ def create_backup(services: Services, app_id: int, out_dir: Path | None = None, 
         report(0, 0, "正在生成数据库快照")
         snapshot = work / "snapshot.sqlite"
         snapshot_database(services, app_id, snapshot)
-        answers_json = json.dumps(services.export_answers(app_id), ensure_ascii=False, indent=2).encode("utf-8")
+        answers_json = json.dumps(services.export_answers(app_id), ensure_ascii=False, indent=2).encode(
+            "utf-8"
+        )
         packet = latest_packet_pdf(services, app_id)
         members = [
             Member(README_MEMBER, "readme", data=_readme(app, packet is not None).encode("utf-8")),
@@ -338,8 +358,13 @@ def create_backup(services: Services, app_id: int, out_dir: Path | None = None, 
         meta = {
             "app_version": desktop_app.__version__,
             "created_at": when.isoformat(timespec="seconds"),
-            "application": {"id": app.id, "uid": services.repo.application_uid(app_id),
-                            "person_name": app.person_name, "year": app.year, "title_sought": title},
+            "application": {
+                "id": app.id,
+                "uid": services.repo.application_uid(app_id),
+                "person_name": app.person_name,
+                "year": app.year,
+                "title_sought": title,
+            },
             "notes": notes,
         }
         plain = work / "backup.zip" if passphrase is not None else temp_path_beside(target)
@@ -361,8 +386,10 @@ def create_backup(services: Services, app_id: int, out_dir: Path | None = None, 
             mapped = from_os_error(exc, folder if not exc.filename else None, needed=_estimate(members))
             if mapped is not None:
                 raise mapped from None
-            raise BackupError(f"写入备份文件失败（{exc.strerror or exc}），未生成备份",
-                              "请检查备份位置（例如 U 盘）是否已满、已拔出或只读后重试") from None
+            raise BackupError(
+                f"写入备份文件失败（{exc.strerror or exc}），未生成备份",
+                "请检查备份位置（例如 U 盘）是否已满、已拔出或只读后重试",
+            ) from None
         except BaseException:
             if plain.exists():
                 plain.unlink()
@@ -398,27 +425,35 @@ def _drop_cache(path: Path) -> None:
         os.close(fd)
 
 
-def _encrypt_and_check(plain: Path, target: Path, passphrase: str, work: Path, report: ProgressFn,
-                       cancel: CancelFn | None) -> None:
+def _encrypt_and_check(
+    plain: Path, target: Path, passphrase: str, work: Path, report: ProgressFn, cancel: CancelFn | None
+) -> None:
     tmp = temp_path_beside(target)
     note_partial(work, tmp)
     try:
-        expected = encrypt_file(plain, tmp, passphrase, progress=lambda d, t: report(d, t, "正在加密"), cancel=cancel)
+        expected = encrypt_file(
+            plain, tmp, passphrase, progress=lambda d, t: report(d, t, "正在加密"), cancel=cancel
+        )
         _drop_cache(tmp)
         again = work / "reread.zip"
-        got = decrypt_file(tmp, again, passphrase, progress=lambda d, t: report(d, t, "正在校验加密备份"),
-                           cancel=cancel)
+        got = decrypt_file(
+            tmp, again, passphrase, progress=lambda d, t: report(d, t, "正在校验加密备份"), cancel=cancel
+        )
         again.unlink()
         if got != expected:
-            raise BackupDamaged([Problem("加密数据", "读回的内容与写入的不一致")],
-                                "写入后读回校验失败，请检查备份位置（例如 U 盘）后重试")
+            raise BackupDamaged(
+                [Problem("加密数据", "读回的内容与写入的不一致")],
+                "写入后读回校验失败，请检查备份位置（例如 U 盘）后重试",
+            )
         commit(tmp, target)
     finally:
         if tmp.exists():
             tmp.unlink()
 
 
-def prune_backups(services: Services, folder: Path, app_id: int, keep: int, newest: Path | None = None) -> list[Path]:
+def prune_backups(
+    services: Services, folder: Path, app_id: int, keep: int, newest: Path | None = None
+) -> list[Path]:
     """Delete the oldest backups of this very application beyond `keep`; never the newest, never the only one.
 
     A backup counts as this application's only when its sealed manifest carries the application's identity:
@@ -430,9 +465,13 @@ def prune_backups(services: Services, folder: Path, app_id: int, keep: int, newe
     uid = services.repo.application_uid(app_id)
     if not uid:
         return []
-    candidates = [item for item in list_backups(services, folder)
-                  if item.person_name == _filename_person(app.person_name) and item.year == app.year
-                  and not item.encrypted]
+    candidates = [
+        item
+        for item in list_backups(services, folder)
+        if item.person_name == _filename_person(app.person_name)
+        and item.year == app.year
+        and not item.encrypted
+    ]
     mine = []
     for item in candidates:
         manifest = read_sealed_manifest(item.path)
@@ -473,16 +512,18 @@ def list_backups(services: Services, folder: Path | None = None) -> list[BackupL
         stat = path.stat()
         state = states.get(str(path.resolve()), {})
         fresh = state.get("size") == stat.st_size and state.get("mtime_ns") == stat.st_mtime_ns
-        found.append(BackupListing(
-            path=path,
-            person_name=match["person"],
-            year=int(match["year"]),
-            created_at=datetime.strptime(match["stamp"], "%Y%m%d-%H%M%S"),
-            size=stat.st_size,
-            encrypted=bool(match["enc"]),
-            verified=("ok" if state.get("ok") else "damaged") if fresh else "",
-            verified_at=state.get("at", "") if fresh else "",
-        ))
+        found.append(
+            BackupListing(
+                path=path,
+                person_name=match["person"],
+                year=int(match["year"]),
+                created_at=datetime.strptime(match["stamp"], "%Y%m%d-%H%M%S"),
+                size=stat.st_size,
+                encrypted=bool(match["enc"]),
+                verified=("ok" if state.get("ok") else "damaged") if fresh else "",
+                verified_at=state.get("at", "") if fresh else "",
+            )
+        )
     found.sort(key=lambda item: (item.year, item.created_at), reverse=True)
     return found
 
@@ -507,8 +548,9 @@ def record_verified(services: Services, path: Path, ok: bool) -> None:
     services.repo.set_setting(SETTING_VERIFIED, states)
 
 
-def _open_plain(path: Path, passphrase: str | None, work: Path, report: ProgressFn,
-                cancel: CancelFn | None) -> Path:
+def _open_plain(
+    path: Path, passphrase: str | None, work: Path, report: ProgressFn, cancel: CancelFn | None
+) -> Path:
     """The plain zip of a backup: the file itself, or its decryption into `work`."""
     if not path.is_file():
         raise BackupError(f"找不到备份文件 {path}", "请检查文件路径")
@@ -523,8 +565,13 @@ def _open_plain(path: Path, passphrase: str | None, work: Path, report: Progress
     return plain
 
 
-def verify_backup(services: Services, path: Path, passphrase: str | None = None, progress: ProgressFn | None = None,
-                  cancel: CancelFn | None = None) -> Inspection:
+def verify_backup(
+    services: Services,
+    path: Path,
+    passphrase: str | None = None,
+    progress: ProgressFn | None = None,
+    cancel: CancelFn | None = None,
+) -> Inspection:
     """Check every byte of a backup file; the Inspection lists every damaged or missing file by name."""
     report = progress or _noop_progress
     path = Path(path)
@@ -743,16 +790,21 @@ def _attachment_problem(forms: Any, row: dict[str, Any]) -> str:
     return ""
 
 
-def _application_data(rows: SnapshotRows, decoded: dict[int, dict[str, Any]], bad: ItemCheck) -> ApplicationData:
+def _application_data(
+    rows: SnapshotRows, decoded: dict[int, dict[str, Any]], bad: ItemCheck
+) -> ApplicationData:
     """The snapshot as the app's plain data, for the validators that look at other answers (choices)."""
     sections: dict[str, list[Entry]] = {}
     for row in sorted(rows.tables["entries"], key=lambda r: r["position"]):
         if row["id"] not in bad.entries:
             sections.setdefault(row["section"], []).append(
-                Entry(id=row["id"], position=row["position"], answers=decoded.get(row["id"], {})))
+                Entry(id=row["id"], position=row["position"], answers=decoded.get(row["id"], {}))
+            )
     app_row = rows.application
     return ApplicationData(
-        id=app_row["id"], person_name=app_row["person_name"], year=app_row["year"],
+        id=app_row["id"],
+        person_name=app_row["person_name"],
+        year=app_row["year"],
         sections={k: SectionData(key=k, entries=tuple(v)) for k, v in sections.items()},
     )
 
@@ -773,20 +825,34 @@ def _without_bad_items(rows: SnapshotRows, bad: ItemCheck) -> SnapshotRows:
         state = None
     # Where the wizard was is not the person's data: an unreadable one is simply forgotten.
     app_row["ui_state"] = app_row["ui_state"] if isinstance(state, dict) else "{}"
-    return SnapshotRows(rows.version, {
-        "applications": [app_row],
-        "entries": kept_entries,
-        "answers": kept_answers,
-        "section_flags": [r for r in tables["section_flags"] if r["section"] not in bad.flags],
-        "blobs": list(tables["blobs"]),
-        "attachments": [r for r in tables["attachments"] if r["id"] not in bad.attachments
-                        and (r["entry_id"] is None or r["entry_id"] in entry_ids)],
-    })
+    return SnapshotRows(
+        rows.version,
+        {
+            "applications": [app_row],
+            "entries": kept_entries,
+            "answers": kept_answers,
+            "section_flags": [r for r in tables["section_flags"] if r["section"] not in bad.flags],
+            "blobs": list(tables["blobs"]),
+            "attachments": [
+                r
+                for r in tables["attachments"]
+                if r["id"] not in bad.attachments and (r["entry_id"] is None or r["entry_id"] in entry_ids)
+            ],
+        },
+    )
 
 
-def restore_backup(services: Services, path: Path, passphrase: str | None = None, *, replace_id: int | None = None,
-                   allow_duplicate: bool = False, without_bad_items: bool = False,
-                   progress: ProgressFn | None = None, cancel: CancelFn | None = None) -> RestoreResult:
+def restore_backup(
+    services: Services,
+    path: Path,
+    passphrase: str | None = None,
+    *,
+    replace_id: int | None = None,
+    allow_duplicate: bool = False,
+    without_bad_items: bool = False,
+    progress: ProgressFn | None = None,
+    cancel: CancelFn | None = None,
+) -> RestoreResult:
     """Restore a backup into a new application; an existing one is replaced only when asked, after success.
 
     Everything is extracted and checked in a staging folder first; every value goes through the validators
@@ -800,8 +866,12 @@ def restore_backup(services: Services, path: Path, passphrase: str | None = None
         plain = _open_plain(path, passphrase, work, report, cancel)
         staging = Path(tempfile.mkdtemp(prefix=f"staging-{os.getpid()}-", dir=staging_root))
         try:
-            checked = inspect_zip(plain, extract_to=staging, progress=lambda d, t: report(d, t, "正在检查并解开备份"),
-                                  cancel=cancel)
+            checked = inspect_zip(
+                plain,
+                extract_to=staging,
+                progress=lambda d, t: report(d, t, "正在检查并解开备份"),
+                cancel=cancel,
+            )
             if not checked.ok:
                 raise BackupDamaged(checked.problems, "未恢复任何内容；请改用另一份备份")
             report(0, 0, "正在检查备份中的填写内容")
@@ -810,8 +880,13 @@ def restore_backup(services: Services, path: Path, passphrase: str | None = None
             shutil.rmtree(staging, ignore_errors=True)
 
 
-def _restore_rows(services: Services, checked: Inspection, replace_id: int | None,
-                  allow_duplicate: bool, without_bad_items: bool) -> RestoreResult:
+def _restore_rows(
+    services: Services,
+    checked: Inspection,
+    replace_id: int | None,
+    allow_duplicate: bool,
+    without_bad_items: bool,
+) -> RestoreResult:
     manifest = checked.manifest or {}
     files = {f["path"]: f for f in manifest.get("files", [])}
     rows = snapshot_from(checked)
@@ -844,8 +919,14 @@ def _restore_rows(services: Services, checked: Inspection, replace_id: int | Non
     for att in rows.tables["attachments"]:
         if att["sha256"] not in described:
             described.add(att["sha256"])
-            rows.tables["blobs"].append({"sha256": att["sha256"], "size": by_hash[att["sha256"]].stat().st_size,
-                                         "media_type": "application/octet-stream", "created_at": now()})
+            rows.tables["blobs"].append(
+                {
+                    "sha256": att["sha256"],
+                    "size": by_hash[att["sha256"]].stat().st_size,
+                    "media_type": "application/octet-stream",
+                    "created_at": now(),
+                }
+            )
     uid = _restored_uid(services, app_row.get("uid", ""), replace_id)
     try:
         new_id = services.repo.restore_snapshot(rows, uid)
@@ -861,14 +942,22 @@ def _restore_rows(services: Services, checked: Inspection, replace_id: int | Non
         services.repo.delete_application(new_id)
         raise BackupDamaged([Problem(DB_MEMBER, "恢复后的申报无法读取，已撤销恢复")]) from None
     expected = _answers_in_backup(checked)
-    if (expected is not None and not bad.problems and not bad.normalised
-            and manifest.get("app_version") == desktop_app.__version__ and restored != expected):
+    if (
+        expected is not None
+        and not bad.problems
+        and not bad.normalised
+        and manifest.get("app_version") == desktop_app.__version__
+        and restored != expected
+    ):
         services.repo.delete_application(new_id)
         raise BackupDamaged([Problem(ANSWERS_MEMBER, "与数据库快照中的填写内容不一致")])
     if replace_id is not None:
         services.repo.delete_application(replace_id)
-    notes = (f"已略过 {len(bad.problems)} 项有问题的内容：" + "；".join(str(p) for p in bad.problems),) \
-        if bad.problems else ()
+    notes = (
+        (f"已略过 {len(bad.problems)} 项有问题的内容：" + "；".join(str(p) for p in bad.problems),)
+        if bad.problems
+        else ()
+    )
     return RestoreResult(new_id, person, year, replace_id, notes)
 
 
@@ -876,7 +965,9 @@ def _restored_uid(services: Services, uid: str, replace_id: int | None) -> str:
     """Keep the application's identity unless another local application already carries it (另存为新申报)."""
     if not _UID.match(uid or ""):
         return new_uid()
-    holders = set(services.repo.applications_with_uid(uid)) - ({replace_id} if replace_id is not None else set())
+    holders = set(services.repo.applications_with_uid(uid)) - (
+        {replace_id} if replace_id is not None else set()
+    )
     return new_uid() if holders else uid
 
 
@@ -890,15 +981,28 @@ def _answers_in_backup(checked: Inspection) -> Any:
         return None
 
 
-def restore_into_new_year(services: Services, path: Path, new_year: int, passphrase: str | None = None,
-                          progress: ProgressFn | None = None, cancel: CancelFn | None = None) -> RestoreResult:
+def restore_into_new_year(
+    services: Services,
+    path: Path,
+    new_year: int,
+    passphrase: str | None = None,
+    progress: ProgressFn | None = None,
+    cancel: CancelFn | None = None,
+) -> RestoreResult:
     """从备份恢复 to a new year: restore the old year as its own application, then carry it forward."""
     from desktop_app.usecases.wizard import carry_forward
 
-    restored = restore_backup(services, path, passphrase, allow_duplicate=True, progress=progress, cancel=cancel)
+    restored = restore_backup(
+        services, path, passphrase, allow_duplicate=True, progress=progress, cancel=cancel
+    )
     new_id = carry_forward(services, restored.app_id, new_year)
-    return RestoreResult(new_id, restored.person_name, new_year, None,
-                         (f"已恢复 {restored.year} 年的申报（编号 {restored.app_id}），并据此新建 {new_year} 年申报",))
+    return RestoreResult(
+        new_id,
+        restored.person_name,
+        new_year,
+        None,
+        (f"已恢复 {restored.year} 年的申报（编号 {restored.app_id}），并据此新建 {new_year} 年申报",),
+    )
 
 
 # Automatic ------------------------------------------------------------------------------------------

@@ -117,8 +117,9 @@ def resolve_section(forms: Any, text: str) -> SectionSpec:
     raise UsageError(f"没有名为“{text}”的分节", f"可用：{keys}，或分节的中文名称（如 撰写论文情况）")
 
 
-def build_copy_sheet(services: Services, app_id: int, section: str | None = None,
-                     count_pages: bool = True) -> list[CopySection]:
+def build_copy_sheet(
+    services: Services, app_id: int, section: str | None = None, count_pages: bool = True
+) -> list[CopySection]:
     """Every non-empty answer and every scan's upload names, step by step and entry by entry.
 
     `count_pages` reads multi-page scans to name each uploaded page (…_第2页.jpg) as the upload export does.
@@ -141,26 +142,46 @@ def build_copy_sheet(services: Services, app_id: int, section: str | None = None
             for field_spec in spec.fields:
                 for label, text in online_values(field_spec, entry.answers.get(field_spec.key)):
                     fields.append(CopyField(field_spec.key, label, text))
-            scans = tuple(_scan(services, spec, a, proposals[a.id], count_pages)
-                          for a in by_place.get((spec.key, entry.id), []))
-            entries.append(CopyEntry(spec.key, entry.id, entry.position + 1 if spec.repeatable else None,
-                                     tuple(fields), scans))
+            scans = tuple(
+                _scan(services, spec, a, proposals[a.id], count_pages)
+                for a in by_place.get((spec.key, entry.id), [])
+            )
+            entries.append(
+                CopyEntry(
+                    spec.key, entry.id, entry.position + 1 if spec.repeatable else None, tuple(fields), scans
+                )
+            )
         # Scans kept for the section as a whole (身份证, 承诺书 …) belong to its single entry, or stand alone.
-        loose = tuple(_scan(services, spec, a, proposals[a.id], count_pages) for a in by_place.get((spec.key, None), []))
+        loose = tuple(
+            _scan(services, spec, a, proposals[a.id], count_pages) for a in by_place.get((spec.key, None), [])
+        )
         if loose:
             if entries and not spec.repeatable:
                 first = entries[0]
-                entries[0] = CopyEntry(first.section, first.entry_id, first.number, first.fields, first.scans + loose)
+                entries[0] = CopyEntry(
+                    first.section, first.entry_id, first.number, first.fields, first.scans + loose
+                )
             else:
                 entries.append(CopyEntry(spec.key, None, None, (), loose))
         menu = MENU_PATHS.get(spec.key, f"{NUMBERED_MENU} → {spec.title}")
-        out.append(CopySection(spec.key, spec.title, menu, tuple(entries),
-                               bool(spec.repeatable and data.not_applicable and not data.entries)))
+        out.append(
+            CopySection(
+                spec.key,
+                spec.title,
+                menu,
+                tuple(entries),
+                bool(spec.repeatable and data.not_applicable and not data.entries),
+            )
+        )
     return out
 
 
-def _attachments_by_place(services: Services, app: ApplicationData) -> dict[tuple[str, int | None], list[Attachment]]:
-    application_kinds = {k.key: s.key for s in services.forms for k in s.attachments if k.per == "application"}
+def _attachments_by_place(
+    services: Services, app: ApplicationData
+) -> dict[tuple[str, int | None], list[Attachment]]:
+    application_kinds = {
+        k.key: s.key for s in services.forms for k in s.attachments if k.per == "application"
+    }
     places: dict[tuple[str, int | None], list[Attachment]] = {}
     for attachment in sorted(app.attachments, key=lambda a: (a.position, a.id)):
         section = attachment.section or application_kinds.get(attachment.kind, "cover")
@@ -168,7 +189,9 @@ def _attachments_by_place(services: Services, app: ApplicationData) -> dict[tupl
     return places
 
 
-def _scan(services: Services, section: SectionSpec, attachment: Attachment, proposal: str, count_pages: bool) -> CopyScan:
+def _scan(
+    services: Services, section: SectionSpec, attachment: Attachment, proposal: str, count_pages: bool
+) -> CopyScan:
     from desktop_app.scans import naming
 
     kind = next((k for k in section.attachments if k.key == attachment.kind), None)
@@ -240,7 +263,9 @@ def section_progress(section: CopySection, done: set[str]) -> tuple[int, int]:
     return sum(1 for k in keys if k in done), len(keys)
 
 
-def export_scans(services: Services, app_id: int, attachment_ids: Iterable[int], parent: Path | None = None) -> Path:
+def export_scans(
+    services: Services, app_id: int, attachment_ids: Iterable[int], parent: Path | None = None
+) -> Path:
     """Write just these scans, upload-ready under their upload names, into a new folder; returns it.
 
     The folder lives in the data folder's tmp/填报助手 (emptied each time), ready to drag into the browser.

@@ -89,12 +89,14 @@ def _pdf_raster(path: Path, edits: Mapping[str, Any], positions: Sequence[int]) 
     data = path.read_bytes()
     password = str(edits.get("pdf_password", "") or "")
     chosen = scan_normalise.selected_pages(edits, scan_normalise.pdf_page_count(data, password))
-    return pdfrender.iter_pdf_pages(data, edits, RASTER_DPI, pages=[chosen[p] for p in positions],
-                                    max_side=RASTER_MAX_SIDE)
+    return pdfrender.iter_pdf_pages(
+        data, edits, RASTER_DPI, pages=[chosen[p] for p in positions], max_side=RASTER_MAX_SIDE
+    )
 
 
-SCAN_ACCESS = ScanAccess(normalise=normalise_for_print, image_pages=_image_pages, pdf_pages=_pdf_pages,
-                         pdf_raster=_pdf_raster)
+SCAN_ACCESS = ScanAccess(
+    normalise=normalise_for_print, image_pages=_image_pages, pdf_pages=_pdf_pages, pdf_raster=_pdf_raster
+)
 
 
 def cache_dir(services: Services) -> Path:
@@ -109,13 +111,15 @@ def open_items(services: Services, app_id: int) -> tuple[OpenItem, ...]:
     for finding in services.check(app_id).errors:
         kinds = services.forms.section(finding.section).attachments if finding.section else ()
         kind = next((k for k in kinds if finding.field is None and finding.field_label == k.label), None)
-        items.append(OpenItem(
-            text=f"{finding.location()}：{finding.message}",
-            section=finding.section,
-            entry_id=finding.entry_id,
-            kind=kind.key if kind else None,
-            kind_label=kind.label if kind else "",
-        ))
+        items.append(
+            OpenItem(
+                text=f"{finding.location()}：{finding.message}",
+                section=finding.section,
+                entry_id=finding.entry_id,
+                kind=kind.key if kind else None,
+                kind_label=kind.label if kind else "",
+            )
+        )
     return tuple(items)
 
 
@@ -156,8 +160,9 @@ def make_packet(
     A final packet only when the completeness check has no open item (else IncompletePacketError, nothing
     written); `options.draft` writes a draft marked 草稿 that lists them.
     """
-    result = assemble_packet(packet_source(services, app_id), Path(out), options or PacketOptions(), progress,
-                             is_cancelled)
+    result = assemble_packet(
+        packet_source(services, app_id), Path(out), options or PacketOptions(), progress, is_cancelled
+    )
     if result.open_items:
         return result  # a draft is no packet: never remembered for the backup
     # Remembered so the automatic backup finds a packet saved outside the default folder too.
@@ -177,6 +182,7 @@ def latest_packet(services: Services, app_id: int) -> Path | None:
 def packet_was_made(services: Services, app_id: int) -> bool:
     """Whether a packet was ever written for the application (its file may since have moved)."""
     return bool(services.repo.get_setting(f"{LATEST_SETTING}.{app_id}"))
+
 
 def prepared_page_paths(services: Services, app_id: int, sha256: str) -> list[Path]:
     """Where the prepared print pages of one attached image blob are cached (one path per printed page)."""

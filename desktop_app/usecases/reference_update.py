@@ -135,14 +135,23 @@ def _procedure_changes(old: Reference, new: Reference) -> list[Change]:
         return " → ".join(procedure.tiers[i].name for i in ids) if ids else "（无）"
 
     changes: list[Change] = []
-    for field, label in (("guide_title", "指南名称"), ("city", "城市"), ("city_hr", "市人力资源和社会保障部门"),
-                         ("commitment_note", "承诺书说明")):
+    for field, label in (
+        ("guide_title", "指南名称"),
+        ("city", "城市"),
+        ("city_hr", "市人力资源和社会保障部门"),
+        ("commitment_note", "承诺书说明"),
+    ):
         if getattr(a, field) != getattr(b, field):
-            changes.append(Change(table, "变更", label, f"{_show(getattr(a, field))} → {_show(getattr(b, field))}"))
+            changes.append(
+                Change(table, "变更", label, f"{_show(getattr(a, field))} → {_show(getattr(b, field))}")
+            )
     old_units = {u.name: u for u in a.unit_types}
     new_units = {u.name: u for u in b.unit_types}
-    changes += [Change(table, "新增", f"单位类型“{n}”", chain_text(b, u.chain)) for n, u in new_units.items()
-                if n not in old_units]
+    changes += [
+        Change(table, "新增", f"单位类型“{n}”", chain_text(b, u.chain))
+        for n, u in new_units.items()
+        if n not in old_units
+    ]
     changes += [Change(table, "删除", f"单位类型“{n}”") for n in old_units if n not in new_units]
     for name, unit in old_units.items():
         other = new_units.get(name)
@@ -158,19 +167,36 @@ def _procedure_changes(old: Reference, new: Reference) -> list[Change]:
         if x is None or y is None:
             changes.append(Change(table, "新增" if x is None else "删除", f"评委会级别“{name}”"))
         elif (x.listed, x.adds, x.guide_text) != (y.listed, y.adds, y.guide_text):
-            changes.append(Change(table, "变更", f"评委会级别“{name}”", f"{chain_text(a, x.adds)} → {chain_text(b, y.adds)}"))
+            changes.append(
+                Change(
+                    table, "变更", f"评委会级别“{name}”", f"{chain_text(a, x.adds)} → {chain_text(b, y.adds)}"
+                )
+            )
     if (chain_text(a, a.dispatch_front), a.employer_natures, a.dispatch_rules, a.dispatch_text) != (
-            chain_text(b, b.dispatch_front), b.employer_natures, b.dispatch_rules, b.dispatch_text):
-        changes.append(Change(table, "变更", "劳务派遣人员的审核程序",
-                              f"{chain_text(a, a.dispatch_front)} → {chain_text(b, b.dispatch_front)}"))
+        chain_text(b, b.dispatch_front),
+        b.employer_natures,
+        b.dispatch_rules,
+        b.dispatch_text,
+    ):
+        changes.append(
+            Change(
+                table,
+                "变更",
+                "劳务派遣人员的审核程序",
+                f"{chain_text(a, a.dispatch_front)} → {chain_text(b, b.dispatch_front)}",
+            )
+        )
     for short in b.abbreviations.keys() - a.abbreviations.keys():
         changes.append(Change(table, "新增", f"简称“{short}”", b.abbreviations[short]))
     for short in a.abbreviations.keys() - b.abbreviations.keys():
         changes.append(Change(table, "删除", f"简称“{short}”"))
     for short in a.abbreviations.keys() & b.abbreviations.keys():
         if a.abbreviations[short] != b.abbreviations[short]:
-            changes.append(Change(table, "变更", f"简称“{short}”",
-                                  f"{a.abbreviations[short]} → {b.abbreviations[short]}"))
+            changes.append(
+                Change(
+                    table, "变更", f"简称“{short}”", f"{a.abbreviations[short]} → {b.abbreviations[short]}"
+                )
+            )
     return changes
 
 
@@ -237,7 +263,9 @@ def confirm_import(services: Services, staged: StagedImport) -> Path:
         # Re-check the copies: the source (a USB stick) may have changed or failed since it was shown.
         copied = validate_reference_folder(work)
         if diff_references(staged.new, copied) or copied.edition != staged.new.edition:
-            raise ReferenceImportError("复制过程中名录文件发生了变化", "请重新选择文件夹后再导入；当前名录保持不变")
+            raise ReferenceImportError(
+                "复制过程中名录文件发生了变化", "请重新选择文件夹后再导入；当前名录保持不变"
+            )
         if target.exists():
             # A corrected file of the same year: keep the one it replaces beside it (not a digit name, so unused).
             stamp = datetime.now().strftime("%Y%m%d-%H%M%S")

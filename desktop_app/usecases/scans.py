@@ -221,8 +221,9 @@ def attach_bytes(
             refuse_duplicate=not allow_duplicate,
         )
     except DuplicateAttachment:  # attached meanwhile by a parallel import (checked in the write transaction)
-        return ImportOutcome(name, DUPLICATE, "", None, kind, examined.notices,
-                             tuple(duplicates_of(services, app_id, sha)))
+        return ImportOutcome(
+            name, DUPLICATE, "", None, kind, examined.notices, tuple(duplicates_of(services, app_id, sha))
+        )
     notices = [_flatten_notice(flattening), *examined.notices]
     if examined.pages > 1:
         notices.append(f"共 {examined.pages} 页")
@@ -238,8 +239,9 @@ FLATTEN_NOT_FOUND = "not_found"
 ID_CARD_KINDS = ("id_card_front", "id_card_back")
 
 
-def _flattening(data: bytes, examined: Examined, wanted: bool, finding: Any, is_card: bool = False
-                ) -> Mapping[str, Any] | str:
+def _flattening(
+    data: bytes, examined: Examined, wanted: bool, finding: Any, is_card: bool = False
+) -> Mapping[str, Any] | str:
     """The flatten edit of a new attachment, or the reason it is kept as taken (a notice text or FLATTEN_NOT_FOUND)."""
     from desktop_app.scans import flatten
 
@@ -253,7 +255,9 @@ def _flattening(data: bytes, examined: Examined, wanted: bool, finding: Any, is_
         try:
             finding = flatten.look_in_bytes(data)
         except ScanRefused:
-            finding = flatten.NOT_A_PHOTO  # the decode check accepted it; a page search that fails keeps it as is
+            finding = (
+                flatten.NOT_A_PHOTO
+            )  # the decode check accepted it; a page search that fails keeps it as is
     if isinstance(finding, flatten.PageFinding):
         return (finding.as_card() if is_card else finding).as_edit()
     return FLATTEN_NOT_FOUND if finding == flatten.NOT_FOUND else str(finding)
@@ -267,7 +271,9 @@ def _flatten_notice(flattening: Mapping[str, Any] | str) -> str:
     return flatten.NOT_FOUND_NOTICE if flattening == FLATTEN_NOT_FOUND else flattening
 
 
-def set_flattening(services: Services, attachment: Attachment, on: bool, corners: Any = None) -> Mapping[str, Any]:
+def set_flattening(
+    services: Services, attachment: Attachment, on: bool, corners: Any = None
+) -> Mapping[str, Any]:
     """Undo or redo the flattening of a photo (one click), or flatten it to hand-placed corners; returns the edits.
 
     Undoing keeps the corners aside (`flatten_undone`) so doing it again needs no new search.
@@ -334,7 +340,9 @@ def page_count(services: Services, attachment: Attachment) -> int:
     return image_page_count(data)
 
 
-def choose_pages(services: Services, attachment: Attachment, text: str, count: int | None = None) -> list[int]:
+def choose_pages(
+    services: Services, attachment: Attachment, text: str, count: int | None = None
+) -> list[int]:
     """Keep only the pages in `text` ("1,3-4"; empty for all) as an edit; returns the 1-based pages kept.
 
     `count` is the file's page count when the caller has it already (counting reads the whole file)."""
@@ -391,7 +399,9 @@ def _store_ahead(services: Services, data: bytes, sha: str, path: Path) -> None:
         log.warning("storing a scan ahead failed; storing it again reports the problem", exc_info=True)
 
 
-def _read_and_examine(services: Services, path: Path, password: str, store: Executor, flatten: bool) -> _Checked:
+def _read_and_examine(
+    services: Services, path: Path, password: str, store: Executor, flatten: bool
+) -> _Checked:
     from desktop_app.usecases.packet import import_page_check
 
     findings: dict[int, Any] = {}
@@ -407,12 +417,23 @@ def _read_and_examine(services: Services, path: Path, password: str, store: Exec
         return _Checked(refused=ImportOutcome(path.name, REFUSED, exc.message))
     # The content-addressed store makes writing ahead idempotent; if the file is then not attached
     # (cancelled, refused page choice) its blob stays unreferenced: disk space, nothing else.
-    return _Checked(data, sha, examined, stored=store.submit(_store_ahead, services, data, sha, path),
-                    finding=findings.get(0))
+    return _Checked(
+        data,
+        sha,
+        examined,
+        stored=store.submit(_store_ahead, services, data, sha, path),
+        finding=findings.get(0),
+    )
 
 
 def attach_files(
-    services: Services, app_id: int, target: Target, paths: list[Path], *, password: str = "", flatten: bool = True,
+    services: Services,
+    app_id: int,
+    target: Target,
+    paths: list[Path],
+    *,
+    password: str = "",
+    flatten: bool = True,
     **options: Any,
 ) -> Generator[ImportOutcome, None, None]:
     """Attach many files in order; reading, hashing, decoding and writing run ahead on other threads.
@@ -424,7 +445,10 @@ def attach_files(
     memory at once, and IMPORT_PIXELS bounds the pictures decoded together. Closing the generator early
     (cancel) waits only for the files in flight.
     """
-    with ThreadPoolExecutor(DECODE_THREADS, "examine") as pool, ThreadPoolExecutor(STORE_THREADS, "store") as store:
+    with (
+        ThreadPoolExecutor(DECODE_THREADS, "examine") as pool,
+        ThreadPoolExecutor(STORE_THREADS, "store") as store,
+    ):
         pending: list[tuple[Future[_Checked], int]] = []  # in the order of `paths`, with each file's size
         queued = 0
 
@@ -434,8 +458,9 @@ def attach_files(
                 size = _size(paths[queued])
                 if pending and sum(held for _, held in pending) + size > LOOKAHEAD_BYTES:
                     break
-                pending.append((pool.submit(_read_and_examine, services, paths[queued], password, store, flatten),
-                                size))
+                pending.append(
+                    (pool.submit(_read_and_examine, services, paths[queued], password, store, flatten), size)
+                )
                 queued += 1
 
         try:
@@ -447,9 +472,19 @@ def attach_files(
                     continue
                 if checked.stored is not None:
                     checked.stored.result()  # durable before the attachment row refers to it
-                outcome = attach_bytes(services, app_id, target, checked.data, path.name, password=password,
-                                       examined=checked.examined, sha256=checked.sha256, flatten=flatten,
-                                       finding=checked.finding, **options)
+                outcome = attach_bytes(
+                    services,
+                    app_id,
+                    target,
+                    checked.data,
+                    path.name,
+                    password=password,
+                    examined=checked.examined,
+                    sha256=checked.sha256,
+                    flatten=flatten,
+                    finding=checked.finding,
+                    **options,
+                )
                 yield replace(outcome, source=path)
         finally:
             for future, _size_held in pending:
@@ -462,10 +497,17 @@ _QUALIFIER_MAX = 30
 
 
 def _short_level(level: str) -> str:
-    return {"大学本科": "本科", "大学专科": "专科", "硕士研究生": "硕士研究生", "博士研究生": "博士研究生"}.get(level, level)
+    return {
+        "大学本科": "本科",
+        "大学专科": "专科",
+        "硕士研究生": "硕士研究生",
+        "博士研究生": "博士研究生",
+    }.get(level, level)
 
 
-def _material(section: SectionSpec, kind: AttachmentKind | None, entry: Entry | None, attachment: Attachment) -> str:
+def _material(
+    section: SectionSpec, kind: AttachmentKind | None, entry: Entry | None, attachment: Attachment
+) -> str:
     if kind is None:
         text = naming.description(naming.split_name(attachment.display_name)[0]).replace(" ", "")
         return text or "材料"
@@ -505,7 +547,9 @@ def proposed_names(services: Services, app: ApplicationData, extension: str | No
     """The content name the rule gives each attachment (several of one material get _1, _2 …)."""
     groups: dict[tuple[Any, ...], list[Attachment]] = defaultdict(list)
     for attachment in app.attachments:
-        groups[(attachment.section, attachment.entry_id, attachment.kind or attachment.display_name)].append(attachment)
+        groups[(attachment.section, attachment.entry_id, attachment.kind or attachment.display_name)].append(
+            attachment
+        )
     out: dict[int, str] = {}
     for members in groups.values():
         for index, attachment in enumerate(sorted(members, key=lambda a: (a.position, a.id)), start=1):
@@ -626,14 +670,21 @@ def upload_export(
         raise UsageError(f"单个文件大小上限 {max_kb} KB 太小", f"请设为 {MIN_MAX_KB} KB 以上")
     out_dir = Path(out_dir)
     if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
-        raise UsageError(f"输出文件夹 {out_dir} 已存在且不是空的", "请选择一个新的或空的文件夹，以免覆盖已有文件")
+        raise UsageError(
+            f"输出文件夹 {out_dir} 已存在且不是空的", "请选择一个新的或空的文件夹，以免覆盖已有文件"
+        )
     app = services.load(app_id)
     proposals = proposed_names(services, app, extension=".jpg")
     order = {s.key: i for i, s in enumerate(services.forms)}
     ordered = sorted(
         app.attachments,
-        key=lambda a: (order.get(_section_for(services, a).key, 99), a.section is None, _entry_position(app, a),
-                       a.position, a.id),
+        key=lambda a: (
+            order.get(_section_for(services, a).key, 99),
+            a.section is None,
+            _entry_position(app, a),
+            a.position,
+            a.id,
+        ),
     )
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".upload-", dir=out_dir.parent))
@@ -648,7 +699,9 @@ def upload_export(
             entry_label = _entry_label(section, app, attachment)
             written = len(result.files)
             try:
-                for name, size in _write_pages(services, attachment, work / folder, proposals[attachment.id], max_kb):
+                for name, size in _write_pages(
+                    services, attachment, work / folder, proposals[attachment.id], max_kb
+                ):
                     result.files.append(ExportedFile(folder, name, size, section.title, entry_label))
             except ScanRefused as exc:
                 # A page that fails halfway drops the whole file, as if it had failed before the first page.
@@ -693,8 +746,9 @@ def _write_pages(
             yield name, len(data)
 
 
-def write_upload_pages(services: Services, attachment: Attachment, folder: Path, proposal: str,
-                       max_kb: int = DEFAULT_MAX_KB) -> list[str]:
+def write_upload_pages(
+    services: Services, attachment: Attachment, folder: Path, proposal: str, max_kb: int = DEFAULT_MAX_KB
+) -> list[str]:
     """Write one scan's upload-ready pages into `folder` as the export names them (the 填报助手 uses it)."""
     return [name for name, _size in _write_pages(services, attachment, folder, proposal, max_kb)]
 
@@ -714,7 +768,9 @@ def _write_listing(path: Path, app: ApplicationData, result: ExportResult, max_k
         "分节\t条目\t文件\t大小",
     ]
     for item in result.files:
-        lines.append(f"{item.section_title}\t{item.entry_label}\t{item.folder}/{item.name}\t{_size_text(item.size)}")
+        lines.append(
+            f"{item.section_title}\t{item.entry_label}\t{item.folder}/{item.name}\t{_size_text(item.size)}"
+        )
     if result.problems:
         lines += ["", "以下材料未能导出："] + result.problems
     # Notepad on older Windows needs the BOM to read UTF-8; CRLF so it shows line breaks.
@@ -725,7 +781,9 @@ def _size_text(size: int) -> str:
     return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
 
 
-def _first_page_picture(data: bytes, media_type: str, edits: Mapping[str, Any], side: int, pdf_dpi: int) -> Any:
+def _first_page_picture(
+    data: bytes, media_type: str, edits: Mapping[str, Any], side: int, pdf_dpi: int
+) -> Any:
     """The first chosen page of a scan as an upright RGB picture no larger than `side`; raises ScanRefused."""
     from desktop_app.scans.normalise import apply_edits, pdf_page_count
 
@@ -760,7 +818,9 @@ def content_check(services: Services, app: ApplicationData, attachment: Attachme
     picture = _first_page_picture(data, attachment.media_type, attachment.edits, ocr.MAX_SIDE, pdf_dpi=150)
     section = _section_for(services, attachment)
     text = ocr.read_text(picture)
-    return ocr.compare(attachment.display_name, text, section.attachments, other_kinds(services.forms, section.key))
+    return ocr.compare(
+        attachment.display_name, text, section.attachments, other_kinds(services.forms, section.key)
+    )
 
 
 def attachments_for(app: ApplicationData, section_key: str | None, entry_id: int | None) -> list[Attachment]:

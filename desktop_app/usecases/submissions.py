@@ -20,11 +20,20 @@ STATE_KEY = "submissions"
 TOTAL_CHANCES = 4
 UNIT_ROUNDS_LIMIT = 3
 # Who can send the application back, in the order of the online procedure (五（二）3(2)).
-RETURNED_BY = ("", "单位", "主管部门", "县（市）区人力资源社会保障部门", "市人力资源和社会保障局", "评审委员会")
+RETURNED_BY = (
+    "",
+    "单位",
+    "主管部门",
+    "县（市）区人力资源社会保障部门",
+    "市人力资源和社会保障局",
+    "评审委员会",
+)
 ACTIONS = ("", "返回修改", "重置流程", "审核通过")
 CHANCES_RULE = "返回修改和重置流程的机会总共为4次，请检查信息确认无误后在提交。（指南五、（二）3(1)）"
-UNIT_WARNING = ("用人单位审核推荐申报评审材料后，申报系统中3次提出审核意见仍然存在问题的，各评委会承办部门及各级人力资源"
-                "社会保障部门本年度不再受理个人的申报材料，请认真对待。（指南五、（三））")
+UNIT_WARNING = (
+    "用人单位审核推荐申报评审材料后，申报系统中3次提出审核意见仍然存在问题的，各评委会承办部门及各级人力资源"
+    "社会保障部门本年度不再受理个人的申报材料，请认真对待。（指南五、（三））"
+)
 
 
 @dataclass(frozen=True)
@@ -53,8 +62,11 @@ def load_rounds(services: Services, app_id: int) -> list[SubmissionRound]:
     """The recorded rounds, oldest first."""
     names = {f.name for f in fields(SubmissionRound)}
     rows = services.load(app_id).ui_state.get(STATE_KEY) or []
-    return [SubmissionRound(**{k: str(v) for k, v in dict(row).items() if k in names})
-            for row in rows if isinstance(row, dict)]
+    return [
+        SubmissionRound(**{k: str(v) for k, v in dict(row).items() if k in names})
+        for row in rows
+        if isinstance(row, dict)
+    ]
 
 
 def save_rounds(services: Services, app_id: int, rounds: Iterable[SubmissionRound]) -> list[SubmissionRound]:
@@ -78,8 +90,11 @@ def record_summary(rounds: list[SubmissionRound]) -> tuple[str, str]:
     """(summary line, warning or "") for the review page and the 申报记录 dialog."""
     left = chances_left(rounds)
     returns = sum(1 for r in rounds if r.is_return)
-    summary = (f"已记录 {len(rounds)} 轮，被退回 {returns} 次；返回修改和重置流程的机会还剩 {left} 次（共 {TOTAL_CHANCES} 次）"
-               if rounds else f"尚未记录。返回修改和重置流程的机会共 {TOTAL_CHANCES} 次。")
+    summary = (
+        f"已记录 {len(rounds)} 轮，被退回 {returns} 次；返回修改和重置流程的机会还剩 {left} 次（共 {TOTAL_CHANCES} 次）"
+        if rounds
+        else f"尚未记录。返回修改和重置流程的机会共 {TOTAL_CHANCES} 次。"
+    )
     warning = ""
     if unit_rounds(rounds) >= UNIT_ROUNDS_LIMIT:
         warning = f"单位已 {unit_rounds(rounds)} 次提出审核意见。{UNIT_WARNING}"

@@ -48,8 +48,9 @@ def is_missing_finding(finding: Any) -> bool:
     return any(str(finding.message).startswith(m) for m in _MISSING_MESSAGES)
 
 
-def section_statuses(services: Services, app_id: int, report: Any = None,
-                     drafts: Mapping[str, str] | None = None) -> dict[str, str]:
+def section_statuses(
+    services: Services, app_id: int, report: Any = None, drafts: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """未填 / 填写中 / 已填 / 有问题 / 无此项 per section key, from the shared completeness check.
 
     有问题 only for an invalid value or a contradiction (and for text kept as a draft because it was not
@@ -97,8 +98,9 @@ class SaveResult:
         return not self.error
 
 
-def save_field(services: Services, app_id: int, section_key: str, entry_id: int | None, field_key: str,
-               raw: object) -> SaveResult:
+def save_field(
+    services: Services, app_id: int, section_key: str, entry_id: int | None, field_key: str, raw: object
+) -> SaveResult:
     """Validate and store one field of one entry; an invalid value is not stored and its message returned.
 
     A single section's entry is found (or created) here; for a repeatable section `entry_id` None creates
@@ -116,7 +118,7 @@ def save_field(services: Services, app_id: int, section_key: str, entry_id: int 
         message = exc.message
         prefix = f"{section.title} "
         if message.startswith(prefix):
-            message = message[len(prefix):]
+            message = message[len(prefix) :]
         if exc.next_step:
             message += f"（{exc.next_step}）"
         return SaveResult(entry_id, None, message)
@@ -158,8 +160,10 @@ def carry_forward(services: Services, source_app_id: int, new_year: int) -> int:
     if not 2000 <= new_year <= 2100:
         raise UserError(f"申报年度 {new_year} 不合理", "请填写四位年份，例如 2027")
     if new_year <= source.year:
-        raise UserError(f"新的申报年度 {new_year} 不晚于原申报的 {source.year} 年",
-                        f"请填写 {source.year + 1} 年或以后的年份")
+        raise UserError(
+            f"新的申报年度 {new_year} 不晚于原申报的 {source.year} 年",
+            f"请填写 {source.year + 1} 年或以后的年份",
+        )
     repo = services.repo
     note = carried_note(source.year)
     new_id = repo.create_application(source.person_name, new_year, carried_from=source_app_id)
@@ -194,8 +198,14 @@ def _shift_annual_reviews(repo: Any, new_id: int, entries: Any, new_year: int, n
         year = entry.answers.get("year")
         if isinstance(year, int):
             by_year[year] = entry
-    latest_unit = next((e.answers.get("unit") for e in sorted(by_year.values(), key=lambda e: -e.answers["year"])
-                        if e.answers.get("unit")), None)
+    latest_unit = next(
+        (
+            e.answers.get("unit")
+            for e in sorted(by_year.values(), key=lambda e: -e.answers["year"])
+            if e.answers.get("unit")
+        ),
+        None,
+    )
     mapping: dict[int, int] = {}
     for year in annual_review_years(new_year):
         old = by_year.get(year)
@@ -205,8 +215,12 @@ def _shift_annual_reviews(repo: Any, new_id: int, entries: Any, new_year: int, n
             values: dict[str, Any] = {"year": year}
             if latest_unit:
                 values["unit"] = latest_unit
-            repo.add_entry(new_id, "annual_review", values,
-                           review_note=f"{year} 年度为新增年度，请填写考核结果并上传年度考核登记表")
+            repo.add_entry(
+                new_id,
+                "annual_review",
+                values,
+                review_note=f"{year} 年度为新增年度，请填写考核结果并上传年度考核登记表",
+            )
     return mapping
 
 
@@ -221,6 +235,13 @@ def _copy_attachments(repo: Any, source: ApplicationData, new_id: int, entry_map
             continue
         else:
             target_entry = None
-        repo.add_attachment(new_id, sha256=att.sha256, original_name=att.original_name,
-                            display_name=att.display_name, kind=att.kind, section=att.section,
-                            entry_id=target_entry, edits=att.edits)
+        repo.add_attachment(
+            new_id,
+            sha256=att.sha256,
+            original_name=att.original_name,
+            display_name=att.display_name,
+            kind=att.kind,
+            section=att.section,
+            entry_id=target_entry,
+            edits=att.edits,
+        )

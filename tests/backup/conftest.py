@@ -20,9 +20,15 @@ def _attach_jpegs(services, app_id: int, count: int = 3) -> None:
         Image.effect_noise((320, 200), 40 + i).convert("RGB").save(buf, "JPEG", quality=85)
         sha, size, _ = services.blobs.put_bytes(buf.getvalue())
         services.repo.record_blob(sha, size, "image/jpeg")
-        services.repo.add_attachment(app_id, sha256=sha, original_name=f"IMG_{i}.jpg",
-                                     display_name=f"02-1_学历情况_毕业证书_{i}.jpg", section="education",
-                                     entry_id=entry, kind="diploma")
+        services.repo.add_attachment(
+            app_id,
+            sha256=sha,
+            original_name=f"IMG_{i}.jpg",
+            display_name=f"02-1_学历情况_毕业证书_{i}.jpg",
+            section="education",
+            entry_id=entry,
+            kind="diploma",
+        )
 
 
 @pytest.fixture
@@ -45,7 +51,9 @@ def packet_pdf(services, scanned_app, monkeypatch) -> Path:
     except ImportError:
         packet = None
     if packet is not None and hasattr(packet, "latest_packet"):
-        monkeypatch.setattr(packet, "latest_packet", lambda svc, app_id: path if app_id == scanned_app else None)
+        monkeypatch.setattr(
+            packet, "latest_packet", lambda svc, app_id: path if app_id == scanned_app else None
+        )
     return path
 
 

@@ -16,14 +16,20 @@ def reseal(path: Path) -> None:
         _write_seal(fh)
 
 
-def build_zip(path: Path, members: list[tuple[zipfile.ZipInfo | str, bytes]], manifest_names: list[str] | None = None,
-              seal: bool = True) -> Path:
+def build_zip(
+    path: Path,
+    members: list[tuple[zipfile.ZipInfo | str, bytes]],
+    manifest_names: list[str] | None = None,
+    seal: bool = True,
+) -> Path:
     """A zip with the given members and a manifest listing them (with their real hashes)."""
     files = []
     for info, data in members:
         name = info.filename if isinstance(info, zipfile.ZipInfo) else info
         if manifest_names is None or name in manifest_names:
-            files.append({"path": name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest(), "role": "scan"})
+            files.append(
+                {"path": name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest(), "role": "scan"}
+            )
     manifest = {"format": FORMAT, "format_version": FORMAT_VERSION, "app_version": "0", "files": files}
     with zipfile.ZipFile(path, "w") as zf:
         for info, data in members:

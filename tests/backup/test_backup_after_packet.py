@@ -25,7 +25,9 @@ def test_cli_packet_is_followed_by_a_verified_backup_holding_it(services, demo_a
     from desktop_app.usecases.backup import list_backups, verify_backup
 
     assert list_backups(services) == []
-    out = tmp_path / "别处" / "打印材料.pdf"  # saved outside the default folder: the backup must still find it
+    out = (
+        tmp_path / "别处" / "打印材料.pdf"
+    )  # saved outside the default folder: the backup must still find it
     out.parent.mkdir()
     assert main(["packet", str(demo_app), "--out", str(out)]) == 0
     err = capsys.readouterr().err

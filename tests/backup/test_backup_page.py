@@ -66,6 +66,7 @@ def test_restore_asks_before_replacing(dialog, services, scanned_app, monkeypatc
         def fake_exec(box):
             next(b for b in box.buttons() if b.text() == label).click()
             return 0
+
         return fake_exec
 
     monkeypatch.setattr(QMessageBox, "exec", choose("取消"))

@@ -17,11 +17,17 @@ def _choose(label, seen):
         seen.append(box.text())
         next(b for b in box.buttons() if b.text() == label).click()
         return 0
+
     return fake_exec
 
 
 def test_restore_lists_bad_items_and_restores_without_them_only_when_asked(
-        dialog, services, scanned_app, tmp_path, monkeypatch):  # noqa: F811
+    dialog,  # noqa: F811 - the fixture imported above
+    services,
+    scanned_app,
+    tmp_path,
+    monkeypatch,
+):
     from PySide6.QtWidgets import QMessageBox
 
     path = crafted(services, scanned_app, tmp_path, BAD_JSON)

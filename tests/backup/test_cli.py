@@ -49,9 +49,24 @@ def test_verify_lists_damaged_files_and_exits_1(services, scanned_app, out_dir, 
     assert "备份已损坏" in out and "扫描件/" in out
 
 
-def test_encrypted_backup_with_passphrase_from_environment(services, scanned_app, out_dir, monkeypatch, capsys):
+def test_encrypted_backup_with_passphrase_from_environment(
+    services, scanned_app, out_dir, monkeypatch, capsys
+):
     monkeypatch.setenv("BACKUP_PASS", "云南 昆明 2026")
-    assert main(["backup", str(scanned_app), "--out", str(out_dir), "--encrypt", "--passphrase-env", "BACKUP_PASS"]) == 0
+    assert (
+        main(
+            [
+                "backup",
+                str(scanned_app),
+                "--out",
+                str(out_dir),
+                "--encrypt",
+                "--passphrase-env",
+                "BACKUP_PASS",
+            ]
+        )
+        == 0
+    )
     path = _only_file(out_dir)
     assert path.name.endswith(".zip.enc")
     assert main(["verify", str(path), "--passphrase-env", "BACKUP_PASS"]) == 0
@@ -80,7 +95,12 @@ def test_encrypt_prompts_twice_after_the_warning(services, scanned_app, out_dir,
 
 @pytest.mark.parametrize(
     "argv",
-    [["backup", "abc"], ["verify"], ["restore", "/no/such/backup.zip"], ["backup", "1", "--passphrase-env", "X"]],
+    [
+        ["backup", "abc"],
+        ["verify"],
+        ["restore", "/no/such/backup.zip"],
+        ["backup", "1", "--passphrase-env", "X"],
+    ],
 )
 def test_usage_errors_exit_2(services, scanned_app, argv, capsys):
     assert main(argv) == 2

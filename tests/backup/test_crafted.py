@@ -33,8 +33,10 @@ def crafted(services, app_id: int, tmp_path: Path, sql: str, name: str = "crafte
     with con:
         con.executescript(sql)
     con.close()
-    members = [Member(entry["path"], entry["role"], source=checked.extracted[entry["path"]])
-               for entry in checked.manifest["files"]]
+    members = [
+        Member(entry["path"], entry["role"], source=checked.extracted[entry["path"]])
+        for entry in checked.manifest["files"]
+    ]
     meta = {k: v for k, v in checked.manifest.items() if k not in ("files", "format", "format_version")}
     target = tmp_path / name
     write_zip(target, members, meta)
@@ -45,7 +47,9 @@ def _value(services, app_id: int, section: str, field: str):
     return services.load(app_id).value(section, field)
 
 
-def test_recursive_view_is_refused_by_verify_and_restore(services, scanned_app, tmp_path, other_services, capsys):
+def test_recursive_view_is_refused_by_verify_and_restore(
+    services, scanned_app, tmp_path, other_services, capsys
+):
     path = crafted(services, scanned_app, tmp_path, RECURSIVE_VIEW)
     result = ub.verify_backup(services, path)
     assert not result.ok and result.content_refused
@@ -93,8 +97,9 @@ def test_crafted_restore_stays_small(services, scanned_app, tmp_path):
         "print(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1)); sys.exit(rc)"
     )
     env = dict(os.environ, ZHICHENG_HOME=str(tmp_path / "child-home"))
-    proc = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, env=env,
-                          timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, env=env, timeout=120
+    )
     assert proc.returncode == 1, proc.stderr
     assert "视图" in proc.stderr and "Traceback" not in proc.stderr
     assert int(proc.stdout.strip().splitlines()[-1]) < 300 * 1024  # kilobytes on Linux
@@ -124,7 +129,9 @@ def test_restore_without_the_bad_items(services, scanned_app, tmp_path, other_se
     assert other_services.repo.list_applications() == []
     result = ub.restore_backup(other_services, path, without_bad_items=True)
     assert _value(other_services, result.app_id, "basic", "ethnicity") is None
-    assert _value(other_services, result.app_id, "basic", "name") == _value(services, scanned_app, "basic", "name")
+    assert _value(other_services, result.app_id, "basic", "name") == _value(
+        services, scanned_app, "basic", "name"
+    )
     assert any("民族" in note for note in result.notes)
 
 
@@ -132,16 +139,22 @@ def _sql_json(value: str) -> str:
     return "'" + json.dumps(value, ensure_ascii=False).replace("'", "''") + "'"
 
 
-@pytest.mark.parametrize(("field", "value", "expected"), [
-    ("id_number", "123", "基本信息 身份证号：身份证号码应为18位"),
-    ("unit", "单" * 50000, "基本信息 工作单位：内容过长"),
-    ("political_status", "海盗", "基本信息 政治面貌：“海盗”不是可选项"),
-    ("ethnicity", "汉族\u001b[31m", "基本信息 民族：含有控制字符"),
-])
-def test_values_go_through_the_validators_of_set(services, scanned_app, tmp_path, other_services, field, value,
-                                                 expected):
-    sql = (f"UPDATE answers SET value={_sql_json(value)} WHERE field='{field}' "
-           "AND entry_id IN (SELECT id FROM entries WHERE section='basic')")
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        ("id_number", "123", "基本信息 身份证号：身份证号码应为18位"),
+        ("unit", "单" * 50000, "基本信息 工作单位：内容过长"),
+        ("political_status", "海盗", "基本信息 政治面貌：“海盗”不是可选项"),
+        ("ethnicity", "汉族\u001b[31m", "基本信息 民族：含有控制字符"),
+    ],
+)
+def test_values_go_through_the_validators_of_set(
+    services, scanned_app, tmp_path, other_services, field, value, expected
+):
+    sql = (
+        f"UPDATE answers SET value={_sql_json(value)} WHERE field='{field}' "
+        "AND entry_id IN (SELECT id FROM entries WHERE section='basic')"
+    )
     path = crafted(services, scanned_app, tmp_path, sql)
     with pytest.raises(BadItems) as info:
         ub.restore_backup(other_services, path)
@@ -150,12 +163,14 @@ def test_values_go_through_the_validators_of_set(services, scanned_app, tmp_path
 
 
 def test_trigger_and_extra_table_are_refused(services, scanned_app, tmp_path, other_services):
-    for n, sql in enumerate([
-        "CREATE TRIGGER t AFTER INSERT ON entries BEGIN SELECT 1; END;",
-        "CREATE TABLE extra (x TEXT);",
-        "CREATE INDEX i ON answers(value);",
-        "ALTER TABLE answers ADD COLUMN extra TEXT;",
-    ]):
+    for n, sql in enumerate(
+        [
+            "CREATE TRIGGER t AFTER INSERT ON entries BEGIN SELECT 1; END;",
+            "CREATE TABLE extra (x TEXT);",
+            "CREATE INDEX i ON answers(value);",
+            "ALTER TABLE answers ADD COLUMN extra TEXT;",
+        ]
+    ):
         path = crafted(services, scanned_app, tmp_path, sql, name=f"c{n}.zip")
         with pytest.raises(BackupDamaged, match="本程序"):
             ub.restore_backup(other_services, path)
@@ -177,8 +192,9 @@ def test_unreadable_value_in_own_database_is_a_problem_not_a_crash(services, sca
     assert "程序内部错误" not in capsys.readouterr().err
 
 
-def test_rotation_in_a_shared_folder_keeps_the_other_applications_backups(services, scanned_app, tmp_path,
-                                                                          monkeypatch):
+def test_rotation_in_a_shared_folder_keeps_the_other_applications_backups(
+    services, scanned_app, tmp_path, monkeypatch
+):
     """Two data folders, each with 李明远 2026, back up to one USB folder: each rotates only its own."""
     from datetime import date, datetime, timedelta
 

@@ -69,7 +69,9 @@ def test_links_and_devices_are_refused(services, tmp_path, mode, match):
 
 def test_duplicate_names_are_refused(services, tmp_path):
     with pytest.warns(UserWarning):
-        path = build_zip(tmp_path / "bad.zip", [(_info("扫描件/证书.jpg"), JPEG), (_info("扫描件/证书.jpg"), b"other")])
+        path = build_zip(
+            tmp_path / "bad.zip", [(_info("扫描件/证书.jpg"), JPEG), (_info("扫描件/证书.jpg"), b"other")]
+        )
     _refused(services, path, "重复")
 
 
@@ -154,8 +156,11 @@ def test_truncated_archive_is_refused(services, tmp_path):
 
 
 def test_member_missing_from_manifest_is_not_extracted(services, tmp_path):
-    path = build_zip(tmp_path / "extra.zip", [(_info("扫描件/a.jpg"), JPEG), (_info("扫描件/b.jpg"), b"x")],
-                     manifest_names=["扫描件/a.jpg"])
+    path = build_zip(
+        tmp_path / "extra.zip",
+        [(_info("扫描件/a.jpg"), JPEG), (_info("扫描件/b.jpg"), b"x")],
+        manifest_names=["扫描件/a.jpg"],
+    )
     staging = tmp_path / "staging"
     result = inspect_zip(path, extract_to=staging)
     assert [p.path for p in result.problems] == ["扫描件/b.jpg"]
@@ -198,8 +203,10 @@ def _rebuild_with_snapshot_change(services, scanned_app, tmp_path, sql: str) -> 
     with con:
         con.executescript(sql)
     con.close()
-    members = [Member(entry["path"], entry["role"], source=checked.extracted[entry["path"]])
-               for entry in checked.manifest["files"]]
+    members = [
+        Member(entry["path"], entry["role"], source=checked.extracted[entry["path"]])
+        for entry in checked.manifest["files"]
+    ]
     meta = {k: v for k, v in checked.manifest.items() if k not in ("files", "format", "format_version")}
     target = tmp_path / "edited.zip"
     write_zip(target, members, meta)
@@ -207,8 +214,9 @@ def _rebuild_with_snapshot_change(services, scanned_app, tmp_path, sql: str) -> 
 
 
 def test_snapshot_without_blob_rows_still_restores(services, scanned_app, tmp_path, other_services):
-    path = _rebuild_with_snapshot_change(services, scanned_app, tmp_path,
-                                         "PRAGMA foreign_keys=OFF; DELETE FROM blobs;")
+    path = _rebuild_with_snapshot_change(
+        services, scanned_app, tmp_path, "PRAGMA foreign_keys=OFF; DELETE FROM blobs;"
+    )
     result = ub.restore_backup(other_services, path)
     again = other_services.load(result.app_id)
     assert len(again.attachments) == len(services.load(scanned_app).attachments)
@@ -217,8 +225,13 @@ def test_snapshot_without_blob_rows_still_restores(services, scanned_app, tmp_pa
 
 def test_snapshot_naming_a_scan_the_archive_lacks_is_refused(services, scanned_app, tmp_path, other_services):
     path = _rebuild_with_snapshot_change(
-        services, scanned_app, tmp_path,
-        "PRAGMA foreign_keys=OFF; UPDATE attachments SET sha256 = '" + "0" * 64 + "' WHERE id = (SELECT min(id) FROM attachments);")
+        services,
+        scanned_app,
+        tmp_path,
+        "PRAGMA foreign_keys=OFF; UPDATE attachments SET sha256 = '"
+        + "0" * 64
+        + "' WHERE id = (SELECT min(id) FROM attachments);",
+    )
     with pytest.raises(BackupDamaged, match="缺失"):
         ub.restore_backup(other_services, path)
     assert other_services.repo.list_applications() == []
@@ -226,9 +239,12 @@ def test_snapshot_naming_a_scan_the_archive_lacks_is_refused(services, scanned_a
 
 def test_snapshot_with_two_applications_is_refused(services, scanned_app, tmp_path, other_services):
     path = _rebuild_with_snapshot_change(
-        services, scanned_app, tmp_path,
+        services,
+        scanned_app,
+        tmp_path,
         "INSERT INTO applications (person_name, year, created_at, updated_at, ui_state) "
-        "VALUES ('别人', 2026, '2026-01-01', '2026-01-01', '{}');")
+        "VALUES ('别人', 2026, '2026-01-01', '2026-01-01', '{}');",
+    )
     with pytest.raises(BackupDamaged, match="申报数量"):
         ub.restore_backup(other_services, path)
     assert other_services.repo.list_applications() == []

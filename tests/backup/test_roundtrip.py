@@ -15,7 +15,9 @@ def _sha(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_round_trip_restores_every_answer_and_every_scan(services, scanned_app, packet_pdf, out_dir, other_services):
+def test_round_trip_restores_every_answer_and_every_scan(
+    services, scanned_app, packet_pdf, out_dir, other_services
+):
     result = ub.create_backup(services, scanned_app, out_dir=out_dir)
     original = services.load(scanned_app)
 
@@ -27,7 +29,9 @@ def test_round_trip_restores_every_answer_and_every_scan(services, scanned_app, 
         (a.display_name, a.sha256, a.kind, a.section, a.edits) for a in original.attachments
     ]
     for att in again.attachments:
-        assert other_services.blobs.path(att.sha256).read_bytes() == services.blobs.path(att.sha256).read_bytes()
+        assert (
+            other_services.blobs.path(att.sha256).read_bytes() == services.blobs.path(att.sha256).read_bytes()
+        )
     # Entries keep their order, review notes and the 无此项 marks.
     for key, section in original.sections.items():
         got = again.section(key)

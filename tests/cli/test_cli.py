@@ -146,19 +146,32 @@ def test_unknown_command_and_missing_app_are_one_chinese_line(capsys: pytest.Cap
 def test_module_entry_point_runs_as_a_process(tmp_path: Path) -> None:
     env = dict(os.environ, ZHICHENG_HOME=str(tmp_path / "h"))
     proc = subprocess.run(
-        [sys.executable, "-m", "desktop_app", "demo"], cwd=REPO, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "desktop_app", "demo"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
     app = proc.stdout.strip().splitlines()[-1]
     proc = subprocess.run(
-        [sys.executable, "-m", "desktop_app", "check", app], cwd=REPO, env=env, capture_output=True, text=True,
+        [sys.executable, "-m", "desktop_app", "check", app],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
         timeout=120,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert (tmp_path / "h" / "drafts.sqlite").exists()
     # The process leaves without interpreter teardown (__main__._finish): exit codes and messages still arrive.
     proc = subprocess.run(
-        [sys.executable, "-m", "desktop_app", "get", "999"], cwd=REPO, env=env, capture_output=True, text=True,
+        [sys.executable, "-m", "desktop_app", "get", "999"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
         timeout=120,
     )
     assert proc.returncode == 2 and "没有编号为 999 的申报" in proc.stderr
@@ -181,13 +194,25 @@ def test_a_closed_output_pipe_ends_the_command_quietly(tmp_path: Path) -> None:
     """`zhicheng list | head -1`: no 程序内部错误 when the reader goes away, exit 141 as shell tools do."""
     env = dict(os.environ, ZHICHENG_HOME=str(tmp_path / "h"))
     for year in range(2020, 2026):
-        subprocess.run([sys.executable, "-m", "desktop_app", "new", "--name", "李", "--year", str(year)], cwd=REPO,
-                       env=env, check=True, capture_output=True, timeout=120)
+        subprocess.run(
+            [sys.executable, "-m", "desktop_app", "new", "--name", "李", "--year", str(year)],
+            cwd=REPO,
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
     # Unbuffered, the write itself fails; buffered (the default), the flush at the end does.
     for unbuffered in ("1", ""):
         run_env = dict(env, PYTHONUNBUFFERED=unbuffered)
-        proc = subprocess.Popen([sys.executable, "-m", "desktop_app", "list"], cwd=REPO, env=run_env,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "desktop_app", "list"],
+            cwd=REPO,
+            env=run_env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            bufsize=0,
+        )
         assert proc.stdout is not None and proc.stderr is not None
         proc.stdout.close()  # the reader is gone before anything was written
         err = proc.stderr.read().decode()

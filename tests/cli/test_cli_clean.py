@@ -31,7 +31,9 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
         ("basic.name", "䶮Smith2"),
     ],
 )
-def test_set_refuses_bad_text_and_writes_nothing(capsys: pytest.CaptureFixture[str], key: str, value: str) -> None:
+def test_set_refuses_bad_text_and_writes_nothing(
+    capsys: pytest.CaptureFixture[str], key: str, value: str
+) -> None:
     app = run(capsys, "new", "--name", "王芳", "--year", "2026")[1].strip()
     before = run(capsys, "get", app)[1]
     code, out, err = run(capsys, "set", app, key, value)
@@ -61,8 +63,13 @@ def test_invalid_utf8_argument_exits_2_with_a_chinese_message(tmp_path: Path) ->
     cut = "民族".encode()[:4]  # a Chinese string cut in the middle of a character
     gbk_name = "申报表.pdf".encode("gbk")
     for argv in ([b"set", b"1", b"basic.ethnicity", cut], [b"names", b"--section", b"papers", gbk_name]):
-        done = subprocess.run([sys.executable.encode(), b"-m", b"desktop_app", *argv], cwd=REPO, env=env,
-                              capture_output=True, timeout=120)
+        done = subprocess.run(
+            [sys.executable.encode(), b"-m", b"desktop_app", *argv],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            timeout=120,
+        )
         err = done.stderr.decode("utf-8")
         assert done.returncode == 2, err
         assert "不是有效的 UTF-8 文字" in err and "Traceback" not in err and "内部错误" not in err
@@ -92,7 +99,9 @@ def test_terminal_safe_keeps_ordinary_text() -> None:
         ("attach", "1", "papers[\u00b2]", "x.jpg"),
     ],
 )
-def test_numbers_and_indexes_must_be_ascii_digits(capsys: pytest.CaptureFixture[str], args: tuple[str, ...]) -> None:
+def test_numbers_and_indexes_must_be_ascii_digits(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...]
+) -> None:
     run(capsys, "new", "--name", "王芳", "--year", "2026")
     code, out, err = run(capsys, *args)
     assert code == 2 and "Traceback" not in err and "内部错误" not in err

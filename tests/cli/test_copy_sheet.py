@@ -15,7 +15,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 
 def _headings(out: str) -> list[str]:
-    return [line[1:line.index("】")] for line in out.splitlines() if line.startswith("【")]
+    return [line[1 : line.index("】")] for line in out.splitlines() if line.startswith("【")]
 
 
 def test_every_non_empty_answer_in_menu_order_with_upload_names(capsys, services, demo_app):
@@ -39,7 +39,9 @@ def test_every_non_empty_answer_in_menu_order_with_upload_names(capsys, services
                     continue
                 if spec.type in ("date_range", "month_range"):
                     start, end = str(value).split("~")
-                    assert f"{spec.label}（开始）\t{start}" in lines and f"{spec.label}（结束）\t{end}" in lines
+                    assert (
+                        f"{spec.label}（开始）\t{start}" in lines and f"{spec.label}（结束）\t{end}" in lines
+                    )
                 elif "\n" in str(value):
                     first = str(value).splitlines()[0]
                     assert f"{spec.label}\t{first}" in lines
@@ -50,7 +52,7 @@ def test_every_non_empty_answer_in_menu_order_with_upload_names(capsys, services
     # Each scan's upload name appears under its own entry.
     assert "上传扫描件（身份证人像面）\t00_基本信息_身份证人像面.jpg" in lines
     assert sum(1 for line in lines if line.startswith("上传扫描件")) >= len(app.attachments)
-    papers = text[text.index("【撰写论文情况】"):text.index("【参加继续教育")]
+    papers = text[text.index("【撰写论文情况】") : text.index("【参加继续教育")]
     assert "—— 第1条" in papers and "11-1_撰写论文情况_" in papers
 
 

@@ -69,7 +69,13 @@ def test_abbreviated_school_name_is_a_warning_not_an_error(services, demo_app: i
 
 
 def test_abbreviation_hint_spares_full_names() -> None:
-    for full in ("云南大学", "昆明理工大学", "中国设备工程", "宜良县水务产业投资有限公司", "昆明市人力资源和社会保障局"):
+    for full in (
+        "云南大学",
+        "昆明理工大学",
+        "中国设备工程",
+        "宜良县水务产业投资有限公司",
+        "昆明市人力资源和社会保障局",
+    ):
         assert abbreviation_hint(full) == "", full
     for short in ("云大", "昆明理工", "云师大", "北大"):
         assert "简称" in abbreviation_hint(short), short

@@ -18,7 +18,12 @@ TEACHERS = {"series": "高等学校教师", "track": "高等学校教师"}
 def test_a_track_offers_only_its_own_tiers() -> None:
     reference = load_reference()
     assert tier_choices({}, reference) == TIERS  # nothing chosen yet: every tier
-    assert tier_choices(TEACHERS, reference) == ("正高", "副高", "中级", "助理级")  # no 员级 for university teachers
+    assert tier_choices(TEACHERS, reference) == (
+        "正高",
+        "副高",
+        "中级",
+        "助理级",
+    )  # no 员级 for university teachers
 
 
 def test_choosing_the_title_first_fills_in_its_tier_and_the_tier_narrows_the_titles() -> None:

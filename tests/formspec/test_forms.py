@@ -387,7 +387,9 @@ def test_sections_come_from_the_folder_not_from_code(tmp_path: Path) -> None:
     """A section added to forms/ (file prefix and next number) joins the menu with no code change (issue 11)."""
     folder = copy_forms(tmp_path)
     extra = (folder / "15_annual_review.toml").read_text(encoding="utf-8")
-    extra = extra.replace('key = "annual_review"', 'key = "extra_section"').replace("number = 13", "number = 14")
+    extra = extra.replace('key = "annual_review"', 'key = "extra_section"').replace(
+        "number = 13", "number = 14"
+    )
     (folder / "16_extra_section.toml").write_text(extra, encoding="utf-8")
     forms = load_forms(folder)
     assert forms.keys[-1] == "extra_section" and forms.section("extra_section").number == 14

@@ -24,13 +24,16 @@ def test_print_dpi_of_an_a4_scan_at_300_dpi_is_about_300() -> None:
 
 
 @pytest.mark.parametrize(("size", "flagged"), [((10, 10), True), ((128, 128), True), ((2480, 3508), False)])
-def test_check_lists_low_resolution_scans(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                          size: tuple[int, int], flagged: bool) -> None:
+def test_check_lists_low_resolution_scans(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, size: tuple[int, int], flagged: bool
+) -> None:
     assert main(["demo", "--year", "2026"]) == 0
     app = capsys.readouterr().out.strip().splitlines()[-1]
     picture = tmp_path / "获奖证书.png"
     Image.new("RGB", size, "white").save(picture)
-    code = main(["attach", app, "awards[1]", str(picture), "--kind", "award_certificate", "--allow-duplicate"])
+    code = main(
+        ["attach", app, "awards[1]", str(picture), "--kind", "award_certificate", "--allow-duplicate"]
+    )
     capsys.readouterr()
     if code != 0:
         pytest.skip("this size is refused at import already")
@@ -50,6 +53,7 @@ def test_an_id_card_is_judged_against_the_card(services, demo_app: int) -> None:
     front = next(a for a in app.attachments if a.kind == "id_card_front")
     # A 300-dpi scan of an ID card (1011 × 638 px) is fine, though enlarged on its page; 200 × 126 px is not.
     for size, flagged in (((1011, 638), False), ((200, 126), True)):
-        findings = find_problems(app, services.forms, services.reference, today=services.today,
-                                 scan_sizes={front.sha256: size})
+        findings = find_problems(
+            app, services.forms, services.reference, today=services.today, scan_sizes={front.sha256: size}
+        )
         assert any("清晰度不足" in f.message and "按原件大小" in f.message for f in findings) is flagged

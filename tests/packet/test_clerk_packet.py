@@ -63,7 +63,9 @@ def test_an_incomplete_application_gets_no_final_packet_but_a_draft_that_says_so
         assert check.returncode == 0, check.stdout + check.stderr
 
 
-def test_the_final_demo_packet_has_no_draft_words_and_prints_本人无此项_where_chosen(services, demo_app, make):
+def test_the_final_demo_packet_has_no_draft_words_and_prints_本人无此项_where_chosen(
+    services, demo_app, make
+):
     for entry_id in services.repo.entry_ids(demo_app, "patents"):
         services.repo.delete_entry(entry_id)
     services.set_not_applicable(demo_app, "patents", True)
@@ -72,7 +74,9 @@ def test_the_final_demo_packet_has_no_draft_words_and_prints_本人无此项_whe
     everything = _squeeze("".join(page_texts(path)))
     assert "草稿" not in everything and "尚未填写" not in everything and "此处应附" not in everything
     declaration = page_texts(path)
-    patents = next(page for depth, title, page in outline_items(PdfReader(path)) if title == "八、获得专利情况")
+    patents = next(
+        page for depth, title, page in outline_items(PdfReader(path)) if title == "八、获得专利情况"
+    )
     assert "八、获得专利情况本人无此项" in _squeeze(declaration[patents] + declaration[patents + 1])
     # Nothing addressed to the applicant on the pages others sign (tier, 公示 and summary pages).
     outline = outline_items(PdfReader(path))
@@ -82,7 +86,9 @@ def test_the_final_demo_packet_has_no_draft_words_and_prints_本人无此项_whe
         assert phrase not in signed, phrase
 
 
-def test_a_dispatched_applicants_draft_has_the_agreement_placeholder_and_two_seal_places(services, demo_app, make):
+def test_a_dispatched_applicants_draft_has_the_agreement_placeholder_and_two_seal_places(
+    services, demo_app, make
+):
     services.set_answer(demo_app, "cover.dispatched", "是")
     services.set_answer(demo_app, "cover.dispatch_company", "云南人力资源开发有限公司")
     with pytest.raises(Exception) as caught:
@@ -118,7 +124,9 @@ def test_the_longest_unit_and_committee_names_print_whole_everywhere(services, d
     buffer = io.BytesIO()
     Image.new("L", (1240, 1754), 230).save(buffer, "JPEG", quality=80)
     entry = services.repo.entry_ids(demo_app, "education")[0]
-    attach_bytes(services, demo_app, Target("education", entry, 1), buffer.getvalue(), f"{LONG_UNIT}.jpg", kind="")
+    attach_bytes(
+        services, demo_app, Target("education", entry, 1), buffer.getvalue(), f"{LONG_UNIT}.jpg", kind=""
+    )
     assert services.check(demo_app).is_ready
     path = make(demo_app)
     texts = [_squeeze(t) for t in page_texts(path)]
@@ -201,7 +209,8 @@ def _image_boxes(page: Any) -> list[tuple[float, float, float, float]]:
 
 
 def test_seal_places_are_46_mm_circles_with_labels_outside_and_nothing_else_inside(
-        services, demo_app, make, monkeypatch):
+    services, demo_app, make, monkeypatch
+):
     services.set_answer(demo_app, "cover.dispatched", "是")
     services.set_answer(demo_app, "cover.dispatch_company", LONG_UNIT)
     recorder = _Recorder()
@@ -227,7 +236,10 @@ def test_seal_places_are_46_mm_circles_with_labels_outside_and_nothing_else_insi
                 if "盖章" in text:
                     assert size >= 8 and not any(_inside(circle, *c) for c in corners), text
                 elif any(_inside(circle, *c) for c in corners):
-                    assert _squeeze(text) == "年月日", (index, text)  # only the date the seal is stamped across
+                    assert _squeeze(text) == "年月日", (
+                        index,
+                        text,
+                    )  # only the date the seal is stamped across
     labels = [(t[3], t[4]) for p in pages for t in p["texts"] if "盖章" in t[4]]
     assert labels and min(size for size, _ in labels) >= 8
 
@@ -242,8 +254,11 @@ def test_a_name_with_an_extension_b_character_prints_with_every_font_embedded(se
     assert "吉𠮷" in _squeeze(texts[0]) and "吉𠮷" in _squeeze("".join(texts))
     reader = PdfReader(path)
     assert unembedded_fonts(reader) == set()
-    fonts = {str(f.get_object()["/BaseFont"]) for p in reader.pages
-             for f in (p.get("/Resources", {}).get("/Font") or {}).values()}
+    fonts = {
+        str(f.get_object()["/BaseFont"])
+        for p in reader.pages
+        for f in (p.get("/Resources", {}).get("/Font") or {}).values()
+    }
     assert any(name.endswith("HanaMinB") and "+" in name for name in fonts)  # embedded as a subset
     if shutil.which("qpdf"):
         check = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
@@ -254,7 +269,8 @@ def test_a_name_with_an_extension_b_character_prints_with_every_font_embedded(se
 
 
 def test_the_forms_have_photo_signature_phone_unit_head_verification_and_publicity_fields(
-        services, demo_app, make):
+    services, demo_app, make
+):
     services.set_answer(demo_app, "cover.publicity_method", "在本单位张贴公示")
     services.set_answer(demo_app, "cover.publicity_objection_contact", "单位人事科 0871-67123456")
     services.set_answer(demo_app, "cover.publicity_result", "公示期满，无异议")
@@ -272,8 +288,13 @@ def test_the_forms_have_photo_signature_phone_unit_head_verification_and_publici
     summary = "".join(texts[pages["专业技术工作总结"] : pages["证明材料"]])
     assert "经审核，情况属实" in summary and "（单位盖章）" in summary
     publicity = texts[pages["公示情况"]]
-    for item in ("公示方式在本单位张贴公示", "公示地点", "公示期", "异议受理部门及电话单位人事科0871-67123456",
-                 "公示结果公示期满，无异议"):
+    for item in (
+        "公示方式在本单位张贴公示",
+        "公示地点",
+        "公示期",
+        "异议受理部门及电话单位人事科0871-67123456",
+        "公示结果公示期满，无异议",
+    ):
         assert item in publicity, item
     # A directly employed applicant: no 自由职业 rows, no 劳务派遣公司 row.
     everything = "".join(declaration)
@@ -290,8 +311,9 @@ def test_an_attached_photo_sits_in_the_photo_box(services, demo_app, make, tmp_p
     buffer = io.BytesIO()
     Image.new("RGB", (413, 579), (90, 120, 200)).save(buffer, "JPEG", quality=90)
     entry = services.repo.single_entry_id(demo_app, "basic")
-    outcome = attach_bytes(services, demo_app, Target("basic", entry, None), buffer.getvalue(), "证件照.jpg",
-                           kind="photo")
+    outcome = attach_bytes(
+        services, demo_app, Target("basic", entry, None), buffer.getvalue(), "证件照.jpg", kind="photo"
+    )
     assert outcome.attachment_id is not None
     path = make(demo_app)
     reader = PdfReader(path)
@@ -343,7 +365,6 @@ def test_the_pdf_carries_its_real_creation_date(demo_app, make) -> None:
     assert created is not None and created.year == datetime.now().year
 
 
-
 def test_a_freelancers_tier_and_publicity_pages_name_the_recommending_agency(services, demo_app, make):
     services.set_answer(demo_app, "cover.unit_type", "自由职业者")
     services.set_answer(demo_app, "basic.is_freelancer", "是")
@@ -352,8 +373,9 @@ def test_a_freelancers_tier_and_publicity_pages_name_the_recommending_agency(ser
     path = make(demo_app, draft=True)
     texts = [_squeeze(t) for t in page_texts(path)]
     outline = outline_items(PdfReader(path))
-    signed = [p for d, t, p in outline if t.startswith("基层单位意见")] + [i for i, t in enumerate(texts)
-                                                                          if t.startswith("公示情况")]
+    signed = [p for d, t, p in outline if t.startswith("基层单位意见")] + [
+        i for i, t in enumerate(texts) if t.startswith("公示情况")
+    ]
     assert len(signed) == 2
     for page in signed:
         assert "推荐机构昆明市人才服务中心" in texts[page] and "工作单位" not in texts[page]

@@ -47,12 +47,16 @@ def test_a_page_pypdf_cannot_merge_becomes_a_picture(services, bare_app, tmp_pat
     from desktop_app.usecases.packet import make_packet
 
     writer = PdfWriter(clone_from=PdfReader(_helvetica_pdf(tmp_path / "base.pdf")))
-    writer.pages[0]["/Resources"].get_object()[NameObject("/Font")] = NameObject("/Bogus")  # must be a dictionary
+    writer.pages[0]["/Resources"].get_object()[NameObject("/Font")] = NameObject(
+        "/Bogus"
+    )  # must be a dictionary
     broken = tmp_path / "结构异常.pdf"
     writer.write(broken)
     _attach(services, bare_app, broken)
     result = make_packet(services, bare_app, tmp_path / "packet.pdf", PacketOptions(draft=True))
-    assert result.notices == ("证明材料“结构异常.pdf”第 1 页的内部结构有问题，已转为图片放入：请核对打印出来的内容是否完整",)
+    assert result.notices == (
+        "证明材料“结构异常.pdf”第 1 页的内部结构有问题，已转为图片放入：请核对打印出来的内容是否完整",
+    )
     assert unembedded_fonts(PdfReader(result.path)) == set()
 
 
@@ -62,7 +66,9 @@ def test_notices_name_the_pages_of_the_file_when_only_some_were_kept(services, b
     _attach(services, bare_app, _helvetica_pdf(tmp_path / "学时证明.pdf", pages=3), pages="1,3")
     result = make_packet(services, bare_app, tmp_path / "packet.pdf", PacketOptions(draft=True))
     # Pages 1 and 3 of the file were kept (positions 1 and 2 among the kept ones).
-    assert result.notices == ("证明材料“学时证明.pdf”第 1、3 页的字体没有嵌入文件，已转为图片放入：请核对打印出来的文字是否清楚",)
+    assert result.notices == (
+        "证明材料“学时证明.pdf”第 1、3 页的字体没有嵌入文件，已转为图片放入：请核对打印出来的文字是否清楚",
+    )
 
 
 def test_a_poster_sized_page_is_rendered_to_fit_a4_not_at_full_size(services, bare_app, tmp_path):
@@ -93,7 +99,9 @@ def test_an_empty_cache_file_left_by_a_power_cut_is_made_again(services, bare_ap
         assert remade.size == (1200, 900)
 
 
-def test_sixteen_bit_scans_are_accepted_whether_or_not_their_print_page_is_cached(services, bare_app, tmp_path):
+def test_sixteen_bit_scans_are_accepted_whether_or_not_their_print_page_is_cached(
+    services, bare_app, tmp_path
+):
     from desktop_app.usecases.scans import DUPLICATE, STORED, attach_files, resolve_target
 
     scan = tmp_path / "继续教育证书.png"
@@ -113,14 +121,26 @@ def test_fonts_used_only_by_a_form_without_resources_of_its_own_are_kept() -> No
     page = writer.add_blank_page(595, 842)
     form = DecodedStreamObject()
     form.set_data(b"BT /F1 12 Tf 72 700 Td (from the form) Tj ET")
-    form.update({NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
-                 NameObject("/BBox"): ArrayObject([NumberObject(v) for v in (0, 0, 595, 842)])})
-    font = DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
-                             NameObject("/BaseFont"): NameObject("/Helvetica")})
-    page[NameObject("/Resources")] = DictionaryObject({
-        NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)}),
-        NameObject("/XObject"): DictionaryObject({NameObject("/Fm0"): writer._add_object(form)}),
-    })
+    form.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): ArrayObject([NumberObject(v) for v in (0, 0, 595, 842)]),
+        }
+    )
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+        }
+    )
+    page[NameObject("/Resources")] = DictionaryObject(
+        {
+            NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)}),
+            NameObject("/XObject"): DictionaryObject({NameObject("/Fm0"): writer._add_object(form)}),
+        }
+    )
     content = DecodedStreamObject()
     content.set_data(b"q /Fm0 Do Q")
     page[NameObject("/Contents")] = writer._add_object(content)

@@ -25,7 +25,14 @@ def _placed_images(reader: PdfReader, index: int) -> list[tuple[float, float]]:
         elif operator == b"cm":
             a, b, c, d, e, f = (float(v) for v in operands)
             A, B, C, D, E, F = ctm
-            ctm = [a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F]
+            ctm = [
+                a * A + b * C,
+                a * B + b * D,
+                c * A + d * C,
+                c * B + d * D,
+                e * A + f * C + E,
+                e * B + f * D + F,
+            ]
         elif operator == b"Do" and xobjects[operands[0]].get_object()["/Subtype"] == "/Image":
             sizes.append((abs(ctm[0]) + abs(ctm[2]), abs(ctm[1]) + abs(ctm[3])))
     return sizes

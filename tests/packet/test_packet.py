@@ -14,11 +14,30 @@ from desktop_app.packet.verify import unembedded_fonts
 from tests.packet.conftest import outline_items, page_texts
 
 SECTIONS = (
-    "现有职称情况", "学历情况", "学习经历", "工作经历", "专业技术工作总结", "完成主要专业技术工作情况",
-    "承担课题（项目）情况", "获得专利情况", "获得表彰奖励情况", "撰写著作情况", "撰写论文情况",
-    "参加继续教育和国际学术活动情况", "年度考核情况（近五年）",
+    "现有职称情况",
+    "学历情况",
+    "学习经历",
+    "工作经历",
+    "专业技术工作总结",
+    "完成主要专业技术工作情况",
+    "承担课题（项目）情况",
+    "获得专利情况",
+    "获得表彰奖励情况",
+    "撰写著作情况",
+    "撰写论文情况",
+    "参加继续教育和国际学术活动情况",
+    "年度考核情况（近五年）",
 )
-PARTS = ("封面", "材料目录", "职称申报承诺书", "申报表", "审核推荐意见", "公示情况", "专业技术工作总结", "证明材料")
+PARTS = (
+    "封面",
+    "材料目录",
+    "职称申报承诺书",
+    "申报表",
+    "审核推荐意见",
+    "公示情况",
+    "专业技术工作总结",
+    "证明材料",
+)
 
 
 def test_demo_packet_has_every_section_and_tier_as_text(demo_app, make):
@@ -32,13 +51,28 @@ def test_demo_packet_has_every_section_and_tier_as_text(demo_app, make):
     assert top == list(PARTS)
     # The demo applicant works at a county state-owned unit: unit → 主管部门 → county HR office, in this order.
     tiers = [(title, page) for depth, title, page in outline_items(reader) if depth == 1 and "意见" in title]
-    assert [t for t, _ in tiers] == ["基层单位意见（单位）", "主管部门审核意见", "县（市）区人力资源社会保障部门审核意见"]
+    assert [t for t, _ in tiers] == [
+        "基层单位意见（单位）",
+        "主管部门审核意见",
+        "县（市）区人力资源社会保障部门审核意见",
+    ]
     unit_page = re.sub(r"\s", "", texts[tiers[0][1]])
-    for item in ("推荐方式", "参与推荐的人员范围及人数", "推荐意见", "意见形成情况", "公示情况", "单位负责人（签名）",
-                 "（单位盖章）"):
+    for item in (
+        "推荐方式",
+        "参与推荐的人员范围及人数",
+        "推荐意见",
+        "意见形成情况",
+        "公示情况",
+        "单位负责人（签名）",
+        "（单位盖章）",
+    ):
         assert item in unit_page
     for _, page in tiers:
-        assert "审核人（签名）" in texts[page] and "年月日" in re.sub(r"\s", "", texts[page]) and "盖章）" in texts[page]
+        assert (
+            "审核人（签名）" in texts[page]
+            and "年月日" in re.sub(r"\s", "", texts[page])
+            and "盖章）" in texts[page]
+        )
     assert "宜良县人力资源和社会保障局" in texts[tiers[2][1]]
     assert "李明远" in texts[0] and "高级工程师" in texts[0]
     assert reader.metadata.title == "李明远 2026年度职称申报材料"
@@ -93,7 +127,9 @@ def test_packet_is_printable_and_safe(demo_app, make):
     assert check.returncode == 0, check.stdout + check.stderr
     out = path.parent / "render"
     out.mkdir()
-    subprocess.run(["pdftoppm", "-r", "20", "-png", str(path), str(out / "p")], check=True, capture_output=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "20", "-png", str(path), str(out / "p")], check=True, capture_output=True
+    )
     assert len(list(out.glob("p-*.png"))) == len(reader.pages)
 
 
@@ -171,8 +207,10 @@ def test_pdf_pages_whose_fonts_are_not_embedded_are_placed_as_pictures(demo_app,
     result = make_packet(services, demo_app, tmp_path / "packet.pdf")
     reader = PdfReader(result.path)
     assert unembedded_fonts(reader) == set()  # the packet prints the same on any printer
-    assert result.notices == ("证明材料“继续教育学时证明.pdf”第 2 页的字体没有嵌入文件，已转为图片放入："
-                              "请核对打印出来的文字是否清楚",)
+    assert result.notices == (
+        "证明材料“继续教育学时证明.pdf”第 2 页的字体没有嵌入文件，已转为图片放入："
+        "请核对打印出来的文字是否清楚",
+    )
     texts = page_texts(result.path)
     first = next(i for i, t in enumerate(texts) if "嵌入字体的页面 第1页" in t)
     assert "经核对" in texts[first]  # page 1 stays a page: its words can still be selected

@@ -38,15 +38,28 @@ def test_review_page_builds_previews_and_prints_the_packet(wizard, qtbot, servic
     path = default_packet_path(services, demo_app)
     assert widget.last_path == path and path.is_file()
     pages = len(PdfReader(path).pages)
-    assert widget.status.text().startswith(f"已生成，共 {pages} 页；已自动备份到 ")  # issue 6: backup after packet
+    assert widget.status.text().startswith(
+        f"已生成，共 {pages} 页；已自动备份到 "
+    )  # issue 6: backup after packet
     preview = widget.preview
     assert preview is not None and preview.isVisible()
     qtbot.addWidget(preview)
     assert preview.document.pageCount() == pages
     top = [preview.bookmarks.index(r, 0).data() for r in range(preview.bookmarks.rowCount())]
-    assert top == ["封面", "材料目录", "职称申报承诺书", "申报表", "审核推荐意见", "公示情况", "专业技术工作总结", "证明材料"]
+    assert top == [
+        "封面",
+        "材料目录",
+        "职称申报承诺书",
+        "申报表",
+        "审核推荐意见",
+        "公示情况",
+        "专业技术工作总结",
+        "证明材料",
+    ]
     preview.go_to_bookmark(preview.bookmarks.index(4, 0))
-    tiers_page = next(page for depth, title, page in outline_items(PdfReader(path)) if title == "审核推荐意见")
+    tiers_page = next(
+        page for depth, title, page in outline_items(PdfReader(path)) if title == "审核推荐意见"
+    )
     assert tiers_page > 0 and preview.view.pageNavigator().currentPage() == tiers_page
 
     from PySide6.QtPrintSupport import QPrinter
@@ -77,8 +90,13 @@ def test_cancel_keeps_the_previous_packet(wizard, qtbot, services, demo_app):
     original = worker.run_in_background
 
     def cancelled_first(work, **callbacks):  # type: ignore[no-untyped-def]
-        job = worker.Job(work, callbacks.get("on_done"), callbacks.get("on_error"), callbacks.get("on_progress"),
-                         callbacks.get("on_cancelled"))
+        job = worker.Job(
+            work,
+            callbacks.get("on_done"),
+            callbacks.get("on_error"),
+            callbacks.get("on_progress"),
+            callbacks.get("on_cancelled"),
+        )
         job.cancel()
         job._execute()
         return job
@@ -110,7 +128,10 @@ def test_review_page_says_which_pdf_pages_became_pictures(wizard, qtbot, service
         qtbot.addWidget(widget.preview)
     lines = widget.status.text().splitlines()
     assert lines[0].startswith("已生成，共 ") and "已自动备份到" in lines[0]
-    assert lines[1] == "请注意：证明材料“继续教育学时证明.pdf”第 1 页的字体没有嵌入文件，已转为图片放入：请核对打印出来的文字是否清楚"
+    assert (
+        lines[1]
+        == "请注意：证明材料“继续教育学时证明.pdf”第 1 页的字体没有嵌入文件，已转为图片放入：请核对打印出来的文字是否清楚"
+    )
 
 
 def test_an_incomplete_application_asks_and_offers_a_draft(wizard, qtbot, services, demo_app, monkeypatch):

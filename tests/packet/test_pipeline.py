@@ -22,14 +22,26 @@ from tests.packet.conftest import outline_items, page_texts
 CHAINS = {
     ("市属国有企事业单位", "市级", "否"): ["基层单位意见（单位）", "主管部门审核意见"],
     ("县区国有企事业单位", "市级", "否"): [
-        "基层单位意见（单位）", "主管部门审核意见", "县（市）区人力资源社会保障部门审核意见"],
+        "基层单位意见（单位）",
+        "主管部门审核意见",
+        "县（市）区人力资源社会保障部门审核意见",
+    ],
     ("非公有制经济组织和社会组织", "市级", "否"): [
-        "基层单位意见（单位或人事代理机构）", "属地县（市）区人力资源社会保障部门审核意见"],
+        "基层单位意见（单位或人事代理机构）",
+        "属地县（市）区人力资源社会保障部门审核意见",
+    ],
     ("自由职业者", "市级", "否"): ["基层单位意见（人事代理机构或行业协会）"],
     ("县区国有企事业单位", "市级", "是"): [
-        "基层单位意见（劳务派遣公司）", "基层单位意见（用人单位）", "主管部门审核意见",
-        "县（市）区人力资源社会保障部门审核意见"],
-    ("市属国有企事业单位", "省级", "否"): ["基层单位意见（单位）", "主管部门审核意见", "市人力资源和社会保障局审核意见"],
+        "基层单位意见（劳务派遣公司）",
+        "基层单位意见（用人单位）",
+        "主管部门审核意见",
+        "县（市）区人力资源社会保障部门审核意见",
+    ],
+    ("市属国有企事业单位", "省级", "否"): [
+        "基层单位意见（单位）",
+        "主管部门审核意见",
+        "市人力资源和社会保障局审核意见",
+    ],
 }
 
 
@@ -72,10 +84,18 @@ def test_tier_pages_follow_the_applicants_chain(services, demo_app, make, unit_t
 def _hostile_pdf() -> bytes:
     """A real corpus PDF with JavaScript, an OpenAction, page /AA, a link and an embedded file added."""
     writer = PdfWriter(clone_from=PdfReader(SHARED / "corpus" / "pdfs" / "crazyones.pdf"))
-    action = DictionaryObject({NameObject("/S"): NameObject("/JavaScript"),
-                               NameObject("/JS"): TextStringObject("app.alert('open');")})
-    names = DictionaryObject({NameObject("/Names"): ArrayObject([TextStringObject("js"), writer._add_object(action)])})
-    writer._root_object[NameObject("/Names")] = DictionaryObject({NameObject("/JavaScript"): writer._add_object(names)})
+    action = DictionaryObject(
+        {
+            NameObject("/S"): NameObject("/JavaScript"),
+            NameObject("/JS"): TextStringObject("app.alert('open');"),
+        }
+    )
+    names = DictionaryObject(
+        {NameObject("/Names"): ArrayObject([TextStringObject("js"), writer._add_object(action)])}
+    )
+    writer._root_object[NameObject("/Names")] = DictionaryObject(
+        {NameObject("/JavaScript"): writer._add_object(names)}
+    )
     writer._root_object[NameObject("/OpenAction")] = writer._add_object(action)
     writer.pages[0][NameObject("/AA")] = DictionaryObject({NameObject("/O"): writer._add_object(action)})
     writer.add_attachment("payload.exe", b"MZ not really")
@@ -91,7 +111,9 @@ def test_active_content_of_imported_pdfs_is_stripped(services, demo_app, make):
     hostile = _hostile_pdf()
     assert b"/JavaScript" in hostile
     entry = services.repo.entry_ids(demo_app, "education")[0]
-    outcome = attach_bytes(services, demo_app, Target("education", entry, 1), hostile, "学历证书电子注册备案表.pdf")
+    outcome = attach_bytes(
+        services, demo_app, Target("education", entry, 1), hostile, "学历证书电子注册备案表.pdf"
+    )
     assert outcome.attachment_id is not None
     form = (SHARED / "corpus" / "pdfs" / "acroform_fields.pdf").read_bytes()
     outcome = attach_bytes(services, demo_app, Target("education", entry, 1), form, "毕业证书.pdf")
@@ -115,8 +137,13 @@ def test_failed_or_cancelled_run_leaves_the_last_packet(services, demo_app, tmp_
 
     seen: list[str] = []
     with pytest.raises(PacketCancelled):
-        make_packet(services, demo_app, out, progress=lambda d, t, text: seen.append(text),
-                    is_cancelled=lambda: len(seen) > 3)
+        make_packet(
+            services,
+            demo_app,
+            out,
+            progress=lambda d, t, text: seen.append(text),
+            is_cancelled=lambda: len(seen) > 3,
+        )
     assert out.read_bytes() == before
 
     import desktop_app.packet.pipeline as pipeline
@@ -138,7 +165,9 @@ def test_characters_the_font_lacks_are_reported_before_export(services, demo_app
     with pytest.raises(MissingCharactersError) as caught:
         make_packet(services, demo_app, out)
     assert "\U00030000" in str(caught.value) and "所在部门" in str(caught.value)
-    assert "规范汉字" not in str(caught.value) and "改用" not in str(caught.value)  # a legal name cannot change
+    assert "规范汉字" not in str(caught.value) and "改用" not in str(
+        caught.value
+    )  # a legal name cannot change
     assert not out.exists()
 
 
@@ -183,9 +212,12 @@ def test_phone_photos_are_prepared_upright_at_half_scale_once(services, demo_app
     path = make(demo_app, draft=True)
     assert {p: p.stat().st_mtime_ns for p in prepared} == stamp  # reused, not redone
     reader = PdfReader(path)
-    images = [x.get_object() for page in reader.pages
-              for x in (page.get("/Resources", {}).get("/XObject") or {}).values()
-              if x.get_object().get("/Subtype") == "/Image"]
+    images = [
+        x.get_object()
+        for page in reader.pages
+        for x in (page.get("/Resources", {}).get("/XObject") or {}).values()
+        if x.get_object().get("/Subtype") == "/Image"
+    ]
     assert sorted((int(i["/Width"]), int(i["/Height"])) for i in images) == sizes
 
 
@@ -199,9 +231,12 @@ def test_scan_already_at_300_dpi_goes_in_untouched(services, demo_app, make):
     entry = services.repo.entry_ids(demo_app, "education")[0]
     attach_bytes(services, demo_app, Target("education", entry, 1), data, "毕业证书.jpg")
     reader = PdfReader(make(demo_app, draft=True))
-    streams = [x.get_object() for page in reader.pages
-               for x in (page.get("/Resources", {}).get("/XObject") or {}).values()
-               if x.get_object().get("/Subtype") == "/Image"]
+    streams = [
+        x.get_object()
+        for page in reader.pages
+        for x in (page.get("/Resources", {}).get("/XObject") or {}).values()
+        if x.get_object().get("/Subtype") == "/Image"
+    ]
     assert len(streams) == 1 and streams[0]._data == data
     assert streams[0]["/ColorSpace"] == "/DeviceGray"
 
@@ -244,14 +279,27 @@ def test_missing_scan_file_is_named_and_nothing_is_written(services, demo_app, t
     assert not out.exists()
 
 
-def test_a_draft_without_scans_leaves_a_placeholder_where_each_required_scan_belongs(services, demo_app, make):
+def test_a_draft_without_scans_leaves_a_placeholder_where_each_required_scan_belongs(
+    services, demo_app, make
+):
     _drop_scans(services, demo_app)
     path = make(demo_app, draft=True)
     outline = outline_items(PdfReader(path))
     top = [title for depth, title, _ in outline if depth == 0]
-    assert top == ["尚未完善的项目", "封面", "材料目录", "职称申报承诺书", "申报表", "审核推荐意见", "公示情况",
-                   "专业技术工作总结", "证明材料"]
-    evidence = re.sub(r"\s", "", "".join(page_texts(path)[next(p for d, t, p in outline if t == "证明材料"):]))
+    assert top == [
+        "尚未完善的项目",
+        "封面",
+        "材料目录",
+        "职称申报承诺书",
+        "申报表",
+        "审核推荐意见",
+        "公示情况",
+        "专业技术工作总结",
+        "证明材料",
+    ]
+    evidence = re.sub(
+        r"\s", "", "".join(page_texts(path)[next(p for d, t, p in outline if t == "证明材料") :])
+    )
     assert "此处应附：毕业证书（尚未上传）" in evidence and "此处应附：身份证人像面（尚未上传）" in evidence
     # Without an imported 承诺书, its page says where to get it (guide 二、19).
     commitment = next(page for _, title, page in outline if title == "职称申报承诺书")

@@ -30,7 +30,9 @@ def default_reference_cache():
 def copy_guide(folder: Path, edition: int = 2023, **replace: str) -> Path:
     folder.mkdir(parents=True)
     for name in REFERENCE_FILES:
-        text = (BUNDLED / name).read_text(encoding="utf-8").replace("edition = 2022", f"edition = {edition}", 1)
+        text = (
+            (BUNDLED / name).read_text(encoding="utf-8").replace("edition = 2022", f"edition = {edition}", 1)
+        )
         if name == "procedure.toml":
             for old, new in replace.items():
                 assert old in text
@@ -47,13 +49,16 @@ def printed_text(services, app_id: int) -> str:
     return "\n".join(op.text for page in part.pages for op in page.ops if isinstance(op, Text))
 
 
-def test_importing_a_new_city_hr_name_changes_the_provincial_tier_page(tmp_path: Path, capsys, services,
-                                                                       demo_app: int) -> None:
+def test_importing_a_new_city_hr_name_changes_the_provincial_tier_page(
+    tmp_path: Path, capsys, services, demo_app: int
+) -> None:
     services.set_answer(demo_app, "cover.committee_level", "省级")
     services.set_answer(demo_app, "cover.committee", "云南省工程系列机械工程专业高级职称评审委员会")
     assert "昆明市人力资源和社会保障局" in printed_text(services, demo_app)
-    newer = copy_guide(tmp_path / "新版", **{'city_hr = "昆明市人力资源和社会保障局"':
-                                             'city_hr = "昆明市人力资源和社会保障局（新名称）"'})
+    newer = copy_guide(
+        tmp_path / "新版",
+        **{'city_hr = "昆明市人力资源和社会保障局"': 'city_hr = "昆明市人力资源和社会保障局（新名称）"'},
+    )
     newer_text = (newer / "procedure.toml").read_text(encoding="utf-8")
     assert 'city_hr = "昆明市人力资源和社会保障局（新名称）"' in newer_text
     assert main(["reference-import", str(newer)]) == 1
@@ -75,7 +80,7 @@ MADE_UP_CITY = {
     'city_hr = "昆明市人力资源和社会保障局"': 'city_hr = "示例市人力资源和社会保障局"',
     # This city's state-owned units also go through the district office, and the province adds nothing.
     'chain = ["unit", "department"]\n': 'chain = ["unit", "department", "county_hr"]\n',
-    'adds = ["city_hr"]': 'adds = []',
+    'adds = ["city_hr"]': "adds = []",
 }
 
 
@@ -140,7 +145,10 @@ def test_python_code_names_no_city() -> None:
 
 def test_bundled_folder_is_untouched(tmp_path: Path) -> None:
     shutil.copytree(BUNDLED, tmp_path / "copy")
-    assert load_reference(tmp_path / "copy").procedure.unit_type_names == load_reference().procedure.unit_type_names
+    assert (
+        load_reference(tmp_path / "copy").procedure.unit_type_names
+        == load_reference().procedure.unit_type_names
+    )
 
 
 DISPATCHED_TO_PUBLIC_INSTITUTION = {
@@ -154,7 +162,8 @@ DISPATCHED_TO_PUBLIC_INSTITUTION = {
 
 
 def test_dispatched_to_a_public_institution_packet_has_the_district_office_and_no_department(
-        services, demo_app: int, tmp_path: Path, capsys) -> None:
+    services, demo_app: int, tmp_path: Path, capsys
+) -> None:
     from pypdf import PdfReader
 
     for key, value in DISPATCHED_TO_PUBLIC_INSTITUTION.items():
@@ -168,6 +177,7 @@ def test_dispatched_to_a_public_institution_packet_has_the_district_office_and_n
     out = tmp_path / "packet.pdf"
     assert main(["packet", str(demo_app), "--out", str(out)]) == 0
     reader = PdfReader(str(out))
+
     def titles(items: list) -> list[str]:
         return [t for item in items for t in (titles(item) if isinstance(item, list) else [str(item.title)])]
 
@@ -184,12 +194,22 @@ def test_a_freelancers_tier_and_publicity_pages_print_the_agency(services, demo_
     from desktop_app.packet.tier_pages import publicity_part
 
     register_fonts()
-    for key, value in {"basic.is_freelancer": "是", "basic.unit": "", "basic.freelance_started_on": "2020-01",
-                       "basic.recommending_agency": "昆明市人才服务中心", "cover.unit_type": "自由职业者"}.items():
+    for key, value in {
+        "basic.is_freelancer": "是",
+        "basic.unit": "",
+        "basic.freelance_started_on": "2020-01",
+        "basic.recommending_agency": "昆明市人才服务中心",
+        "cover.unit_type": "自由职业者",
+    }.items():
         services.set_answer(demo_app, key, value)
     assert not [f for f in services.check(demo_app).errors if f.section in ("basic", "cover") and f.field]
     app = services.load(demo_app)
-    texts = [op.text for part in (tiers_part(app, services.reference), publicity_part(app, services.reference))
-             for page in part.pages for op in page.ops if isinstance(op, Text)]
+    texts = [
+        op.text
+        for part in (tiers_part(app, services.reference), publicity_part(app, services.reference))
+        for page in part.pages
+        for op in page.ops
+        if isinstance(op, Text)
+    ]
     assert "推荐机构" in texts and "工作单位" not in texts
     assert "昆明市人才服务中心" in " ".join(texts)

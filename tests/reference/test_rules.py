@@ -88,7 +88,9 @@ def test_dispatched_to_a_public_institution_follows_the_non_public_procedure() -
         assert "主管部门" not in [t.name for t in chain]
     assert [t.key for t in approval_chain("市属国有企事业单位", "省级", True, "事业单位")][-1] == "city_hr"
     # Dispatched to a state-owned enterprise: the unit type's own chain (二、18).
-    assert [t.name for t in approval_chain("市属国有企事业单位", "市级", True, "国有企业")] == DISPATCHED["市属国有企事业单位"]
+    assert [t.name for t in approval_chain("市属国有企事业单位", "市级", True, "国有企业")] == DISPATCHED[
+        "市属国有企事业单位"
+    ]
 
 
 def test_chain_rejects_unknown_values() -> None:

@@ -60,7 +60,9 @@ def test_same_bytes_twice_are_a_duplicate_across_sections(services, tmp_path: Pa
     assert (first.status, second.status) == (STORED, DUPLICATE)
     assert "获得表彰奖励情况 第1条" in second.duplicates[0]
     assert len(services.load(app_id).attachments) == 1
-    forced = attach_file(services, app_id, resolve_target(services, app_id, "basic"), path, allow_duplicate=True)
+    forced = attach_file(
+        services, app_id, resolve_target(services, app_id, "basic"), path, allow_duplicate=True
+    )
     assert forced.status == STORED and len(services.load(app_id).attachments) == 2
 
 
@@ -73,18 +75,30 @@ def test_refused_and_password_files_store_nothing(services, tmp_path: Path) -> N
     assert locked.status == NEEDS_PASSWORD
     assert services.load(app_id).attachments == ()
     assert services.repo.all_blob_hashes() == set()
-    opened = attach_file(services, app_id, target, CORPUS / "pdfs" / "encrypted_aes256_user_pw_foo.pdf", password="foo")
+    opened = attach_file(
+        services, app_id, target, CORPUS / "pdfs" / "encrypted_aes256_user_pw_foo.pdf", password="foo"
+    )
     assert opened.status == STORED
     assert services.load(app_id).attachments[0].edits["pdf_password"] == "foo"
 
 
-def test_kind_is_guessed_from_the_name_and_commitment_hangs_on_the_application(services, tmp_path: Path) -> None:
+def test_kind_is_guessed_from_the_name_and_commitment_hangs_on_the_application(
+    services, tmp_path: Path
+) -> None:
     app_id = services.new_application("张三", 2026)
     services.set_entry(app_id, "education", None, {"school": "云南大学"})
-    degree = attach_file(services, app_id, resolve_target(services, app_id, "education[1]"),
-                         _file(tmp_path, "学士学位证书.jpg"))
-    commitment = attach_file(services, app_id, resolve_target(services, app_id, "cover"),
-                             _file(tmp_path, "职称申报承诺书.jpg", "承诺书"))
+    degree = attach_file(
+        services,
+        app_id,
+        resolve_target(services, app_id, "education[1]"),
+        _file(tmp_path, "学士学位证书.jpg"),
+    )
+    commitment = attach_file(
+        services,
+        app_id,
+        resolve_target(services, app_id, "cover"),
+        _file(tmp_path, "职称申报承诺书.jpg", "承诺书"),
+    )
     assert degree.kind == "degree_certificate" and commitment.kind == "commitment"
     app = services.load(app_id)
     stored = {a.kind: a for a in app.attachments}
@@ -108,8 +122,12 @@ def test_conditional_scan_is_required_only_when_its_condition_holds(services, de
     services.repo.delete_attachment(appointment.id)
     assert [f.field_label for f in services.check(demo_app).errors] == ["聘任文件或聘书"]
     entry_id = services.load(demo_app).section("current_title").entries[0].id
-    services.set_entry(demo_app, "current_title", entry_id,
-                       {"appointed": "否", "appointed_on": "", "appointing_unit": "", "appointed_post": ""})
+    services.set_entry(
+        demo_app,
+        "current_title",
+        entry_id,
+        {"appointed": "否", "appointed_on": "", "appointing_unit": "", "appointed_post": ""},
+    )
     assert "聘任文件或聘书" not in [f.field_label for f in services.check(demo_app).errors]
 
 

@@ -9,7 +9,9 @@ from PIL import Image
 from desktop_app.cli import main
 
 
-def test_batch_keeps_order_and_catches_duplicates_within_it(capsys, services, demo_app: int, tmp_path: Path) -> None:
+def test_batch_keeps_order_and_catches_duplicates_within_it(
+    capsys, services, demo_app: int, tmp_path: Path
+) -> None:
     files = []
     for index, colour in enumerate(("red", "green", "blue")):
         path = tmp_path / f"学位证书{index}.jpg"
@@ -28,7 +30,9 @@ def test_batch_keeps_order_and_catches_duplicates_within_it(capsys, services, de
     assert len(services.load(demo_app).attachments) == before + 3
 
 
-def test_reading_ahead_holds_a_bounded_number_of_bytes(services, demo_app: int, tmp_path: Path, monkeypatch) -> None:
+def test_reading_ahead_holds_a_bounded_number_of_bytes(
+    services, demo_app: int, tmp_path: Path, monkeypatch
+) -> None:
     import threading
 
     from desktop_app.usecases import scans

@@ -14,7 +14,9 @@ from desktop_app.scans.errors import PasswordRequired, ScanRefused, Unsupported
 from desktop_app.scans.intake import REPAIRED, examine, read_file
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
-FILES = sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.suffix.lower() not in (".tsv", ".md", ".txt"))
+FILES = sorted(
+    p for p in CORPUS.rglob("*") if p.is_file() and p.suffix.lower() not in (".tsv", ".md", ".txt")
+)
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 TIME_LIMIT_S = 5.0
@@ -84,7 +86,9 @@ def test_corpus_file_is_imported_or_refused_clearly(path: Path) -> None:
     assert peak < MEMORY_LIMIT, f"{rel} allocated {peak / 1e6:.0f} MB in Python"
     rss_after = _peak_rss_bytes()
     if rss_before is not None and rss_after is not None:
-        assert rss_after - rss_before < MEMORY_LIMIT, f"{rel} raised peak memory by {(rss_after - rss_before) / 1e6:.0f} MB"
+        assert rss_after - rss_before < MEMORY_LIMIT, (
+            f"{rel} raised peak memory by {(rss_after - rss_before) / 1e6:.0f} MB"
+        )
     if outcome[0] != "ok":
         message = str(outcome[1])
         assert CJK.search(message) and "Error" not in message and "Traceback" not in message, message

@@ -20,18 +20,26 @@ CARD = 85.6 / 54.0
 
 
 def _a4_page(seed: int) -> Image.Image:
-    return samples._portrait_page("业绩证明", ["兹证明 张三 同志", "工作情况属实。"], "昆明市某某单位",
-                                  seed=seed).resize((1240, 1754))
+    return samples._portrait_page(
+        "业绩证明", ["兹证明 张三 同志", "工作情况属实。"], "昆明市某某单位", seed=seed
+    ).resize((1240, 1754))
 
 
 def _certificate(seed: int) -> Image.Image:
-    return samples.render_certificate("荣誉证书", ["张三 同志：", "荣获一等奖。"], size=(1754, 1240),
-                                      issuer="昆明市某某局", seed=seed)
+    return samples.render_certificate(
+        "荣誉证书", ["张三 同志：", "荣获一等奖。"], size=(1754, 1240), issuer="昆明市某某局", seed=seed
+    )
 
 
 def _id_card(seed: int) -> Image.Image:
-    return samples.render_certificate("居民身份证", ["姓名 张三", "住址 云南省昆明市"], size=(856, 540),
-                                      issuer="宜良县公安局", accent=(30, 90, 160), seed=seed)
+    return samples.render_certificate(
+        "居民身份证",
+        ["姓名 张三", "住址 云南省昆明市"],
+        size=(856, 540),
+        issuer="宜良县公安局",
+        accent=(30, 90, 160),
+        seed=seed,
+    )
 
 
 # (page, upright frame, height/width of the real page)
@@ -72,8 +80,14 @@ def test_a_photographed_page_is_found_straightened_and_whitened(case: str, seed:
     assert abs(out.height / out.width - true_aspect) / true_aspect <= 0.02
     pixels = np.asarray(out.convert("RGB"))
     band = max(3, out.width // 100)
-    border = np.concatenate([pixels[:band].reshape(-1, 3), pixels[-band:].reshape(-1, 3),
-                             pixels[:, :band].reshape(-1, 3), pixels[:, -band:].reshape(-1, 3)])
+    border = np.concatenate(
+        [
+            pixels[:band].reshape(-1, 3),
+            pixels[-band:].reshape(-1, 3),
+            pixels[:, :band].reshape(-1, 3),
+            pixels[:, -band:].reshape(-1, 3),
+        ]
+    )
     # The border is the page's own margin: paper-white, with no desk in it.
     assert _desk_like(border[None]) < 0.005
     assert np.median(border.mean(axis=1)) > 235
@@ -94,7 +108,7 @@ def _landscape() -> Image.Image:
     xs = np.arange(width)
     horizon = (height * 0.55 + 60 * np.sin(xs / 180) + 30 * np.sin(xs / 47)).astype(int)
     for x in range(width):
-        pixels[horizon[x]:, x] = [60, 130, 50]
+        pixels[horizon[x] :, x] = [60, 130, 50]
     pixels += rng.normal(0, 5, pixels.shape)
     return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
 
@@ -167,8 +181,14 @@ def test_attach_flattens_a_phone_photo_and_upload_export_gives_the_page(capsys, 
     picture = _exported(tmp_path / "up")
     assert abs(picture.height / picture.width - A4) / A4 <= 0.03
     pixels = np.asarray(picture)
-    border = np.concatenate([pixels[:8].reshape(-1, 3), pixels[-8:].reshape(-1, 3),
-                             pixels[:, :8].reshape(-1, 3), pixels[:, -8:].reshape(-1, 3)])
+    border = np.concatenate(
+        [
+            pixels[:8].reshape(-1, 3),
+            pixels[-8:].reshape(-1, 3),
+            pixels[:, :8].reshape(-1, 3),
+            pixels[:, -8:].reshape(-1, 3),
+        ]
+    )
     assert np.median(border.mean(axis=1)) > 235 and _desk_like(border[None]) < 0.005
 
 
@@ -202,8 +222,15 @@ def test_flattening_is_undone_and_redone_in_one_step_each(services, tmp_path: Pa
     app_id = services.new_application("张三", 2026)
     source = tmp_path / "承诺书.jpg"
     source.write_bytes(samples.photo_on_desk(_a4_page(6), frame=(1200, 1600), seed=13).data)
-    [outcome] = list(attach_files(services, app_id, Target("cover", services.repo.single_entry_id(app_id, "cover")),
-                                  [source], kind="commitment"))
+    [outcome] = list(
+        attach_files(
+            services,
+            app_id,
+            Target("cover", services.repo.single_entry_id(app_id, "cover")),
+            [source],
+            kind="commitment",
+        )
+    )
     attachment = next(a for a in services.load(app_id).attachments if a.id == outcome.attachment_id)
     blob = services.blobs.path(attachment.sha256)
     flat = thumbnail_picture(blob, attachment.media_type, attachment.edits, 400)
@@ -223,8 +250,15 @@ def test_the_print_page_is_prepared_flattened_during_the_import(services, tmp_pa
     app_id = services.new_application("张三", 2026)
     source = tmp_path / "承诺书.jpg"
     source.write_bytes(samples.photo_on_desk(_a4_page(7), frame=(1200, 1600), seed=14).data)
-    [outcome] = list(attach_files(services, app_id, Target("cover", services.repo.single_entry_id(app_id, "cover")),
-                                  [source], kind="commitment"))
+    [outcome] = list(
+        attach_files(
+            services,
+            app_id,
+            Target("cover", services.repo.single_entry_id(app_id, "cover")),
+            [source],
+            kind="commitment",
+        )
+    )
     sha = next(a.sha256 for a in services.load(app_id).attachments if a.id == outcome.attachment_id)
     [printed] = prepared_page_paths(services, app_id, sha)
     assert printed.is_file()  # the packet finds it ready: nothing to decode again
@@ -243,7 +277,9 @@ def test_an_id_card_takes_the_cards_proportions_whatever_was_measured(services, 
     attachment = next(a for a in services.load(app_id).attachments if a.id == outcome.attachment_id)
     assert abs(attachment.edits["flatten"]["aspect"] - 54 / 85.6) < 1e-4
     # Corners placed by hand a little off the card's shape still give a card.
-    edits = set_flattening(services, attachment, True, corners=[[0.2, 0.2], [0.8, 0.2], [0.8, 0.62], [0.2, 0.62]])
+    edits = set_flattening(
+        services, attachment, True, corners=[[0.2, 0.2], [0.8, 0.2], [0.8, 0.62], [0.2, 0.62]]
+    )
     assert abs(edits["flatten"]["aspect"] - 54 / 85.6) < 1e-4 and edits["flatten"]["auto"] is False
 
 
@@ -260,8 +296,10 @@ def test_a_photo_on_the_document_survives_whitening() -> None:
     assert found is not None
     out = np.asarray(flatten.flatten(upright, found.as_edit()).resize(page.size)).astype(int)
     x0, y0, x1, y1 = box
-    face = out[(y0 + y1) // 2 - 20:(y0 + y1) // 2 + 20, (x0 + x1) // 2 - 20:(x0 + x1) // 2 + 20].mean(axis=(0, 1))
-    background = out[y0 + 10:y1 - 10, x0 + 5:x0 + 20].mean(axis=(0, 1))
+    face = out[(y0 + y1) // 2 - 20 : (y0 + y1) // 2 + 20, (x0 + x1) // 2 - 20 : (x0 + x1) // 2 + 20].mean(
+        axis=(0, 1)
+    )
+    background = out[y0 + 10 : y1 - 10, x0 + 5 : x0 + 20].mean(axis=(0, 1))
     assert np.abs(face - (200, 160, 130)).max() < 35  # skin stays skin, not paper-white
     assert np.abs(background - (90, 120, 170)).max() < 35
 

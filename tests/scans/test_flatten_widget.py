@@ -29,7 +29,9 @@ def cover(services) -> tuple[int, int]:
 
 
 def _page() -> Image.Image:
-    return samples._portrait_page("职称申报承诺书", ["本人承诺所提交的申报材料真实。"], "", seed=3).resize((1240, 1754))
+    return samples._portrait_page("职称申报承诺书", ["本人承诺所提交的申报材料真实。"], "", seed=3).resize(
+        (1240, 1754)
+    )
 
 
 def _no_page_photo(path: Path) -> Path:
@@ -50,7 +52,9 @@ def test_the_widget_words_match_the_flatten_module() -> None:
     assert scans_widget.FLATTENED == flatten.DONE and scans_widget.NOT_FOUND == flatten.NOT_FOUND
 
 
-def test_a_flattened_photo_shows_the_page_and_one_click_undoes_it(qtbot, services, cover, synchronous, tmp_path):
+def test_a_flattened_photo_shows_the_page_and_one_click_undoes_it(
+    qtbot, services, cover, synchronous, tmp_path
+):
     from desktop_app.ui.scans_widget import AttachmentsWidget
 
     app_id, entry_id = cover
@@ -111,7 +115,9 @@ def test_a_photo_without_found_paper_offers_the_corner_editor(qtbot, services, c
     assert seen and "未能自动识别纸张边缘" in seen[0].findChildren(type(widget.status))[0].text()
     attachment = services.load(app_id).attachments[0]
     corners = attachment.edits["flatten"]["corners"]
-    assert np.allclose(corners, [[0.5625, 0.25], [0.8125, 0.25], [0.8125, 0.5833], [0.5625, 0.5833]], atol=0.01)
+    assert np.allclose(
+        corners, [[0.5625, 0.25], [0.8125, 0.25], [0.8125, 0.5833], [0.5625, 0.5833]], atol=0.01
+    )
     assert "flatten_missed" not in attachment.edits
     assert widget.list.item(0).text().endswith("已整理为扫描件")
     size = widget.list.item(0).icon().pixmap(200, 200).size()

@@ -136,24 +136,31 @@ def test_other_section_material_is_named_in_the_message() -> None:
 
 def test_duplicate_names_are_flagged_case_insensitively() -> None:
     section = FORMS.section("education")
-    verdicts = check_names(["毕业证书.jpg", "毕业证书.JPG", "学位证书.jpg"], section.attachments,
-                           section_title=section.title)
+    verdicts = check_names(
+        ["毕业证书.jpg", "毕业证书.JPG", "学位证书.jpg"], section.attachments, section_title=section.title
+    )
     assert [v.level for v in verdicts] == [FAIL, FAIL, OK]
     assert "重名" in verdicts[0].problems[-1]
 
 
 def test_proposed_name_follows_the_rule() -> None:
-    assert propose_name(2, 1, "学历情况", "本科毕业证书", "云南大学") == "02-1_学历情况_本科毕业证书（云南大学）.jpg"
+    assert (
+        propose_name(2, 1, "学历情况", "本科毕业证书", "云南大学")
+        == "02-1_学历情况_本科毕业证书（云南大学）.jpg"
+    )
     assert propose_name(0, None, "基本信息", "身份证人像面") == "00_基本信息_身份证人像面.jpg"
     assert propose_name(13, 2, "年度考核情况（近五年）", "年度考核登记表", "2022年度", part="2") == (
-        "13-2_年度考核情况（近五年）_年度考核登记表（2022年度）_2.jpg")
+        "13-2_年度考核情况（近五年）_年度考核登记表（2022年度）_2.jpg"
+    )
 
 
 def test_proposed_names_pass_their_own_check() -> None:
     for section in FORMS:
         for kind in section.attachments:
             material = kind.keywords[0] if "或" in kind.label else kind.label
-            name = propose_name(section.number, 1 if section.repeatable else None, section.title, material, "示例")
+            name = propose_name(
+                section.number, 1 if section.repeatable else None, section.title, material, "示例"
+            )
             assert _verdict(section.key, name).level == OK, name
 
 

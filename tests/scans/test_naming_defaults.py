@@ -13,9 +13,19 @@ PAPERS = load_forms().section("papers")
 
 @pytest.mark.parametrize(
     "name",
-    ["下载.pdf", "下载 (1).pdf", "下载（2）.jpg", "download.pdf", "download (3).png", "未命名.png",
-     "新建文本文档.pdf", "新建 Microsoft Word 文档 (2).docx", "文档1.pdf", "图片1.jpg",
-     "Screenshot 2026-11-01 at 10.00.00.png"],
+    [
+        "下载.pdf",
+        "下载 (1).pdf",
+        "下载（2）.jpg",
+        "download.pdf",
+        "download (3).png",
+        "未命名.png",
+        "新建文本文档.pdf",
+        "新建 Microsoft Word 文档 (2).docx",
+        "文档1.pdf",
+        "图片1.jpg",
+        "Screenshot 2026-11-01 at 10.00.00.png",
+    ],
 )
 def test_default_names_must_be_renamed(name: str) -> None:
     verdict = check_name(name, PAPERS.attachments, section_title=PAPERS.title)

@@ -25,8 +25,10 @@ def _marker_at_top_left(im: Image.Image) -> bool:
     """The sample certificates carry a blue square in their top-left corner."""
     w, h = im.size
     corner = im.crop((0, 0, w // 6, h // 6)).convert("RGB")
-    return any(abs(r - MARKER[0]) < 40 and abs(g - MARKER[1]) < 40 and abs(b - MARKER[2]) < 50
-               for r, g, b in corner.get_flattened_data())
+    return any(
+        abs(r - MARKER[0]) < 40 and abs(g - MARKER[1]) < 40 and abs(b - MARKER[2]) < 50
+        for r, g, b in corner.get_flattened_data()
+    )
 
 
 @pytest.mark.parametrize("orientation", range(2, 9))
@@ -146,7 +148,9 @@ def _pdf_with_trailer_extra(extra_objects: str, trailer_extra: str) -> bytes:
 
 
 def test_certificate_encrypted_pdf_is_not_supported_with_a_message() -> None:
-    data = _pdf_with_trailer_extra("<< /Filter /Adobe.PubSec /SubFilter /adbe.pkcs7.s5 /V 4 >>", "/Encrypt 4 0 R")
+    data = _pdf_with_trailer_extra(
+        "<< /Filter /Adobe.PubSec /SubFilter /adbe.pkcs7.s5 /V 4 >>", "/Encrypt 4 0 R"
+    )
     with pytest.raises(Unsupported, match="数字证书加密"):
         examine(data)
 

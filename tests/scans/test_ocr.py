@@ -31,7 +31,9 @@ def test_kind_is_suggested_from_the_text_even_from_another_section() -> None:
 
 @pytest.mark.slow
 def test_real_ocr_reads_a_rendered_certificate() -> None:
-    pytest.importorskip("rapidocr", reason="OCR is an optional extra (pip install .[ocr]); not installed here")
+    pytest.importorskip(
+        "rapidocr", reason="OCR is an optional extra (pip install .[ocr]); not installed here"
+    )
     from desktop_app.scans.ocr import read_text
     from desktop_app.scans.samples import render_certificate
 

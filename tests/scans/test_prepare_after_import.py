@@ -143,7 +143,10 @@ def test_the_print_page_is_ready_when_the_import_returns(services, demo_app, tmp
         assert page.is_file(), f"{attachment.original_name}: no print page after import"
         with Image.open(page) as prepared:
             assert prepared.format == "JPEG"
-            assert prepared.size in ((1512, 2016), (2480, 3508))  # the photo upright at half scale; the scan as is
+            assert prepared.size in (
+                (1512, 2016),
+                (2480, 3508),
+            )  # the photo upright at half scale; the scan as is
 
 
 def test_a_truncated_photo_is_refused_and_leaves_nothing_behind(services, demo_app, tmp_path):

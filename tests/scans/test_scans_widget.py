@@ -16,8 +16,9 @@ CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 @pytest.fixture
 def education_entry(services) -> tuple[int, int]:
     app_id = services.new_application("张三", 2026)
-    entry_id = services.set_entry(app_id, "education", None, {"school": "云南大学", "education_level": "大学本科",
-                                                                  "degree": "学士"})
+    entry_id = services.set_entry(
+        app_id, "education", None, {"school": "云南大学", "education_level": "大学本科", "degree": "学士"}
+    )
     return app_id, entry_id
 
 
@@ -35,7 +36,9 @@ def _photo(path: Path, title: str = "毕业证书") -> Path:
     return path
 
 
-def test_add_files_shows_verdicts_and_one_click_naming(qtbot, services, education_entry, synchronous, tmp_path):
+def test_add_files_shows_verdicts_and_one_click_naming(
+    qtbot, services, education_entry, synchronous, tmp_path
+):
     from desktop_app.ui.scans_widget import AttachmentsWidget
 
     app_id, entry_id = education_entry
@@ -53,7 +56,10 @@ def test_add_files_shows_verdicts_and_one_click_naming(qtbot, services, educatio
     widget._kind_chosen(widget.kind_box.findData("diploma"))
     widget.apply_names()
     names = sorted(a.display_name for a in services.load(app_id).attachments)
-    assert names == ["02-1_学历情况_学士学位证书（云南大学）.jpg", "02-1_学历情况_本科毕业证书（云南大学）.jpg"]
+    assert names == [
+        "02-1_学历情况_学士学位证书（云南大学）.jpg",
+        "02-1_学历情况_本科毕业证书（云南大学）.jpg",
+    ]
     assert camera.exists() and camera.name == "IMG_20230512_101010.jpg"
 
 
@@ -77,8 +83,9 @@ def test_duplicate_is_asked_and_rotation_is_an_edit(qtbot, services, education_e
     assert services.blobs.read(attachment.sha256) == before == photo.read_bytes()
 
 
-def test_adding_a_duplicate_again_takes_the_file_from_its_own_folder(qtbot, services, education_entry, synchronous,
-                                                                    tmp_path):
+def test_adding_a_duplicate_again_takes_the_file_from_its_own_folder(
+    qtbot, services, education_entry, synchronous, tmp_path
+):
     from desktop_app.ui.scans_widget import AttachmentsWidget
 
     app_id, entry_id = education_entry
@@ -184,8 +191,13 @@ def test_dropping_files_onto_the_entry_adds_them(qtbot, services, education_entr
     files = [_photo(tmp_path / "本科毕业证书.jpg"), _photo(tmp_path / "学士学位证书.jpg", "学士学位证书")]
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in files])
-    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                       Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     widget.dropEvent(event)
     kinds = sorted(a.kind for a in services.load(app_id).attachments)
     assert kinds == ["degree_certificate", "diploma"]
@@ -225,7 +237,9 @@ def test_crop_is_dragged_and_stored_as_an_edit(qtbot, services, education_entry,
         # (0, 0) would be taken as "no position" (the centre) by qtbot.
         qtbot.mousePress(label, Qt.MouseButton.LeftButton, pos=QPoint(1, 1))
         qtbot.mouseMove(label, QPoint(label.width() // 2, label.height() - 1))
-        qtbot.mouseRelease(label, Qt.MouseButton.LeftButton, pos=QPoint(label.width() // 2 - 1, label.height() - 1))
+        qtbot.mouseRelease(
+            label, Qt.MouseButton.LeftButton, pos=QPoint(label.width() // 2 - 1, label.height() - 1)
+        )
         return True
 
     widget.run_dialog = drag_left_half  # type: ignore[method-assign]
@@ -234,7 +248,9 @@ def test_crop_is_dragged_and_stored_as_an_edit(qtbot, services, education_entry,
     left, top, right, bottom = attachment.edits["crop"]
     assert left < 0.01 and top < 0.01 and bottom == 1 and 0.45 < right < 0.55
     assert services.blobs.read(attachment.sha256) == photo.read_bytes()
-    assert open_normalised(services.blobs.read(attachment.sha256), attachment.edits).size[0] in range(240, 260)
+    assert open_normalised(services.blobs.read(attachment.sha256), attachment.edits).size[0] in range(
+        240, 260
+    )
 
 
 def _photo_selected_then_threaded(qtbot, services, education_entry, tmp_path):  # type: ignore[no-untyped-def]
@@ -251,8 +267,9 @@ def _photo_selected_then_threaded(qtbot, services, education_entry, tmp_path):  
     return app_id, widget
 
 
-def test_crop_decodes_the_picture_off_the_gui_thread(qtbot, services, education_entry, synchronous, tmp_path,
-                                                     monkeypatch):
+def test_crop_decodes_the_picture_off_the_gui_thread(
+    qtbot, services, education_entry, synchronous, tmp_path, monkeypatch
+):
     import threading
 
     from desktop_app.usecases import scans
@@ -286,8 +303,9 @@ def test_crop_decodes_the_picture_off_the_gui_thread(qtbot, services, education_
     assert "crop" not in services.load(app_id).attachments[0].edits
 
 
-def test_turning_a_picture_while_its_crop_opens_asks_to_crop_again(qtbot, services, education_entry, synchronous,
-                                                                   tmp_path):
+def test_turning_a_picture_while_its_crop_opens_asks_to_crop_again(
+    qtbot, services, education_entry, synchronous, tmp_path
+):
     app_id, widget = _photo_selected_then_threaded(qtbot, services, education_entry, tmp_path)
     shown: list[object] = []
     widget.run_dialog = lambda dialog: shown.append(dialog) or True  # type: ignore[method-assign]
@@ -299,8 +317,9 @@ def test_turning_a_picture_while_its_crop_opens_asks_to_crop_again(qtbot, servic
     assert services.load(app_id).attachments[0].edits == {"rotate": 90}
 
 
-def test_choosing_pages_keeps_a_turn_made_while_the_pages_were_counted(qtbot, services, education_entry,
-                                                                       synchronous, monkeypatch):
+def test_choosing_pages_keeps_a_turn_made_while_the_pages_were_counted(
+    qtbot, services, education_entry, synchronous, monkeypatch
+):
     from PySide6.QtWidgets import QInputDialog
 
     from desktop_app.ui.scans_widget import AttachmentsWidget

@@ -19,8 +19,10 @@ MARKER = (20, 90, 200)
 def _marker_at_top_left(im: Image.Image) -> bool:
     w, h = im.size
     corner = im.crop((0, 0, w // 5, h // 5)).convert("RGB")
-    return any(abs(r - MARKER[0]) < 45 and abs(g - MARKER[1]) < 45 and abs(b - MARKER[2]) < 55
-               for r, g, b in corner.get_flattened_data())
+    return any(
+        abs(r - MARKER[0]) < 45 and abs(g - MARKER[1]) < 45 and abs(b - MARKER[2]) < 55
+        for r, g, b in corner.get_flattened_data()
+    )
 
 
 @pytest.mark.parametrize("max_kb", [2048, 120])
@@ -37,13 +39,21 @@ def test_demo_export_is_upload_ready(services, demo_app: int, tmp_path: Path, ma
             assert im.getexif().get(0x0112) in (None, 1)  # nothing left for a viewer to rotate again
         section_title = path.parent.name.split("_", 1)[1]
         forms_section = next(s for s in services.forms if s.title == section_title)
-        assert re.match(rf"^{forms_section.number:02d}(-\d+)?_{re.escape(section_title)}_", path.name), path.name
-        verdict = check_name(path.name, forms_section.attachments,
-                             others=other_kinds(services.forms, forms_section.key), section_title=section_title)
+        assert re.match(rf"^{forms_section.number:02d}(-\d+)?_{re.escape(section_title)}_", path.name), (
+            path.name
+        )
+        verdict = check_name(
+            path.name,
+            forms_section.attachments,
+            others=other_kinds(services.forms, forms_section.key),
+            section_title=section_title,
+        )
         assert verdict.level == "ok", (path.name, verdict.problems)
     folders = [p.name for p in sorted(out.iterdir()) if p.is_dir()]
     menu = [s.title for s in services.forms]
-    assert [menu.index(f.split("_", 1)[1]) for f in folders] == sorted(menu.index(f.split("_", 1)[1]) for f in folders)
+    assert [menu.index(f.split("_", 1)[1]) for f in folders] == sorted(
+        menu.index(f.split("_", 1)[1]) for f in folders
+    )
 
 
 def test_sideways_phone_photos_come_out_upright(services, demo_app: int, tmp_path: Path) -> None:
@@ -61,7 +71,9 @@ def test_sideways_phone_photos_come_out_upright(services, demo_app: int, tmp_pat
             assert _marker_at_top_left(im), exported.name
 
 
-def test_pdf_becomes_one_jpeg_per_page_and_listing_names_every_file(services, demo_app: int, tmp_path: Path) -> None:
+def test_pdf_becomes_one_jpeg_per_page_and_listing_names_every_file(
+    services, demo_app: int, tmp_path: Path
+) -> None:
     out = tmp_path / "upload"
     result = upload_export(services, demo_app, out)
     record = [f for f in result.files if "备案表" in f.name]
@@ -81,17 +93,23 @@ def test_export_never_writes_into_a_folder_with_files(services, demo_app: int, t
     assert [p.name for p in out.iterdir()] == ["我的文件.txt"]
 
 
-def test_multi_page_files_give_one_numbered_jpeg_per_chosen_page(services, demo_app: int, tmp_path: Path) -> None:
+def test_multi_page_files_give_one_numbered_jpeg_per_chosen_page(
+    services, demo_app: int, tmp_path: Path
+) -> None:
     from desktop_app.usecases.scans import attach_file, resolve_target
 
     corpus = Path(__file__).resolve().parents[3] / "shared" / "corpus"
     target = resolve_target(services, demo_app, "papers[1]")
     attach_file(services, demo_app, target, corpus / "images" / "multipage.tiff", kind="indexing_proof")
-    attach_file(services, demo_app, target, corpus / "pdfs" / "indirect_rotation.pdf", kind="paper_text", pages="2,4")
+    attach_file(
+        services, demo_app, target, corpus / "pdfs" / "indirect_rotation.pdf", kind="paper_text", pages="2,4"
+    )
     result = upload_export(services, demo_app, tmp_path / "upload")
     names = sorted(f.name for f in result.files if f.name.startswith("11-1_"))
-    assert [n for n in names if "检索证明" in n] == [f"11-1_撰写论文情况_检索证明（变频调速技术在县域供水泵站节能改造中的应用）_第{i}页.jpg"
-                                                    for i in (1, 2, 3)]
+    assert [n for n in names if "检索证明" in n] == [
+        f"11-1_撰写论文情况_检索证明（变频调速技术在县域供水泵站节能改造中的应用）_第{i}页.jpg"
+        for i in (1, 2, 3)
+    ]
     assert sum(1 for n in names if "论文正文" in n and "_2_第" in n) == 2
 
 
@@ -122,8 +140,9 @@ def _app_with_pdf(services, tmp_path: Path, pages: int) -> int:  # type: ignore[
     return app
 
 
-def test_pdf_pages_are_rendered_one_at_a_time_each_written_before_the_next(services, tmp_path: Path,
-                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pdf_pages_are_rendered_one_at_a_time_each_written_before_the_next(
+    services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Memory holds one page however long the PDF: page k+1 is rendered only after page k is on disk and freed."""
     from desktop_app.scans import pdfrender
 
@@ -131,7 +150,9 @@ def test_pdf_pages_are_rendered_one_at_a_time_each_written_before_the_next(servi
     app = _app_with_pdf(services, tmp_path, pages)
     out = tmp_path / "upload"
     rendered: list[weakref.ref[Image.Image]] = []
-    on_disk_before: list[list[str]] = []  # JPEGs already written (in the work folder) when each page is rendered
+    on_disk_before: list[
+        list[str]
+    ] = []  # JPEGs already written (in the work folder) when each page is rendered
     alive_before: list[int] = []  # earlier pages still in memory when each page is rendered
     real_render = pdfrender._render
 
@@ -159,8 +180,9 @@ def test_pdf_pages_are_rendered_one_at_a_time_each_written_before_the_next(servi
             assert im.format == "JPEG" and im.size == (1240, 1754)  # A4 at 150 dpi
 
 
-def test_a_pdf_page_failing_halfway_leaves_no_part_of_that_file(services, tmp_path: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_pdf_page_failing_halfway_leaves_no_part_of_that_file(
+    services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from desktop_app.scans import pdfrender
     from desktop_app.scans.errors import ScanRefused
     from desktop_app.scans.normalise import DAMAGED_PDF

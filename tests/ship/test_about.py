@@ -68,8 +68,13 @@ def test_help_explains_the_yearly_flow_and_the_guides_rules(qtbot) -> None:
     dialog = HelpDialog()
     qtbot.addWidget(dialog)
     text = dialog.browser.toPlainText()
-    for rule in ("返回修改和重置流程的机会总共为4次", "公示期不少于5个工作日", "任职年限计算截至当年12月31日",
-                 "不得使用简称", "文件须按材料内容命名"):
+    for rule in (
+        "返回修改和重置流程的机会总共为4次",
+        "公示期不少于5个工作日",
+        "任职年限计算截至当年12月31日",
+        "不得使用简称",
+        "文件须按材料内容命名",
+    ):
         assert rule in text
     # The yearly flow, in the order it happens: fill → check → print → up the approval chain → back up.
     steps = ["按顺序填写：", "检查：", "生成打印材料：", "逐级审核：", "备份："]
@@ -101,14 +106,18 @@ def test_unlisted_components_are_described_from_their_own_metadata() -> None:
     assert "Permission is hereby granted" in text
 
 
-def test_a_distribution_whose_licence_files_were_not_bundled_shows_its_metadata_licence(tmp_path, monkeypatch) -> None:
+def test_a_distribution_whose_licence_files_were_not_bundled_shows_its_metadata_licence(
+    tmp_path, monkeypatch
+) -> None:
     # numpy in a built app: the dist-info is there, the licence files its RECORD lists are not (#14 point 11).
     from desktop_app.ui.about_dialog import components_from_metadata
 
     info = tmp_path / "shrunk-1.0.dist-info"
     info.mkdir()
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: shrunk\nVersion: 1.0\n"
-                                   "License-Expression: BSD-3-Clause\nHome-page: https://example.org/shrunk\n")
+    (info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: shrunk\nVersion: 1.0\n"
+        "License-Expression: BSD-3-Clause\nHome-page: https://example.org/shrunk\n"
+    )
     (info / "RECORD").write_text("shrunk/LICENSE.txt,,\nshrunk-1.0.dist-info/METADATA,,\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     [component] = components_from_metadata(["shrunk"])

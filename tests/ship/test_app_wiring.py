@@ -30,7 +30,9 @@ def test_run_gui_wires_crash_hooks_qt_log_and_help_menu(
         windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
         seen["menus"] = [
             [a.text() for a in m.menu().actions() if a.text()]
-            for w in windows for m in w.menuBar().actions() if m.text() == "帮助"
+            for w in windows
+            for m in w.menuBar().actions()
+            if m.text() == "帮助"
         ]
         for w in windows:
             w.close()

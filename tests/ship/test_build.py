@@ -29,12 +29,28 @@ def _clean_env(tmp_path: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def built_app(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if importlib.util.find_spec("PyInstaller") is None:
-        pytest.fail("PyInstaller is missing: it is in the dev extra (pip install -e '.[dev]'); CI must build the app")
+        pytest.fail(
+            "PyInstaller is missing: it is in the dev extra (pip install -e '.[dev]'); CI must build the app"
+        )
     work = tmp_path_factory.mktemp("pyinstaller")
     run = subprocess.run(
-        [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
-         "--distpath", str(work / "dist"), "--workpath", str(work / "build"), str(ROOT / "build.spec")],
-        cwd=ROOT, capture_output=True, text=True, timeout=1200,
+        [
+            sys.executable,
+            "-m",
+            "PyInstaller",
+            "--noconfirm",
+            "--log-level",
+            "WARN",
+            "--distpath",
+            str(work / "dist"),
+            "--workpath",
+            str(work / "build"),
+            str(ROOT / "build.spec"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1200,
     )
     assert run.returncode == 0, run.stderr[-4000:]
     return work / "dist" / "zhicheng"
@@ -45,8 +61,14 @@ def built_app(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_built_folder_holds_forms_resources_translations_and_no_webengine(built_app: Path) -> None:
     internal = built_app / "_internal"
     assert len(list((internal / "forms").glob("*.toml"))) == 15
-    for name in ("reference/committees.toml", "fonts/NotoSansSC-Regular.ttf", "fonts/OFL.txt",
-                 "licenses/components.toml", "licenses/LGPL-3.0.txt", "help/使用说明.md"):
+    for name in (
+        "reference/committees.toml",
+        "fonts/NotoSansSC-Regular.ttf",
+        "fonts/OFL.txt",
+        "licenses/components.toml",
+        "licenses/LGPL-3.0.txt",
+        "help/使用说明.md",
+    ):
         assert (internal / "resources" / name).is_file(), name
     assert list(internal.rglob("qtbase_zh_CN.qm"))
     names = [p.name for p in internal.rglob("*")]
@@ -59,7 +81,11 @@ def test_built_folder_holds_forms_resources_translations_and_no_webengine(built_
 def test_built_app_passes_its_smoke_test_on_a_clean_account(built_app: Path, tmp_path: Path) -> None:
     run = subprocess.run(
         [str(built_app / f"zhicheng{EXE}"), "--smoke-test"],
-        cwd=tmp_path, env=_clean_env(tmp_path), capture_output=True, text=True, timeout=300,
+        cwd=tmp_path,
+        env=_clean_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "自检通过" in run.stdout and "打印材料" in run.stdout and "示例申报已打开" in run.stdout
@@ -74,7 +100,9 @@ def test_built_app_passes_its_smoke_test_on_a_clean_account(built_app: Path, tmp
 def test_built_command_line_creates_and_checks_the_demo(built_app: Path, tmp_path: Path) -> None:
     env = {**_clean_env(tmp_path), "ZHICHENG_HOME": str(tmp_path / "data")}
     cli = str(built_app / f"zhicheng-cli{EXE}")
-    demo = subprocess.run([cli, "demo", "--year", "2026"], env=env, capture_output=True, text=True, timeout=120)
+    demo = subprocess.run(
+        [cli, "demo", "--year", "2026"], env=env, capture_output=True, text=True, timeout=120
+    )
     assert demo.returncode == 0, demo.stderr
     app_id = demo.stdout.strip().splitlines()[-1]
     check = subprocess.run([cli, "check", app_id], env=env, capture_output=True, text=True, timeout=120)
@@ -88,9 +116,16 @@ def test_built_app_shows_the_pyproject_version_and_its_icon(built_app: Path, tmp
 
     with open(ROOT / "pyproject.toml", "rb") as fh:
         version = tomllib.load(fh)["project"]["version"]
-    run = subprocess.run([str(built_app / f"zhicheng-cli{EXE}"), "--version"], env=_clean_env(tmp_path),
-                         capture_output=True, text=True, timeout=120)
-    assert run.returncode == 0 and run.stdout.strip() == f"职称申报材料助手 {version}", run.stdout + run.stderr
+    run = subprocess.run(
+        [str(built_app / f"zhicheng-cli{EXE}"), "--version"],
+        env=_clean_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0 and run.stdout.strip() == f"职称申报材料助手 {version}", (
+        run.stdout + run.stderr
+    )
     # The window icon's pictures are in the bundle, one per size (the smoke test loads them).
     icons = built_app / "_internal" / "resources" / "icons"
     assert {p.name for p in icons.glob("app-*.png")} >= {"app-16.png", "app-32.png", "app-256.png"}

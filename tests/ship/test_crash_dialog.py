@@ -109,7 +109,11 @@ def test_user_error_escaping_a_slot_is_its_own_message_not_a_crash(qtbot, crash_
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
     def notice() -> QMessageBox | None:
-        return crash_handler.notice_box if crash_handler.notice_box and crash_handler.notice_box.isVisible() else None
+        return (
+            crash_handler.notice_box
+            if crash_handler.notice_box and crash_handler.notice_box.isVisible()
+            else None
+        )
 
     qtbot.waitUntil(lambda: notice() is not None, timeout=3000)
     assert notice().text() == "保存位置不存在（请选择一个已有的文件夹）"

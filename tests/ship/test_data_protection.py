@@ -114,13 +114,18 @@ def test_smoke_test_passes_in_a_network_namespace_without_network(tmp_path: Path
     # Prove the namespace really has no network: even loopback is down.
     probe = subprocess.run(
         [*prefix, sys.executable, "-c", "import socket; socket.create_connection(('127.0.0.1', 9), 1)"],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert probe.returncode != 0 and "Network is unreachable" in probe.stderr
     env = {**os.environ, "ZHICHENG_HOME": str(tmp_path / "home")}
     run = subprocess.run(
         [*prefix, sys.executable, "-m", "desktop_app", "--smoke-test"],
-        capture_output=True, text=True, env=env, cwd=bundle_root(), timeout=240,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=bundle_root(),
+        timeout=240,
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "自检通过" in run.stdout and "打印材料" in run.stdout

@@ -48,8 +48,9 @@ class Wine:
     env: dict[str, str]
 
     def run(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(["wine", *args], env=self.env, capture_output=True, text=True, errors="replace",
-                              timeout=timeout)
+        return subprocess.run(
+            ["wine", *args], env=self.env, capture_output=True, text=True, errors="replace", timeout=timeout
+        )
 
     def wait(self) -> None:
         """Until every program in the prefix has ended (the uninstaller re-starts itself from a temp copy)."""
@@ -80,20 +81,27 @@ def _missing_tools() -> list[str]:
 def wine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Wine]:
     missing = _missing_tools()
     if missing:
-        pytest.skip(f"{', '.join(missing)} not available and could not be installed (scripts/ensure-wine.sh needs "
-                    "root or passwordless sudo on Debian/Ubuntu): the Windows installer was NOT tested")
+        pytest.skip(
+            f"{', '.join(missing)} not available and could not be installed (scripts/ensure-wine.sh needs "
+            "root or passwordless sudo on Debian/Ubuntu): the Windows installer was NOT tested"
+        )
     base = tmp_path_factory.mktemp("wine")
     display_file = base / "display"
     with open(display_file, "w") as fh:
-        xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(fh.fileno()), "-screen", "0", "1024x768x24", "-nolisten",
-                                 "tcp"], pass_fds=(fh.fileno(),), stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
+        xvfb = subprocess.Popen(
+            ["Xvfb", "-displayfd", str(fh.fileno()), "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
+            pass_fds=(fh.fileno(),),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
     try:
         for _ in range(100):
             number = display_file.read_text().strip()
             if number:
                 break
-            xvfb.wait(timeout=0.1) if xvfb.poll() is not None else subprocess.run(["sleep", "0.1"], check=False)
+            xvfb.wait(timeout=0.1) if xvfb.poll() is not None else subprocess.run(
+                ["sleep", "0.1"], check=False
+            )
         assert number, "Xvfb did not start"
         (base / "home").mkdir()
         env = {
@@ -113,12 +121,18 @@ def wine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Wine]:
         boot = subprocess.run(["wineboot", "--init"], env=env, capture_output=True, text=True, timeout=300)
         assert boot.returncode == 0, boot.stderr[-2000:]
         # Wine reports Windows 7 by default; the installer (like Qt 6) asks for Windows 10.
-        assert box.run("reg", "add", r"HKCU\Software\Wine", "/v", "Version", "/d", "win10", "/f").returncode == 0
+        assert (
+            box.run("reg", "add", r"HKCU\Software\Wine", "/v", "Version", "/d", "win10", "/f").returncode == 0
+        )
         box.wait()
         yield box
     finally:
-        subprocess.run(["wineserver", "-k"], env={**os.environ, "WINEPREFIX": str(base / "prefix")},
-                       capture_output=True, check=False)
+        subprocess.run(
+            ["wineserver", "-k"],
+            env={**os.environ, "WINEPREFIX": str(base / "prefix")},
+            capture_output=True,
+            check=False,
+        )
         xvfb.terminate()
         xvfb.wait(timeout=30)
 
@@ -146,10 +160,14 @@ def installers(tmp_path_factory: pytest.TempPathFactory, wine: Wine) -> dict[str
         new_version = version_info.project_version()
         assert version_info.numeric_version(new_version) > version_info.numeric_version(OLD_VERSION)
         built = {}
-        for label, version, extra in (("old", OLD_VERSION, "only_in_old.txt"), ("new", new_version, "only_in_new.txt")):
+        for label, version, extra in (
+            ("old", OLD_VERSION, "only_in_old.txt"),
+            ("new", new_version, "only_in_new.txt"),
+        ):
             payload = _payload(base / f"payload-{label}", version, extra)
-            built[label] = build_installer.build_installer(payload, base / f"out-{label}", version,
-                                                           compression="lzma2/fast", work=base / f"work-{label}")
+            built[label] = build_installer.build_installer(
+                payload, base / f"out-{label}", version, compression="lzma2/fast", work=base / f"work-{label}"
+            )
         return built
     finally:
         for key, value in saved.items():
@@ -165,8 +183,10 @@ def test_installer_carries_the_version_and_chinese_texts(installers: dict[str, P
     pe = pefile.PE(str(installers["new"]), fast_load=False)
     strings = {
         key.decode(): value.decode().strip("\x00 ")  # Inno Setup pads the values
-        for info in pe.FileInfo[0] if info.Key == b"StringFileInfo"
-        for table in info.StringTable for key, value in table.entries.items()
+        for info in pe.FileInfo[0]
+        if info.Key == b"StringFileInfo"
+        for table in info.StringTable
+        for key, value in table.entries.items()
     }
     pe.close()
     assert strings["ProductVersion"] == version_info.project_version()
@@ -191,13 +211,24 @@ def test_every_installer_message_is_in_chinese(installers: dict[str, Path]) -> N
     for key, text in theirs.items():
         # Same placeholders, so no message loses the name, path or error it is meant to show.
         assert sorted(re.findall(r"%\d", text)) == sorted(re.findall(r"%\d", ours[key])), key
-        if re.search(r"[A-Za-z]{4,}", text) and key not in {"LanguageName", "ComponentSize1", "ComponentSize2"}:
+        if re.search(r"[A-Za-z]{4,}", text) and key not in {
+            "LanguageName",
+            "ComponentSize1",
+            "ComponentSize2",
+        }:
             assert re.search(r"[\u4e00-\u9fff]", ours[key]) or not ours[key], key
 
 
 def _install(wine: Wine, setup: Path, log: Path, *extra: str) -> str:
-    run = wine.run(build_installer.windows_path(setup), "/VERYSILENT", "/CURRENTUSER", "/SUPPRESSMSGBOXES",
-                   "/NORESTART", f"/LOG={build_installer.windows_path(log)}", *extra)
+    run = wine.run(
+        build_installer.windows_path(setup),
+        "/VERYSILENT",
+        "/CURRENTUSER",
+        "/SUPPRESSMSGBOXES",
+        "/NORESTART",
+        f"/LOG={build_installer.windows_path(log)}",
+        *extra,
+    )
     wine.wait()
     text = log.read_text(encoding="utf-8-sig", errors="replace") if log.is_file() else ""
     assert run.returncode == 0, f"setup exit {run.returncode}\n{text[-3000:]}"
@@ -205,14 +236,21 @@ def _install(wine: Wine, setup: Path, log: Path, *extra: str) -> str:
 
 
 def _digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
-def test_install_upgrade_and_uninstall_keep_the_data(wine: Wine, installers: dict[str, Path], tmp_path: Path) -> None:
+def test_install_upgrade_and_uninstall_keep_the_data(
+    wine: Wine, installers: dict[str, Path], tmp_path: Path
+) -> None:
     profile = wine.profile
     app_dir = profile / "AppData" / "Local" / "Programs" / "zhicheng"
-    start_menu = profile / "AppData" / "Roaming" / "Microsoft" / "Windows" / "Start Menu" / "Programs" / SHORTCUT
+    start_menu = (
+        profile / "AppData" / "Roaming" / "Microsoft" / "Windows" / "Start Menu" / "Programs" / SHORTCUT
+    )
     desktop = profile / "Desktop" / SHORTCUT
 
     # 1. First install of an older version: per user, no administrator rights, nothing outside the profile.
@@ -223,7 +261,8 @@ def test_install_upgrade_and_uninstall_keep_the_data(wine: Wine, installers: dic
     assert (app_dir / "unins000.exe").is_file()
     assert start_menu.is_file(), sorted(p.name for p in start_menu.parent.iterdir())
     assert "zhicheng.exe" in start_menu.read_bytes().decode("latin-1") + start_menu.read_bytes().decode(
-        "utf-16-le", errors="ignore")
+        "utf-16-le", errors="ignore"
+    )
     assert desktop.is_file(), "the desktop shortcut task is on by default"
     drive_c = wine.prefix / "drive_c"
     for machine_wide in ("Program Files", "Program Files (x86)", "ProgramData"):
@@ -254,8 +293,12 @@ def test_install_upgrade_and_uninstall_keep_the_data(wine: Wine, installers: dic
     assert {"data": _digest(data), "backups": _digest(backups)} == kept
 
     # 4. Uninstall: the program, its shortcuts and its Apps entry go; the data folder and backups stay.
-    run = wine.run(build_installer.windows_path(app_dir / "unins000.exe"), "/VERYSILENT", "/SUPPRESSMSGBOXES",
-                   "/NORESTART")
+    run = wine.run(
+        build_installer.windows_path(app_dir / "unins000.exe"),
+        "/VERYSILENT",
+        "/SUPPRESSMSGBOXES",
+        "/NORESTART",
+    )
     wine.wait()
     assert run.returncode == 0, run.stderr[-2000:]
     assert not (app_dir / "zhicheng.exe").exists() and not (app_dir / "_internal").exists()

@@ -81,7 +81,9 @@ def test_cli_lists_changes_and_imports_only_with_yes(zhicheng_home: Path, tmp_pa
     assert _bundled_digest() == before
 
 
-def test_broken_or_older_folder_is_refused_and_nothing_changes(zhicheng_home: Path, tmp_path: Path, capsys) -> None:
+def test_broken_or_older_folder_is_refused_and_nothing_changes(
+    zhicheng_home: Path, tmp_path: Path, capsys
+) -> None:
     broken = make_edition(tmp_path / "broken")
     (broken / "offices.toml").unlink()
     assert main(["reference-import", str(broken), "--yes"]) == 2
@@ -104,12 +106,15 @@ def test_broken_or_older_folder_is_refused_and_nothing_changes(zhicheng_home: Pa
     assert sorted(p.name for p in (zhicheng_home / "reference").iterdir()) == ["2023"]
 
 
-def test_same_year_correction_replaces_and_keeps_the_previous_copy(zhicheng_home: Path, tmp_path: Path,
-                                                                  capsys) -> None:
+def test_same_year_correction_replaces_and_keeps_the_previous_copy(
+    zhicheng_home: Path, tmp_path: Path, capsys
+) -> None:
     assert main(["reference-import", str(make_edition(tmp_path / "a")), "--yes"]) == 0
     fixed = make_edition(tmp_path / "b")
     path = fixed / "committees.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace(NEW_PHONE, 'phone = "0871-65160000"'), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(NEW_PHONE, 'phone = "0871-65160000"'), encoding="utf-8"
+    )
     assert main(["reference-import", str(fixed), "--yes"]) == 0
     assert "电话：0871-65165999 → 0871-65160000" in capsys.readouterr().out
     names = sorted(p.name for p in (zhicheng_home / "reference").iterdir())

@@ -66,8 +66,9 @@ def test_without_a_source_tree_the_version_comes_from_the_metadata(tmp_path: Pat
 
 
 def test_command_line_prints_the_version() -> None:
-    run = subprocess.run([sys.executable, "-m", "desktop_app", "--version"], capture_output=True, text=True,
-                         timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-m", "desktop_app", "--version"], capture_output=True, text=True, timeout=120
+    )
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == f"职称申报材料助手 {pyproject_version()}"
 
@@ -83,7 +84,9 @@ def test_about_shows_the_pyproject_version(qtbot, services) -> None:
     assert f"版本 {pyproject_version()}" in texts
 
 
-def test_backup_manifest_records_the_pyproject_version(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_backup_manifest_records_the_pyproject_version(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from desktop_app.cli import main
 
     assert main(["new", "--name", "张三", "--year", "2026"]) == 0
@@ -96,14 +99,22 @@ def test_backup_manifest_records_the_pyproject_version(tmp_path: Path, capsys: p
     assert manifest["app_version"] == pyproject_version()
 
 
-@pytest.mark.parametrize(("version", "numbers"), [
-    ("0.1.0", (0, 1, 0, 0)), ("2.3", (2, 3, 0, 0)), ("1.2.3rc4", (1, 2, 3, 4)), ("10.20.30.40.50", (10, 20, 30, 40)),
-])
+@pytest.mark.parametrize(
+    ("version", "numbers"),
+    [
+        ("0.1.0", (0, 1, 0, 0)),
+        ("2.3", (2, 3, 0, 0)),
+        ("1.2.3rc4", (1, 2, 3, 4)),
+        ("10.20.30.40.50", (10, 20, 30, 40)),
+    ],
+)
 def test_windows_numbers_from_the_version(version: str, numbers: tuple[int, ...]) -> None:
     assert version_info.numeric_version(version) == numbers
 
 
-def test_windows_version_resource_carries_the_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_windows_version_resource_carries_the_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import types
 
     import PyInstaller.compat

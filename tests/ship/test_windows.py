@@ -106,8 +106,14 @@ def test_single_instance_lock_on_windows(tmp_path: Path) -> None:
     path = tmp_path / "instance.lock"
 
     def start(mode: str) -> subprocess.Popen[str]:
-        return subprocess.Popen([sys.executable, "-c", _FAKE_MSVCRT, str(path), mode], stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+        return subprocess.Popen(
+            [sys.executable, "-c", _FAKE_MSVCRT, str(path), mode],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
 
     first = start("hold")
     try:
@@ -127,10 +133,29 @@ def test_single_instance_lock_on_windows(tmp_path: Path) -> None:
     assert third.returncode == 0 and out.strip() == "held", err
 
 
-@pytest.mark.parametrize("stem", [
-    "CON", "con", "PRN", "AUX", "NUL", "COM1", "com9", "COM0", "LPT1", "LPT0", "COM¹", "LPT³", "CONIN$", "CONOUT$",
-    "NUL ", "CON.", "Con..", "aux.tar",
-])
+@pytest.mark.parametrize(
+    "stem",
+    [
+        "CON",
+        "con",
+        "PRN",
+        "AUX",
+        "NUL",
+        "COM1",
+        "com9",
+        "COM0",
+        "LPT1",
+        "LPT0",
+        "COM¹",
+        "LPT³",
+        "CONIN$",
+        "CONOUT$",
+        "NUL ",
+        "CON.",
+        "Con..",
+        "aux.tar",
+    ],
+)
 def test_reserved_device_names_never_reach_the_disk(stem: str) -> None:
     for ext in (".jpg", ".pdf", ""):
         name = safe_filename(stem + ext)
@@ -153,7 +178,9 @@ def test_proposed_names_keep_export_paths_under_windows_max_path() -> None:
     name = propose_name(7, 12, "承担课题（项目）情况", "立项文件或任务书", title, part="第12页")
     assert len(name) <= MAX_NAME_CHARS
     assert name.startswith("07-12_承担课题（项目）情况_立项文件或任务书（") and name.endswith(".jpg")
-    folder = ntpath.join(PROFILE, "Documents", "职称申报上传材料", "张晓明_2026年", section_folder(7, "承担课题（项目）情况"))
+    folder = ntpath.join(
+        PROFILE, "Documents", "职称申报上传材料", "张晓明_2026年", section_folder(7, "承担课题（项目）情况")
+    )
     path = ntpath.join(folder, name)
     # MAX_PATH is 260 including the drive and the terminating NUL.
     assert len(path) <= 259, (len(path), path)
@@ -186,7 +213,9 @@ def test_cjk_fonts_of_windows_are_kept(qtbot, monkeypatch: pytest.MonkeyPatch) -
     before = app.font().family()
     registered: list[str] = []
     # What QFontDatabase reports on a Chinese Windows: SimSun and Microsoft YaHei cover Simplified Chinese.
-    monkeypatch.setattr(QFontDatabase, "families", lambda *a: ["Microsoft YaHei", "Microsoft YaHei UI", "SimSun"])
+    monkeypatch.setattr(
+        QFontDatabase, "families", lambda *a: ["Microsoft YaHei", "Microsoft YaHei UI", "SimSun"]
+    )
     monkeypatch.setattr(QFontDatabase, "addApplicationFont", lambda path: registered.append(path) or -1)
     assert qt_setup.ensure_cjk_font(app) == before
     # The bundled Noto Sans SC is not loaded over the system's own Chinese fonts.

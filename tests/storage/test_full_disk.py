@@ -24,8 +24,9 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
         pytest.skip("mounting a 30 MB tmpfs needs root on Linux")
     mount_point = tmp_path / "disk"
     mount_point.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=30m", "tmpfs", str(mount_point)],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=30m", "tmpfs", str(mount_point)], capture_output=True, text=True
+    )
     if done.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
     try:
@@ -37,8 +38,14 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
 
 def cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, ZHICHENG_HOME=str(home))
-    return subprocess.run([sys.executable, "-m", "desktop_app", *args], capture_output=True, text=True, env=env,
-                          cwd=REPO, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "desktop_app", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=300,
+    )
 
 
 def _fill(disk: Path, leave: int) -> Path:
@@ -56,8 +63,13 @@ def _fill(disk: Path, leave: int) -> Path:
 
 
 def _commands(app: str, scan: Path, out: Path) -> list[list[str]]:
-    return [["list"], ["set", app, "work_summary.summary", "很长的专业技术工作总结。" * 1500],
-            ["attach", app, "basic", str(scan)], ["packet", app, "--out", str(out)], ["backup", app]]
+    return [
+        ["list"],
+        ["set", app, "work_summary.summary", "很长的专业技术工作总结。" * 1500],
+        ["attach", app, "basic", str(scan)],
+        ["packet", app, "--out", str(out)],
+        ["backup", app],
+    ]
 
 
 def _scan(tmp_path: Path) -> Path:
@@ -85,7 +97,10 @@ def test_full_disk_is_said_truthfully_and_nothing_is_lost(small_disk: Path, tmp_
         for command in _commands(app, scan, small_disk / "打印材料.pdf"):
             done = cli(home, *command)
             said = done.stdout + done.stderr
-            assert "已损坏" not in said and "Traceback" not in said and "Logging error" not in said, (command, said)
+            assert "已损坏" not in said and "Traceback" not in said and "Logging error" not in said, (
+                command,
+                said,
+            )
             assert "程序内部错误" not in said, (command, said)
             if done.returncode != 0:
                 assert "空间不足" in said, (command, said)

@@ -14,7 +14,9 @@ from desktop_app.logging_setup import PrivateRotatingFileHandler
 
 
 def test_failed_log_write_prints_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    handler = PrivateRotatingFileHandler(tmp_path / "zhicheng.log", maxBytes=1000, backupCount=1, encoding="utf-8")
+    handler = PrivateRotatingFileHandler(
+        tmp_path / "zhicheng.log", maxBytes=1000, backupCount=1, encoding="utf-8"
+    )
 
     class FullDisk:
         def write(self, text: str) -> int:

@@ -20,14 +20,26 @@ posix_only = pytest.mark.skipif(os.name != "posix", reason="FIFOs, devices, SIGK
 
 def cli(home: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, ZHICHENG_HOME=str(home))
-    return subprocess.run([sys.executable, "-m", "desktop_app", *args], capture_output=True, text=True, env=env,
-                          cwd=REPO, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "desktop_app", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=timeout,
+    )
 
 
 def spawn(home: Path, *args: str) -> subprocess.Popen[str]:
     env = dict(os.environ, ZHICHENG_HOME=str(home))
-    return subprocess.Popen([sys.executable, "-m", "desktop_app", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env, cwd=REPO)
+    return subprocess.Popen(
+        [sys.executable, "-m", "desktop_app", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=REPO,
+    )
 
 
 def _new(home: Path) -> str:
@@ -65,8 +77,10 @@ def test_parallel_overlapping_attach_stores_each_file_once(tmp_path: Path) -> No
     app = _new(home)
     files = [_jpeg(tmp_path / f"学历证书{i}.jpg", i) for i in range(3)]
     for _ in range(2):
-        procs = [spawn(home, "attach", app, "basic", str(files[0]), str(files[1])),
-                 spawn(home, "attach", app, "basic", str(files[1]), str(files[2]))]
+        procs = [
+            spawn(home, "attach", app, "basic", str(files[0]), str(files[1])),
+            spawn(home, "attach", app, "basic", str(files[1]), str(files[2])),
+        ]
         for p in procs:
             p.wait(timeout=120)
     from desktop_app.services import Services
@@ -129,7 +143,11 @@ def test_leftovers_of_killed_backup_and_restore_are_removed_by_the_next_command(
             partial = [p.name for p in out.glob(".*.partial")]
             work = [p.name for p in (home / "tmp").glob("*") if p.is_dir()] if (home / "tmp").exists() else []
             staging = list((home / "restore-staging").glob("staging-*")) if command[0] == "restore" else []
-            if partial or staging or (work and command[0] == "backup" and any((home / "tmp").rglob("snapshot.sqlite"))):
+            if (
+                partial
+                or staging
+                or (work and command[0] == "backup" and any((home / "tmp").rglob("snapshot.sqlite")))
+            ):
                 os.kill(proc.pid, signal.SIGKILL)
                 seen.update(partial + work + [p.name for p in staging])
                 break
@@ -139,7 +157,9 @@ def test_leftovers_of_killed_backup_and_restore_are_removed_by_the_next_command(
     assert cli(home, "list").returncode == 0
     assert not list(out.glob(".*.partial"))
     assert not list(home.rglob("snapshot.sqlite"))
-    assert not [p for p in (home / "restore-staging").glob("*")] if (home / "restore-staging").exists() else True
+    assert (
+        not [p for p in (home / "restore-staging").glob("*")] if (home / "restore-staging").exists() else True
+    )
     assert not [p for p in (home / "tmp").glob("*")] if (home / "tmp").exists() else True
     assert [p.name for p in out.iterdir()] == [backup_file.name]
 
@@ -150,7 +170,9 @@ def test_housekeeping_leaves_a_running_process_alone(tmp_path: Path) -> None:
     home = tmp_path / "home"
     mine = home / "tmp" / f"backup-{os.getpid()}-abcd1234"
     mine.mkdir(parents=True)
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
     gone = home / "tmp" / f"backup-{int(dead.stdout)}-zzzz9999"
     gone.mkdir()
     (gone / "snapshot.sqlite").write_bytes(b"x")
@@ -178,8 +200,13 @@ def test_damaged_page_is_reported_in_every_command_and_restore_recovers(tmp_path
     before = cli(home, "get", app).stdout
     _garble_pages(home / "drafts.sqlite")
     damaged = (home / "drafts.sqlite").read_bytes()
-    for command in (["list"], ["get", app], ["check", app], ["packet", app, "--out", str(tmp_path / "p.pdf")],
-                    ["backup", app]):
+    for command in (
+        ["list"],
+        ["get", app],
+        ["check", app],
+        ["packet", app, "--out", str(tmp_path / "p.pdf")],
+        ["backup", app],
+    ):
         done = cli(home, *command)
         assert done.returncode == 1, (command, done.stdout, done.stderr)
         assert "已损坏（完整性检查未通过）" in done.stderr and str(backup_file) in done.stderr, command
@@ -194,8 +221,12 @@ def test_damaged_page_is_reported_in_every_command_and_restore_recovers(tmp_path
     assert cli(home, "get", new_id).stdout == before
 
 
-@pytest.mark.parametrize(("content", "said"), [(b"", "0 字节"), (b"<html>not a database</html>" * 40, "不是 SQLite")])
-def test_empty_or_foreign_database_is_reported_not_replaced(tmp_path: Path, content: bytes, said: str) -> None:
+@pytest.mark.parametrize(
+    ("content", "said"), [(b"", "0 字节"), (b"<html>not a database</html>" * 40, "不是 SQLite")]
+)
+def test_empty_or_foreign_database_is_reported_not_replaced(
+    tmp_path: Path, content: bytes, said: str
+) -> None:
     home = tmp_path / "home"
     home.mkdir(exist_ok=True)
     (home / "drafts.sqlite").write_bytes(content)
@@ -266,8 +297,10 @@ def test_simultaneous_overlapping_attach_after_a_barrier_stores_each_file_once(t
     home = tmp_path / "home"
     app = int(_new(home))
     files = [str(_jpeg(tmp_path / f"学历证书{i}.jpg", i)) for i in range(3)]
-    _run_together(_attach_after_barrier, [(str(home), app, files[:2]), (str(home), app, files[1:]),
-                                          (str(home), app, files[::-1])])
+    _run_together(
+        _attach_after_barrier,
+        [(str(home), app, files[:2]), (str(home), app, files[1:]), (str(home), app, files[::-1])],
+    )
     svc = Services(home=home)
     try:
         hashes = [a.sha256 for a in svc.load(app).attachments]

@@ -61,8 +61,14 @@ def test_delete_application_cascades(repo: Repository, tmp_path: Path) -> None:
     store = BlobStore(tmp_path / "blobs")
     sha, size, _ = store.put_bytes(b"scan")
     repo.record_blob(sha, size, "image/jpeg")
-    repo.add_attachment(app, sha256=sha, original_name="IMG_1.jpg", display_name="毕业证书.jpg",
-                        section="education", entry_id=entry)
+    repo.add_attachment(
+        app,
+        sha256=sha,
+        original_name="IMG_1.jpg",
+        display_name="毕业证书.jpg",
+        section="education",
+        entry_id=entry,
+    )
     repo.delete_application(app)
     with repo.engine.connect() as con:
         assert con.exec_driver_sql("SELECT count(*) FROM entries").scalar() == 0
@@ -144,7 +150,9 @@ def test_first_schema_gets_an_identity_per_application(tmp_path: Path) -> None:
     assert list(tmp_path.glob("old.before-v2.*.sqlite"))
 
 
-def test_migration_ladder_keeps_a_copy_and_runs_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_migration_ladder_keeps_a_copy_and_runs_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "d.sqlite"
     repo = Repository(open_engine(path))
     app = repo.create_application("甲", 2026)

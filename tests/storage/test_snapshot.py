@@ -23,7 +23,9 @@ def _v1_snapshot(path: Path) -> Path:
 
 def test_snapshot_of_the_first_schema_is_read_and_restored(tmp_path: Path) -> None:
     rows = snap.read_snapshot(_v1_snapshot(tmp_path / "v1.sqlite"))
-    assert rows.version == 1 and rows.application["person_name"] == "旧版用户" and rows.application["uid"] == ""
+    assert (
+        rows.version == 1 and rows.application["person_name"] == "旧版用户" and rows.application["uid"] == ""
+    )
     repo = Repository(open_engine(tmp_path / "new.sqlite"))
     new_id = repo.restore_snapshot(rows, uid="a" * 32)
     data = repo.load(new_id)
@@ -47,14 +49,17 @@ def test_written_snapshot_holds_one_application_and_reads_back(tmp_path: Path) -
     assert rows.application["uid"] == repo.application_uid(keep)
 
 
-@pytest.mark.parametrize(("sql", "said"), [
-    ("CREATE VIEW v AS SELECT 1", "视图"),
-    ("CREATE TRIGGER t AFTER INSERT ON entries BEGIN SELECT 1; END", "触发器"),
-    ("CREATE TABLE other (x)", "表“other”"),
-    ("ALTER TABLE answers ADD COLUMN g TEXT GENERATED ALWAYS AS (value) VIRTUAL", "结构"),
-    ("DROP TABLE settings", "缺少"),
-    ("PRAGMA user_version=99", "更新版本"),
-])
+@pytest.mark.parametrize(
+    ("sql", "said"),
+    [
+        ("CREATE VIEW v AS SELECT 1", "视图"),
+        ("CREATE TRIGGER t AFTER INSERT ON entries BEGIN SELECT 1; END", "触发器"),
+        ("CREATE TABLE other (x)", "表“other”"),
+        ("ALTER TABLE answers ADD COLUMN g TEXT GENERATED ALWAYS AS (value) VIRTUAL", "结构"),
+        ("DROP TABLE settings", "缺少"),
+        ("PRAGMA user_version=99", "更新版本"),
+    ],
+)
 def test_objects_the_app_never_writes_are_refused(tmp_path: Path, sql: str, said: str) -> None:
     path = _v1_snapshot(tmp_path / "s.sqlite")
     con = sqlite3.connect(path)

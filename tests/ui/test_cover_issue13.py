@@ -21,7 +21,9 @@ def test_dispatched_to_a_public_institution_shows_the_non_public_chain(window, s
     assert page.chain.tier_names() == ["劳务派遣公司", "用人单位", "主管部门"]
 
 
-def test_publicity_end_date_beside_the_start_marked_provisional_when_computed(window, services, qtbot, demo_app):
+def test_publicity_end_date_beside_the_start_marked_provisional_when_computed(
+    window, services, qtbot, demo_app
+):
     wizard = window.open_application(demo_app)
     page = wizard.show_page("cover")
     editor = page.form.editors["publicity_start"]

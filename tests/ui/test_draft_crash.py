@@ -53,7 +53,9 @@ def test_killed_while_saving_drafts_loses_nothing_acknowledged(services, monkeyp
     for kill in range(KILLS):
         receiver, sender = ctx.Pipe(duplex=False)
         start = 0 if acknowledged is None else acknowledged + 2
-        child = ctx.Process(target=save_forever, args=(str(services.home), app_id, start, sender), daemon=True)
+        child = ctx.Process(
+            target=save_forever, args=(str(services.home), app_id, start, sender), daemon=True
+        )
         child.start()
         sender.close()
         # Wait for the first acknowledgement so the kill lands among writes, then a random moment.
@@ -75,5 +77,7 @@ def test_killed_while_saving_drafts_loses_nothing_acknowledged(services, monkeyp
         assert status == "ok", f"kill {kill}: {status}"
         assert acknowledged is not None
         # The last acknowledged value is there, or the one after it (committed, killed before its ack).
-        assert stored in (acknowledged, acknowledged + 1), f"kill {kill}: stored {stored}, acked {acknowledged}"
+        assert stored in (acknowledged, acknowledged + 1), (
+            f"kill {kill}: stored {stored}, acked {acknowledged}"
+        )
     assert acks_total > KILLS  # the kills really interrupted ongoing saving

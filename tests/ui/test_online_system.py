@@ -52,8 +52,10 @@ def test_latest_packet_is_offered_after_a_restart(window, services, demo_app, qt
     assert latest.open_button.isEnabled() and latest.print_button.isEnabled()
     assert str(path) in latest.where.text()
     opened: list[str] = []
-    monkeypatch.setattr("desktop_app.ui.submit_widgets.QDesktopServices.openUrl",
-                        lambda url: opened.append(url.toLocalFile()) or True)
+    monkeypatch.setattr(
+        "desktop_app.ui.submit_widgets.QDesktopServices.openUrl",
+        lambda url: opened.append(url.toLocalFile()) or True,
+    )
     qtbot.mouseClick(latest.folder_button, Qt.MouseButton.LeftButton)
     assert opened == [str(Path(path).parent)]
     qtbot.mouseClick(latest.open_button, Qt.MouseButton.LeftButton)
@@ -91,7 +93,9 @@ def test_fill_helper_walks_sections_copies_and_remembers_ticks(window, services,
     for i in range(helper.tree.topLevelItemCount()):
         helper.tree.topLevelItem(i).setCheckState(0, Qt.CheckState.Checked)
     assert helper.progress.text() == "本节已填完 ✓"
-    assert "basic:" + str(services.repo.single_entry_id(demo_app, "basic")) + ":name" in ticks(services, demo_app)
+    assert "basic:" + str(services.repo.single_entry_id(demo_app, "basic")) + ":name" in ticks(
+        services, demo_app
+    )
     helper.close()
     from desktop_app.ui.fill_helper import FillHelperWindow
 
@@ -111,7 +115,9 @@ def test_fill_helper_ticks_survive_the_wizard_saving_its_page(window, services, 
     assert "basic:1:name" in ticks(services, demo_app)
 
 
-def test_submission_record_counts_chances_and_warns_after_three_unit_rounds(window, services, demo_app, qtbot):
+def test_submission_record_counts_chances_and_warns_after_three_unit_rounds(
+    window, services, demo_app, qtbot
+):
     _wizard, review = _open_review(window, demo_app)
     assert "机会共 4 次" in review.record_summary.text()
     qtbot.mouseClick(review.record_button, Qt.MouseButton.LeftButton)
@@ -139,7 +145,11 @@ def test_submission_record_counts_chances_and_warns_after_three_unit_rounds(wind
 def test_submission_record_travels_in_the_backup(services, demo_app, tmp_path):
     from desktop_app.usecases.backup import create_backup, restore_backup
 
-    save_rounds(services, demo_app, [SubmissionRound("2026-06-01", "2026-06-03", "单位", "返回修改", "缺聘书", "补传聘书")])
+    save_rounds(
+        services,
+        demo_app,
+        [SubmissionRound("2026-06-01", "2026-06-03", "单位", "返回修改", "缺聘书", "补传聘书")],
+    )
     result = create_backup(services, demo_app, tmp_path)
     new_id = restore_backup(services, Path(result.path), allow_duplicate=True).app_id
     assert load_rounds(services, new_id) == load_rounds(services, demo_app)
@@ -149,12 +159,18 @@ def test_fill_helper_opens_a_folder_with_just_the_entry_scans(window, services, 
     from PySide6.QtWidgets import QPushButton
 
     opened: list[str] = []
-    monkeypatch.setattr("desktop_app.ui.fill_helper.QDesktopServices.openUrl",
-                        lambda url: opened.append(url.toLocalFile()) or True)
+    monkeypatch.setattr(
+        "desktop_app.ui.fill_helper.QDesktopServices.openUrl",
+        lambda url: opened.append(url.toLocalFile()) or True,
+    )
     _wizard, review = _open_review(window, demo_app)
     helper = review.open_fill_helper()
     helper.section_box.setCurrentIndex([s.key for s in helper.sections].index("education"))
-    [button] = [b for b in helper.tree.findChildren(QPushButton) if b.text() == "打开本条扫描件文件夹" and b.isVisible()]
+    [button] = [
+        b
+        for b in helper.tree.findChildren(QPushButton)
+        if b.text() == "打开本条扫描件文件夹" and b.isVisible()
+    ]
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert len(opened) == 1
     names = sorted(p.name for p in Path(opened[0]).iterdir())

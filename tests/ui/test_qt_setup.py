@@ -52,6 +52,8 @@ def test_many_qt_calls_do_not_abort_the_interpreter(tmp_path):
         "for i in range(30000):\n    box.setText('x'); box.toggle()\n"
         "print('alive')\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], cwd=repo, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=repo, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr[-500:]
     assert "alive" in done.stdout

@@ -18,8 +18,10 @@ def test_contradiction_links_to_both_fields(window, services, qtbot, demo_app, t
     qtbot.mouseClick(link, Qt.MouseButton.LeftButton)
     assert wizard.current == "cover"
     editor = wizard.pages["cover"].form.editors["unit_type"].widget
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is editor or editor.isAncestorOf(QApplication.focusWidget()),
-                    timeout=1000)
+    qtbot.waitUntil(
+        lambda: QApplication.focusWidget() is editor or editor.isAncestorOf(QApplication.focusWidget()),
+        timeout=1000,
+    )
     review = wizard.show_page("review")
     _finding, first = next((f, b) for f, b in review.links if f.field == "is_freelancer")
     qtbot.mouseClick(first, Qt.MouseButton.LeftButton)

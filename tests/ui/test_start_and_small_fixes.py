@@ -68,7 +68,9 @@ def test_one_click_naming_asks_what_a_camera_photo_is(qtbot, services, tmp_path)
     worker.set_synchronous(True)
     try:
         app_id = services.new_application("郑十", 2026)
-        entry_id = services.set_entry(app_id, "education", None, {"school": "云南大学", "education_level": "大学本科"})
+        entry_id = services.set_entry(
+            app_id, "education", None, {"school": "云南大学", "education_level": "大学本科"}
+        )
         widget = AttachmentsWidget(services, app_id, "education", entry_id)
         qtbot.addWidget(widget)
         photo = tmp_path / "IMG_20230512_101010.jpg"
@@ -82,7 +84,9 @@ def test_one_click_naming_asks_what_a_camera_photo_is(qtbot, services, tmp_path)
         assert [a.display_name for a in services.load(app_id).attachments] == ["IMG_20230512_101010.jpg"]
         widget.ask_material = lambda name, labels: "毕业证书"
         widget.apply_names()
-        assert [a.display_name for a in services.load(app_id).attachments] == ["02-1_学历情况_本科毕业证书（云南大学）.jpg"]
+        assert [a.display_name for a in services.load(app_id).attachments] == [
+            "02-1_学历情况_本科毕业证书（云南大学）.jpg"
+        ]
     finally:
         worker.set_synchronous(False)
 
@@ -117,5 +121,7 @@ def test_backup_from_the_start_screen_explains_the_grey_button(window, services,
 
 
 def test_help_text_names_the_buttons_as_they_are():
-    text = (Path(__file__).resolve().parents[2] / "resources" / "help" / "使用说明.md").read_text(encoding="utf-8")
+    text = (Path(__file__).resolve().parents[2] / "resources" / "help" / "使用说明.md").read_text(
+        encoding="utf-8"
+    )
     assert "点“新建申报”" not in text and "点“新建”" in text and "看看示例" in text

@@ -84,7 +84,9 @@ def test_no_window_opens_larger_than_1340_by_700(window, services, demo_app, qtb
             assert widget.windowTitle() in titles or widget.size().height() <= LIMIT_H
 
 
-def test_everything_fits_a_1366_by_768_screen_at_125_percent(window, services, demo_app, qtbot, tmp_path, unclamped):
+def test_everything_fits_a_1366_by_768_screen_at_125_percent(
+    window, services, demo_app, qtbot, tmp_path, unclamped
+):
     width, height = sizing.SCALED_SCREEN
     too_big = []
     for widget in _all_windows(window, services, demo_app, tmp_path):

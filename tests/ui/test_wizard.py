@@ -83,7 +83,9 @@ def test_continuous_typing_is_saved_while_typing_goes_on(window, services, qtbot
         stored_while_typing.add(services.get_answer(app_id, "basic.department"))
     stored_while_typing.discard(None)
     assert len(stored_while_typing) >= 2
-    qtbot.waitUntil(lambda: services.get_answer(app_id, "basic.department") == "abcdefghijklmnopqrst", timeout=1000)
+    qtbot.waitUntil(
+        lambda: services.get_answer(app_id, "basic.department") == "abcdefghijklmnopqrst", timeout=1000
+    )
 
 
 def test_invalid_text_is_kept_as_draft_and_restored(window, services, qtbot):
@@ -105,7 +107,11 @@ def test_entries_add_edit_delete_reorder(window, services, qtbot):
     app_id = services.new_application("钱二", 2026)
     wizard = window.open_application(app_id)
     page = wizard.show_page("papers")
-    titles = ["基于深度学习的桥梁裂缝检测方法研究", "高原地区混凝土耐久性试验分析", "城市综合管廊施工技术探讨"]
+    titles = [
+        "基于深度学习的桥梁裂缝检测方法研究",
+        "高原地区混凝土耐久性试验分析",
+        "城市综合管廊施工技术探讨",
+    ]
     for title in titles:
         qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
         dialog = page.editor
@@ -248,7 +254,9 @@ def test_review_link_opens_entry_and_focuses_field(window, services, qtbot, demo
     assert services.get_answer(demo_app, "papers[2].journal") == "中国公路学报"
     after = len(services.check(demo_app).errors)
     assert after == before - 1
-    assert review.summary.text() == (f"还有 {after} 项需要完善" if after else "材料已齐全，可以到网上申报系统提交")
+    assert review.summary.text() == (
+        f"还有 {after} 项需要完善" if after else "材料已齐全，可以到网上申报系统提交"
+    )
 
 
 def test_review_link_to_single_page_field(window, services, qtbot, demo_app):

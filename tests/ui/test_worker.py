@@ -55,8 +55,9 @@ def test_cancel_stops_the_work(qtbot):
             steps.append(i)
             threading.Event().wait(0.001)
 
-    job = worker.run_in_background(work, on_cancelled=lambda: cancelled.append(True),
-                                   on_done=lambda v: cancelled.append(False))
+    job = worker.run_in_background(
+        work, on_cancelled=lambda: cancelled.append(True), on_done=lambda v: cancelled.append(False)
+    )
     assert started.wait(5)
     job.cancel()
     qtbot.waitUntil(lambda: job.is_finished, timeout=5000)
@@ -92,8 +93,12 @@ def test_callbacks_of_a_deleted_owner_are_dropped_and_the_job_cancelled(qtbot):
         progress.update(1, 2, "一半")
         return progress.cancelled
 
-    job = worker.run_in_background(work, on_done=lambda value: label.setText(str(value)),
-                                   on_progress=lambda *a: seen.append(a), owner=label)
+    job = worker.run_in_background(
+        work,
+        on_done=lambda value: label.setText(str(value)),
+        on_progress=lambda *a: seen.append(a),
+        owner=label,
+    )
     assert started.wait(10)
     label.deleteLater()
     qtbot.waitUntil(lambda: job.progress.cancelled, timeout=3000)
@@ -132,8 +137,9 @@ def test_every_feature_s_cancellation_is_a_cancellation_not_an_error():
             def work(p: worker.Progress, raised: type[Exception] = cancelled_class) -> None:
                 raise raised()
 
-            worker.run_in_background(work, on_cancelled=lambda seen=outcome: seen.append("cancelled"),
-                                     on_error=outcome.append)
+            worker.run_in_background(
+                work, on_cancelled=lambda seen=outcome: seen.append("cancelled"), on_error=outcome.append
+            )
             assert outcome == ["cancelled"], cancelled_class
     finally:
         worker.set_synchronous(False)
