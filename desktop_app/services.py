@@ -20,8 +20,10 @@ from desktop_app.formspec.types import check_value
 from desktop_app.paths import data_home
 from desktop_app.reference import Reference, load_reference
 from desktop_app.storage import DB_NAME, BlobStore, Repository, open_engine
+from desktop_app.storage.repository import with_values
 
 LAST_APPLICATION_SETTING = "last_application"
+DERIVED_MESSAGE = "由程序自动得出，不能直接填写"
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,20 @@ class Report:
     def is_ready(self) -> bool:
         """Nothing missing or invalid."""
         return not self.errors
+
+
+@dataclass(frozen=True)
+class FieldSaved:
+    """One field saved (or refused): the stored value, or the problem where it belongs; and the application after.
+
+    `app` is what `load` would return now, built in memory from the one load the save made, so the status
+    refresh that follows needs no second load.
+    """
+
+    entry_id: int
+    value: Any
+    finding: Finding | None
+    app: ApplicationData
 
 
 def unreadable_findings(app: ApplicationData, forms: FormSet) -> list[Finding]:
@@ -166,6 +182,28 @@ class Services:
             raise UsageError(f"{section.title}可以有多条，请写明第几条", f"例如 {section.key}[1].{spec.key}")
         return section, spec, key
 
+    def check_field(
+        self,
+        app: ApplicationData,
+        section: SectionSpec,
+        spec: FieldSpec,
+        entry: Mapping[str, Any],
+        raw: object,
+    ) -> tuple[Any, str, str]:
+        """(normalised value, "", "") or (None, the validator's message, what to do); the message names no place."""
+        if spec.derived:
+            return None, DERIVED_MESSAGE, spec.help
+        checked = check_value(spec, raw, self.today)
+        if not checked.ok:
+            return None, checked.error, ""
+        if checked.value is not None and spec.choices_from and not spec.choices_editable:
+            cover = app.single("cover") if section.key != "cover" else entry
+            allowed = dynamic_choices(spec, entry, cover, self.reference)
+            if allowed is not None and str(checked.value) not in allowed:
+                shown = "、".join(allowed[:12]) + ("……" if len(allowed) > 12 else "")
+                return None, f"“{checked.value}”不是可选项", f"可选：{shown}"
+        return checked.value, "", ""
+
     def validate(
         self,
         app: ApplicationData,
@@ -174,21 +212,13 @@ class Services:
         entry: Mapping[str, Any],
         raw: object,
     ) -> Any:
-        """The normalised value to store, or InvalidValueError with the validator's Chinese message."""
+        """The normalised value to store, or InvalidValueError “{section} {label}：{error}” (the CLI's message)."""
         if spec.derived:
-            raise InvalidValueError(f"{spec.label}由程序自动得出，不能直接填写", spec.help)
-        checked = check_value(spec, raw, self.today)
-        if not checked.ok:
-            raise InvalidValueError(f"{section.title} {spec.label}：{checked.error}")
-        if checked.value is not None and spec.choices_from and not spec.choices_editable:
-            cover = app.single("cover") if section.key != "cover" else entry
-            allowed = dynamic_choices(spec, entry, cover, self.reference)
-            if allowed is not None and str(checked.value) not in allowed:
-                shown = "、".join(allowed[:12]) + ("……" if len(allowed) > 12 else "")
-                raise InvalidValueError(
-                    f"{section.title} {spec.label}：“{checked.value}”不是可选项", f"可选：{shown}"
-                )
-        return checked.value
+            raise InvalidValueError(f"{spec.label}{DERIVED_MESSAGE}", spec.help)
+        value, message, next_step = self.check_field(app, section, spec, entry, raw)
+        if message:
+            raise InvalidValueError(f"{section.title} {spec.label}：{message}", next_step)
+        return value
 
     def set_answer(self, app_id: int, key_text: str, raw: object) -> Any:
         """Validate and store one answer by key; an empty value clears it. Returns the stored value."""
@@ -243,6 +273,41 @@ class Services:
             return self.repo.add_entry(app_id, section_key, values)
         self.repo.set_values(entry_id, values)
         return entry_id
+
+    def store_field(
+        self, app_id: int, section_key: str, entry_id: int, field_key: str, raw: object
+    ) -> FieldSaved:
+        """Validate one field of an existing entry once and write it once (one load, one write transaction).
+
+        An invalid value is not written: its problem comes back as a Finding (section, entry, field, message).
+        """
+        section = self._section(section_key)
+        spec = self._field(section, AnswerKey(section_key, None, field_key))
+        app = self.load(app_id)
+        entries = app.section(section_key).entries
+        number = next((i + 1 for i, e in enumerate(entries) if e.id == entry_id), None)
+        if number is None:
+            raise NotFoundError(f"{section.title}没有编号为 {entry_id} 的条目", "请重新打开这一步")
+        view = dict(entries[number - 1].answers)
+        view[field_key] = raw
+        value, message, next_step = self.check_field(app, section, spec, view, raw)
+        if message:
+            finding = Finding(
+                section.key,
+                section.title,
+                number if section.repeatable else None,
+                entry_id,
+                spec.key,
+                spec.label,
+                f"{message}（{next_step}）" if next_step else message,
+            )
+            return FieldSaved(entry_id, None, finding, app)
+        values: dict[str, Any] = {spec.key: value}
+        values.update(self._derived(section, spec, value))
+        self.repo.set_values(entry_id, values)
+        updated = with_values(app, entry_id, values)
+        stored = updated.section(section_key).entries[number - 1].answers.get(spec.key)
+        return FieldSaved(entry_id, stored, None, updated)
 
     def get_answer(self, app_id: int, key_text: str) -> Any:
         """One stored answer by key (None when empty)."""
@@ -350,9 +415,13 @@ class Services:
 
     # Completeness ---------------------------------------------------------------------------------
 
-    def check(self, app_id: int) -> Report:
-        """The completeness report (same function as the wizard's Next button and the review page)."""
-        app = self.load(app_id)
+    def check(self, app_id: int, app: ApplicationData | None = None) -> Report:
+        """The completeness report (same function as the wizard's Next button and the review page).
+
+        `app`: the application already loaded (or just built by a save), so it is not loaded again.
+        """
+        if app is None or app.id != app_id:
+            app = self.load(app_id)
         findings = find_problems(
             app, self.forms, self.reference, today=self.today, scan_sizes=self._scan_sizes(app)
         )

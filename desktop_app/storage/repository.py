@@ -6,6 +6,7 @@ import json
 import uuid
 from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -213,6 +214,20 @@ class Repository:
             )
         elif section == "cover" and field == "year" and value:
             con.execute(update(applications).where(applications.c.id == app_id).values(year=int(value)))
+
+    def update_ui_state(self, app_id: int, changes: Mapping[str, Any]) -> dict[str, Any]:
+        """Change some keys of ui_state and keep the others, in one write transaction; returns the new state."""
+        with self.engine.begin() as con:
+            _write_lock(con)
+            stored = con.execute(select(applications.c.ui_state).where(applications.c.id == app_id)).scalar()
+            state = _json_object(stored)
+            state.update(changes)
+            con.execute(
+                update(applications)
+                .where(applications.c.id == app_id)
+                .values(ui_state=json.dumps(state, ensure_ascii=False))
+            )
+        return state
 
     def set_ui_state(self, app_id: int, state: Mapping[str, Any]) -> None:
         """Remember where the wizard was."""
@@ -577,6 +592,41 @@ class Repository:
         from desktop_app.storage.snapshot import insert_snapshot
 
         return insert_snapshot(self.engine, rows, uid)
+
+
+def with_values(app: ApplicationData, entry_id: int, values: Mapping[str, Any]) -> ApplicationData:
+    """The application as `load` would return it after `set_values(entry_id, values)`, built in memory.
+
+    Mirrors `_write_values` and `_sync_cached`: None or "" removes an answer, the rest are kept as their JSON
+    round trip (what reading them back gives), basic.name and cover.year update the cached name and year.
+    """
+    stored = {
+        k: (None if v is None or v == "" else json.loads(json.dumps(v, ensure_ascii=False)))
+        for k, v in values.items()
+    }
+    sections = dict(app.sections)
+    person_name, year = app.person_name, app.year
+    for key, data in app.sections.items():
+        if not any(e.id == entry_id for e in data.entries):
+            continue
+        changed = []
+        for entry in data.entries:
+            if entry.id == entry_id:
+                answers_now = {k: v for k, v in entry.answers.items() if k not in stored}
+                answers_now.update({k: v for k, v in stored.items() if v is not None})
+                entry = replace(entry, answers=answers_now)
+            changed.append(entry)
+        sections[key] = replace(data, entries=tuple(changed))
+        if key == "basic" and "name" in stored:
+            person_name = str(stored["name"] or "")
+        new_year = stored.get("year")
+        if key == "cover" and new_year:
+            year = int(new_year)
+        break
+    else:
+        raise NotFoundError(f"没有编号为 {entry_id} 的条目")
+    unreadable = tuple(u for u in app.unreadable if not (u[1] == entry_id and u[2] in stored))
+    return replace(app, sections=sections, person_name=person_name, year=year, unreadable=unreadable)
 
 
 def _inserted_id(result: Any) -> int:

@@ -219,8 +219,9 @@ class WizardWidget(QWidget):
     def refresh_status(self) -> None:
         """Recompute the menu marks and the current page's notices."""
         report = self.session.report()
+        app = self.session.app()  # the one the report was made from: no second load
         self.statuses = section_statuses(
-            self.session.services, self.session.app_id, report, self.session.drafts
+            self.session.services, self.session.app_id, report, self.session.drafts, app
         )
         for index, key in enumerate(self.keys[:-1]):
             item = self.menu.topLevelItem(index)
@@ -233,7 +234,6 @@ class WizardWidget(QWidget):
         last = self.menu.topLevelItem(len(self.keys) - 1)
         if last is not None:
             last.setText(1, f"{errors} 项" if errors else "已齐全")
-        app = self.session.services.load(self.session.app_id)
         self.person.setText(
             f"{app.person_name or '（未填姓名）'} · {app.year} 年申报 · 完成度 {report.percent}%"
         )

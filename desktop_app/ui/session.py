@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -11,6 +12,7 @@ from desktop_app.ui.form_view import FormView
 from desktop_app.usecases.wizard import save_field, update_ui_state
 
 if TYPE_CHECKING:
+    from desktop_app.domain import ApplicationData
     from desktop_app.services import Services
 
 # A change is stored at most this long after the first unsaved keystroke (the issue allows one second).
@@ -31,6 +33,8 @@ class Session(QObject):
         self.drafts: dict[str, str] = {str(k): str(v) for k, v in dict(state.get("drafts") or {}).items()}
         self.save_times: list[float] = []
         self._report: Any = None
+        # The application as last stored, kept from the last save so the status refresh does not load it again.
+        self._app: ApplicationData | None = None
 
     @staticmethod
     def draft_key(section: str, entry_id: int | None, field: str) -> str:
@@ -65,20 +69,36 @@ class Session(QObject):
             self.page = page
             self.save_ui_state()
 
-    def save_ui_state(self) -> None:
-        """Store page and drafts in the application's ui_state."""
+    def save_ui_state(self) -> dict[str, Any]:
+        """Store page and drafts in the application's ui_state; returns the ui_state now stored."""
         # Other keys of ui_state (填报助手 ticks, 申报记录) belong to other windows and are kept.
-        update_ui_state(self.services, self.app_id, {"page": self.page, "drafts": self.drafts})
+        state = update_ui_state(self.services, self.app_id, {"page": self.page, "drafts": dict(self.drafts)})
+        if self._app is not None:
+            self._app = replace(self._app, ui_state=state)
+        return state
+
+    def app(self) -> ApplicationData:
+        """The application as stored (cached until the next change; a save hands over what it stored)."""
+        if self._app is None:
+            self._app = self.services.load(self.app_id)
+        return self._app
 
     def report(self, fresh: bool = False) -> Any:
         """The completeness report (cached until the next save)."""
+        if fresh:
+            self._app = None
         if fresh or self._report is None:
-            self._report = self.services.check(self.app_id)
+            self._report = self.services.check(self.app_id, self.app())
         return self._report
 
-    def changed(self) -> None:
-        """Something was stored: drop the cached report and tell the pages."""
+    def changed(self, app: ApplicationData | None = None) -> None:
+        """Something was stored: drop the cached report and tell the pages.
+
+        `app` is the application after the change when the caller knows it (a field save builds it in
+        memory); otherwise it is loaded again when next needed.
+        """
         self._report = None
+        self._app = app if app is not None and app.id == self.app_id else None
         self.saved.emit()
 
 
@@ -119,6 +139,7 @@ class DraftSaver(QObject):
         started = time.perf_counter()
         keys, self.pending = self.pending, []
         drafts_changed = False
+        app: ApplicationData | None = None
         for key in keys:
             spec = self.form.field_spec(key)
             if spec.derived:
@@ -132,12 +153,15 @@ class DraftSaver(QObject):
                 self.entry_id = result.entry_id
                 if created:
                     self.entry_created.emit(result.entry_id)
+            app = result.app
             if result.ok:
                 drafts_changed |= self.session.set_draft(self.section, self.entry_id, key, None)
             else:
                 self.form.show_message(key, result.error)
                 drafts_changed |= self.session.set_draft(self.section, self.entry_id, key, text)
         if drafts_changed:
-            self.session.save_ui_state()
+            state = self.session.save_ui_state()
+            if app is not None:
+                app = replace(app, ui_state=state)
         self.session.save_times.append(time.perf_counter() - started)
-        self.session.changed()
+        self.session.changed(app)

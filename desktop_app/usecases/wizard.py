@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from desktop_app.domain import ApplicationData
 from desktop_app.errors import UserError
+from desktop_app.formspec.findings import Finding
 from desktop_app.reference import annual_review_years
 
 if TYPE_CHECKING:
@@ -27,11 +28,11 @@ _YEAR_BOUND_SECTIONS = {"annual_review"}
 _YEAR_BOUND_COVER_FIELDS = {"publicity_start", "publicity_place"}
 
 
-def update_ui_state(services: Services, app_id: int, changes: Mapping[str, Any]) -> None:
-    """Change some keys of the application's ui_state and keep the others (page, drafts, records …)."""
-    state = dict(services.load(app_id).ui_state)
-    state.update(changes)
-    services.repo.set_ui_state(app_id, state)
+def update_ui_state(services: Services, app_id: int, changes: Mapping[str, Any]) -> dict[str, Any]:
+    """Change some keys of the application's ui_state and keep the others (page, drafts, records …).
+
+    Returns the ui_state now stored."""
+    return services.repo.update_ui_state(app_id, changes)
 
 
 def carried_note(year: int) -> str:
@@ -49,15 +50,20 @@ def is_missing_finding(finding: Any) -> bool:
 
 
 def section_statuses(
-    services: Services, app_id: int, report: Any = None, drafts: Mapping[str, str] | None = None
+    services: Services,
+    app_id: int,
+    report: Any = None,
+    drafts: Mapping[str, str] | None = None,
+    app: ApplicationData | None = None,
 ) -> dict[str, str]:
     """未填 / 填写中 / 已填 / 有问题 / 无此项 per section key, from the shared completeness check.
 
     有问题 only for an invalid value or a contradiction (and for text kept as a draft because it was not
     valid); a step with only empty required fields or scans still to upload is 填写中.
     """
-    app: ApplicationData = services.load(app_id)
-    report = report if report is not None else services.check(app_id)
+    if app is None or app.id != app_id:
+        app = services.load(app_id)
+    report = report if report is not None else services.check(app_id, app)
     with_problems = {f.section for f in report.errors if not is_missing_finding(f)}
     with_missing = {f.section for f in report.errors if is_missing_finding(f)}
     with_drafts = {key.split(":", 1)[0] for key in (drafts or {})}
@@ -86,47 +92,52 @@ def section_statuses(
 
 @dataclass(frozen=True)
 class SaveResult:
-    """Outcome of saving one field: the entry written to, the stored value, or the error shown beside it."""
+    """Outcome of saving one field: the entry written to, the stored value, or the problem shown beside it.
+
+    `app` is the application after the save (built in memory, or None when the entry could not be found),
+    for the status refresh that follows, so it does not load the application again.
+    """
 
     entry_id: int | None
     value: Any = None
-    error: str = ""
+    finding: Finding | None = None
+    app: ApplicationData | None = None
 
     @property
     def ok(self) -> bool:
         """True when the value was stored."""
-        return not self.error
+        return self.finding is None
+
+    @property
+    def error(self) -> str:
+        """The text shown beside the field: “{label}：{message}” (the section is the page it is on)."""
+        if self.finding is None:
+            return ""
+        if not self.finding.field_label:
+            return self.finding.message
+        return f"{self.finding.field_label}：{self.finding.message}"
 
 
 def save_field(
     services: Services, app_id: int, section_key: str, entry_id: int | None, field_key: str, raw: object
 ) -> SaveResult:
-    """Validate and store one field of one entry; an invalid value is not stored and its message returned.
+    """Validate and store one field of one entry; an invalid value is not stored and its problem returned.
 
     A single section's entry is found (or created) here; for a repeatable section `entry_id` None creates
-    a new entry first, so that the typed text has a place to live.
+    a new entry first, so that the typed text has a place to live. One load, one validation, one write.
     """
     section = services.forms.section(section_key)
     if entry_id is None:
         if section.repeatable:
-            entry_id = services.set_entry(app_id, section_key, None, {})
+            entry_id = services.repo.add_entry(app_id, section_key)
         else:
             entry_id = services.repo.single_entry_id(app_id, section_key)
     try:
-        services.set_entry(app_id, section_key, entry_id, {field_key: raw})
+        saved = services.store_field(app_id, section_key, entry_id, field_key, raw)
     except UserError as exc:
-        message = exc.message
-        prefix = f"{section.title} "
-        if message.startswith(prefix):
-            message = message[len(prefix) :]
-        if exc.next_step:
-            message += f"（{exc.next_step}）"
-        return SaveResult(entry_id, None, message)
-    stored = services.load(app_id)
-    for entry in stored.section(section_key).entries:
-        if entry.id == entry_id:
-            return SaveResult(entry_id, entry.answers.get(field_key))
-    return SaveResult(entry_id)
+        finding = Finding(section.key, section.title, None, entry_id, field_key, "", str(exc))
+        return SaveResult(entry_id, None, finding)
+    return SaveResult(saved.entry_id, saved.value, saved.finding, saved.app)
 
 
 def prelist_annual_reviews(services: Services, app_id: int) -> tuple[int, ...]:
