@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from desktop_app.commands.arguments import app_id_argument, ascii_int, terminal_safe
 from desktop_app.errors import UsageError, UserError
 
 if TYPE_CHECKING:
@@ -187,36 +188,6 @@ def cmd_demo(args: argparse.Namespace, services: Services) -> int:
     return 0
 
 
-def app_id_argument(text: str) -> int:
-    """An application id argument: ASCII digits only (int() would also read other scripts' digits, "١" as 1)."""
-    if not re.fullmatch(r"[0-9]{1,9}", text.strip()):
-        raise argparse.ArgumentTypeError(f"申报编号应为阿拉伯数字：{terminal_safe(text)}")
-    return int(text)
-
-
-def ascii_int(text: str) -> int:
-    """A whole-number argument written in ASCII digits (a year, a size)."""
-    if not re.fullmatch(r"[+-]?[0-9]{1,9}", text.strip()):
-        raise argparse.ArgumentTypeError(f"应为整数（阿拉伯数字），而不是“{terminal_safe(text)}”")
-    return int(text)
-
-
-_app_id = app_id_argument
-
-
-# Characters that must never reach a terminal raw: C0/C1 controls other than newline, tab and carriage
-# return (ESC starts screen-clearing and title-changing sequences), DEL, bidirectional controls, and
-# lone surrogates (argument bytes that were not UTF-8, which the terminal's encoder cannot write).
-_UNSAFE_FOR_TERMINAL = re.compile(
-    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
-)
-
-
-def terminal_safe(text: str) -> str:
-    """Text with every control character shown as a visible code (\\x1b → <U+001B>) instead of acting."""
-    return _UNSAFE_FOR_TERMINAL.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
-
-
 class _SafeStream:
     """A text stream that writes terminal_safe text to the stream it wraps (stdout or stderr)."""
 
@@ -264,29 +235,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_new)
 
     p = sub.add_parser("set", help="填写一项：分节.字段 或 分节[序号].字段；值为空字符串时清除")
-    p.add_argument("app", type=_app_id)
+    p.add_argument("app", type=app_id_argument)
     p.add_argument("key")
     p.add_argument("value")
     p.set_defaults(handler=cmd_set)
 
     p = sub.add_parser("get", help="读取一项；不给键时以 JSON 输出全部填写内容")
-    p.add_argument("app", type=_app_id)
+    p.add_argument("app", type=app_id_argument)
     p.add_argument("key", nargs="?")
     p.set_defaults(handler=cmd_get)
 
     p = sub.add_parser("check", help="完整性检查：完整时退出码 0，有缺项或错误时 1")
-    p.add_argument("app", type=_app_id)
+    p.add_argument("app", type=app_id_argument)
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.set_defaults(handler=cmd_check)
 
     p = sub.add_parser("na", help="将分节标记为“无此项”；加 --off 取消标记")
-    p.add_argument("app", type=_app_id)
+    p.add_argument("app", type=app_id_argument)
     p.add_argument("section", help="分节键，如 patents")
     p.add_argument("--off", action="store_true", help="取消“无此项”标记")
     p.set_defaults(handler=cmd_na)
 
     p = sub.add_parser("remove", help="删除一条：分节[序号]，如 papers[2]")
-    p.add_argument("app", type=_app_id)
+    p.add_argument("app", type=app_id_argument)
     p.add_argument("entry", help="分节[序号]，序号从 1 开始")
     p.set_defaults(handler=cmd_remove)
 

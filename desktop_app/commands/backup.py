@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from desktop_app.commands.arguments import app_id_argument
 from desktop_app.errors import UsageError
 
 if TYPE_CHECKING:
@@ -20,12 +21,6 @@ if TYPE_CHECKING:
 
 def _print(text: str = "", err: bool = False) -> None:
     (sys.stderr if err else sys.stdout).write(text + "\n")
-
-
-def _app_id(text: str) -> int:
-    from desktop_app.cli import app_id_argument  # one rule: ASCII digits only (issue 13)
-
-    return app_id_argument(text)
 
 
 def _from_env(name: str) -> str:
@@ -162,7 +157,7 @@ def cmd_restore(args: argparse.Namespace, services: Services) -> int:
 def register(sub: Any) -> None:
     """Add the backup, verify and restore subcommands."""
     p = sub.add_parser("backup", help="把一份申报（含扫描件和材料包）备份为一个 zip 文件，写完后逐个核对")
-    p.add_argument("app", type=_app_id, help="申报编号")
+    p.add_argument("app", type=app_id_argument, help="申报编号")
     p.add_argument("--out", metavar="DIR", help="备份文件夹（默认：设置中的备份文件夹）")
     p.add_argument("--encrypt", action="store_true", help="用口令加密（口令遗失则无法恢复）")
     p.add_argument("--passphrase-env", metavar="VAR", help="从该环境变量读取口令，不再提示输入")
@@ -180,7 +175,7 @@ def register(sub: Any) -> None:
     )
     p.add_argument(
         "--replace",
-        type=_app_id,
+        type=app_id_argument,
         metavar="APP",
         help="恢复成功后删除编号为 APP 的原申报（恢复失败时原申报保持不变）",
     )

@@ -6,15 +6,10 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
+from desktop_app.commands.arguments import app_id_argument
+
 if TYPE_CHECKING:
     from desktop_app.services import Services
-
-
-def _app_id(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"申报编号应为数字：{text}") from None
 
 
 def cmd_copy_sheet(args: argparse.Namespace, services: Services) -> int:
@@ -32,6 +27,6 @@ def register(subparsers: Any) -> None:
         "copy-sheet",
         help="按网上申报系统的菜单顺序列出每一项内容（每行“项目<TAB>内容”）和各条目要上传的扫描件名称",
     )
-    p.add_argument("app", type=_app_id, help="申报编号")
+    p.add_argument("app", type=app_id_argument, help="申报编号")
     p.add_argument("--section", help="只列出一个分节：分节代号（如 papers）或中文名称（如 撰写论文情况）")
     p.set_defaults(handler=cmd_copy_sheet)

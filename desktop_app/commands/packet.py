@@ -7,16 +7,11 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from desktop_app.commands.arguments import app_id_argument
 from desktop_app.errors import UsageError
 
 if TYPE_CHECKING:
     from desktop_app.services import Services
-
-
-def _app_id(text: str) -> int:
-    from desktop_app.cli import app_id_argument  # one rule: ASCII digits only (issue 13)
-
-    return app_id_argument(text)
 
 
 def cmd_packet(args: argparse.Namespace, services: Services) -> int:
@@ -64,7 +59,7 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "packet", help="生成打印材料（A4 PDF）：封面、目录、申报表、审核推荐意见、证明材料"
     )
-    p.add_argument("app", type=_app_id, help="申报编号")
+    p.add_argument("app", type=app_id_argument, help="申报编号")
     p.add_argument("--out", required=True, help="输出的 PDF 文件")
     p.add_argument(
         "--draft",

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from desktop_app.commands.arguments import app_id_argument
 from desktop_app.errors import UsageError
 
 if TYPE_CHECKING:
@@ -15,12 +16,6 @@ if TYPE_CHECKING:
 
 def _print(text: str = "") -> None:
     sys.stdout.write(text + "\n")
-
-
-def _app_id(text: str) -> int:
-    from desktop_app.cli import app_id_argument  # one rule: ASCII digits only (issue 13)
-
-    return app_id_argument(text)
 
 
 def cmd_attach(args: argparse.Namespace, services: Services) -> int:
@@ -123,7 +118,7 @@ def register(sub: Any) -> None:
     p = sub.add_parser(
         "attach", help="添加扫描件：attach 申报编号 分节[序号] 文件…；逐个输出已添加、重复或拒绝原因"
     )
-    p.add_argument("app", type=_app_id)
+    p.add_argument("app", type=app_id_argument)
     p.add_argument("target", help="分节键，可带条目序号，例如 education[1]、basic、cover")
     p.add_argument("files", nargs="+", help="图片（JPG、PNG、TIFF、BMP、WebP、HEIC）或 PDF 文件")
     p.add_argument("--kind", default=None, help="材料类型键，例如 diploma；不写时按文件名判断")
@@ -145,7 +140,7 @@ def register(sub: Any) -> None:
     p = sub.add_parser(
         "upload-export", help="导出可直接上传的图片：每个分节一个文件夹，JPG，按内容命名，附清单"
     )
-    p.add_argument("app", type=_app_id)
+    p.add_argument("app", type=app_id_argument)
     p.add_argument("--out", required=True, help="输出文件夹（须不存在或为空）")
     p.add_argument("--max-kb", type=int, default=2048, help="单个文件大小上限（KB），默认 2048")
     p.set_defaults(handler=cmd_upload_export)
