@@ -109,6 +109,7 @@ def _finding(
     spec: FieldSpec | None,
     message: str,
     severity: str = ERROR,
+    missing: bool = False,
 ) -> Finding:
     return Finding(
         section=section.key,
@@ -119,6 +120,7 @@ def _finding(
         field_label=spec.label if spec else "",
         message=message,
         severity=severity,
+        missing=missing,
     )
 
 
@@ -155,6 +157,7 @@ def _section_problems(
                         None,
                         None,
                         "尚未填写：如有相应材料请点击“新增”，如没有请标记为“无此项”",
+                        missing=True,
                     )
                 )
             elif len(entries) < section.min_entries:
@@ -165,6 +168,7 @@ def _section_problems(
                         None,
                         None,
                         f"至少需要填写 {section.min_entries} 条，目前只有 {len(entries)} 条",
+                        missing=True,
                     )
                 )
     if not_applicable and section.allow_not_applicable:
@@ -194,7 +198,7 @@ def _field_problems(
     value = entry.answers.get(spec.key)
     if value is None or value == "":
         if is_required(spec, entry.answers, app):
-            return [_finding(section, number, entry_id, spec, "必填项，尚未填写")]
+            return [_finding(section, number, entry_id, spec, "必填项，尚未填写", missing=True)]
         return []
     if spec.derived:
         return []
@@ -260,7 +264,8 @@ def _cover_consistency(app: ApplicationData, forms: FormSet, reference: Referenc
                 )
             )
     committee = cover.get("committee")
-    if committee and cover.get("committee_level") == "市级" and series:
+    level = reference.procedure.level(str(cover.get("committee_level") or ""))
+    if committee and level is not None and level.listed and series:
         fitting = suggested_committees(cover, reference)
         if fitting and committee not in fitting:
             out.append(
@@ -346,6 +351,7 @@ def _chain_needs(app: ApplicationData, forms: FormSet, reference: Reference) -> 
                     None,
                     spec,
                     f"必填项，尚未填写：纸质材料须由“{tier.name}”一级审核盖章（指南二、3）",
+                    missing=True,
                 )
             )
     rule = procedure.dispatch_rule(nature) if dispatched else None
@@ -416,7 +422,14 @@ def _annual_reviews(app: ApplicationData, forms: FormSet) -> list[Finding]:
     if missing:
         years = "、".join(str(y) for y in missing)
         out.append(
-            _finding(section, None, None, None, f"缺少 {years} 年度的考核情况：近五年每年一条，不得缺少")
+            _finding(
+                section,
+                None,
+                None,
+                None,
+                f"缺少 {years} 年度的考核情况：近五年每年一条，不得缺少",
+                missing=True,
+            )
         )
     return out
 
@@ -482,6 +495,8 @@ def _attachment_finding(
         field=None,
         field_label=kind.label,
         message=message,
+        missing=True,
+        kind=kind.key,
     )
 
 
@@ -522,13 +537,10 @@ def percent_complete(app: ApplicationData, forms: FormSet, findings: list[Findin
         for kind in section.attachments:
             if kind.required and not (section.repeatable and not rows):
                 total += 1
-                if not any(f.section == section.key and f.field_label == kind.label for f in errors):
+                if not any(f.section == section.key and f.kind == kind.key for f in errors):
                     done += 1
-    kind_labels = {(s.key, k.label) for s in forms for k in s.attachments if k.required}
     for f in errors:
-        if (f.section, f.entry, f.field) in counted or (
-            f.field is None and f.entry is None and (f.section, f.field_label) in kind_labels
-        ):
+        if (f.section, f.entry, f.field) in counted or (f.entry is None and f.kind is not None):
             continue
         total += 1  # a blocking finding outside the counted items (eligibility, a cross-field rule, …)
     return max(0, min(99, (100 * done) // max(total, 1)))

@@ -40,6 +40,10 @@ class Finding:
     severity: str = ERROR
     # A contradiction's other field (its page and entry), so both can be opened with 去完善.
     other: FieldRef | None = None
+    # Something not there yet (an empty required field, entry or scan), not a wrong value: the step is 填写中.
+    missing: bool = False
+    # The attachment kind of a missing required scan (a draft packet leaves its place).
+    kind: str | None = None
 
     @property
     def is_error(self) -> bool:

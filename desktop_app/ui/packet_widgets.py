@@ -88,12 +88,11 @@ class PacketWidget(QWidget):
             PacketOptions,
             default_packet_path,
             make_packet,
-            open_items,
         )
 
         services, app_id = self.session.services, self.session.app_id
         # The same completeness check as the review page decides: final packet, or a draft if the person agrees.
-        count = len(open_items(services, app_id))
+        count = len(self.session.report().errors)
         draft = count > 0
         if draft and not self.ask_draft(count):
             return

@@ -40,6 +40,7 @@ from desktop_app.scans import normalise as scan_normalise
 from desktop_app.scans.intake import PageCheck
 
 if TYPE_CHECKING:
+    from desktop_app.domain import ApplicationData
     from desktop_app.services import Services
 
 log = logging.getLogger(__name__)
@@ -104,13 +105,13 @@ def cache_dir(services: Services) -> Path:
     return Path(services.home).joinpath(*CACHE_FOLDER)
 
 
-def open_items(services: Services, app_id: int) -> tuple[OpenItem, ...]:
+def open_items(services: Services, app_id: int, app: ApplicationData | None = None) -> tuple[OpenItem, ...]:
     """The completeness check's errors (the same `check` as the CLI and the review page), as the packet
     prints them; an item that is a missing required scan carries its kind, so the draft leaves its place."""
     items: list[OpenItem] = []
-    for finding in services.check(app_id).errors:
+    for finding in services.check(app_id, app).errors:
         kinds = services.forms.section(finding.section).attachments if finding.section else ()
-        kind = next((k for k in kinds if finding.field is None and finding.field_label == k.label), None)
+        kind = next((k for k in kinds if k.key == finding.kind), None)
         items.append(
             OpenItem(
                 text=f"{finding.location()}：{finding.message}",
@@ -125,9 +126,10 @@ def open_items(services: Services, app_id: int) -> tuple[OpenItem, ...]:
 
 def packet_source(services: Services, app_id: int, with_open_items: bool = True) -> PacketSource:
     """What the pipeline needs, read from storage (with the completeness check's open items)."""
+    app = services.load(app_id)
     return PacketSource(
-        open_items=open_items(services, app_id) if with_open_items else (),
-        app=services.load(app_id),
+        open_items=open_items(services, app_id, app) if with_open_items else (),
+        app=app,
         forms=services.forms,
         reference=services.reference,
         locate=services.blobs.path,

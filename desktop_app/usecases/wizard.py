@@ -40,13 +40,9 @@ def carried_note(year: int) -> str:
     return f"从 {year} 年带入，请核对"
 
 
-# Findings that only say something is not there yet (the step is 填写中, not 有问题).
-_MISSING_MESSAGES = ("必填项，尚未填写", "尚未上传扫描件", "尚未填写", "至少需要填写", "缺少 ")
-
-
 def is_missing_finding(finding: Any) -> bool:
     """True when a finding says something is still to be filled in or uploaded, not that a value is wrong."""
-    return any(str(finding.message).startswith(m) for m in _MISSING_MESSAGES)
+    return bool(finding.missing)
 
 
 def section_statuses(

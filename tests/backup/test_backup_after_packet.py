@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
@@ -74,10 +73,11 @@ def synchronous():  # type: ignore[no-untyped-def]
 
 def test_packet_widget_backs_up_after_generating_and_shows_it(qtbot, services, demo_app, synchronous):
     from desktop_app.ui.packet_widgets import PacketWidget
+    from desktop_app.ui.session import Session
     from desktop_app.usecases.backup import list_backups
     from desktop_app.usecases.packet import default_packet_path
 
-    widget = PacketWidget(SimpleNamespace(services=services, app_id=demo_app))
+    widget = PacketWidget(Session(services, demo_app))
     qtbot.addWidget(widget)
     widget.start()
     assert widget.preview is not None

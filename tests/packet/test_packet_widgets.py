@@ -160,14 +160,14 @@ def test_an_incomplete_application_asks_and_offers_a_draft(wizard, qtbot, servic
 
 
 def test_the_draft_question_names_the_count_and_offers_生成草稿(qtbot, services, demo_app):
-    from types import SimpleNamespace
 
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from desktop_app.ui.packet_widgets import PacketWidget
+    from desktop_app.ui.session import Session
 
-    widget = PacketWidget(SimpleNamespace(services=services, app_id=demo_app))
+    widget = PacketWidget(Session(services, demo_app))
     qtbot.addWidget(widget)
     seen: list[str] = []
 
