@@ -199,9 +199,7 @@ def _missing_page(material: Material, header: str) -> PlannedPage:
 
 
 def _page(slots: list[ImageSlot | PdfSlot], seals: Sequence[str], header: str) -> PlannedPage:
-    return PlannedPage(
-        ops=[*header_ops(header), *strip_ops(seals)], slots=slots, header=header, strip=bool(seals)
-    )
+    return PlannedPage(ops=[*header_ops(header), *strip_ops(seals)], slots=slots, header=header)
 
 
 def _pages_of(material: Material, seals: Sequence[str], header: str) -> list[PlannedPage]:

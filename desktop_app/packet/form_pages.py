@@ -29,6 +29,7 @@ from desktop_app.packet.layout import (
 )
 from desktop_app.packet.plan import Box, Mark, PageMap, Part, PlannedPage
 from desktop_app.packet.seals import SEAL_RADIUS, seal_height, seal_place
+from desktop_app.packet.tier_pages import workplace_row
 
 NUMERALS = "一二三四五六七八九十"
 LABEL_SHADE = 0.93
@@ -95,12 +96,7 @@ def cover_part(app: ApplicationData, forms: FormSet) -> Part:
     series_text = series if not track or track == series else f"{series}（{track}）"
     title = str(cover.get("title_name") or "")
     tier = str(cover.get("tier") or "")
-    freelancer = str(cover.get("unit_type") or "") == "自由职业者" or basic.get("is_freelancer") == "是"
-    unit_row = (
-        ("推荐机构", str(basic.get("recommending_agency") or ""))
-        if freelancer
-        else ("工作单位", str(basic.get("unit") or ""))
-    )
+    unit_row = workplace_row(app)
     rows = [
         ("申报人姓名", str(basic.get("name") or app.person_name)),
         unit_row,
@@ -207,12 +203,8 @@ def _toc_line(mark: Mark, lines: list[str], number: int, y: float) -> list[Op]:
 # 承诺书 -------------------------------------------------------------------------------------------
 
 
-def commitment_placeholder(note: str = "") -> PlannedPage:
+def commitment_placeholder(note: str) -> PlannedPage:
     """The page that says where the signed 承诺书 comes from (the guide data's note), when none was imported."""
-    if not note:
-        from desktop_app.reference import load_reference
-
-        note = load_reference().procedure.commitment_note
     flow = Flow()
     flow.title("职称申报承诺书")
     flow.skip(10)

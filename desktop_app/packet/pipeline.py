@@ -59,6 +59,7 @@ from desktop_app.packet.tier_pages import (
     organisation,
     publicity_part,
     tiers_part,
+    unit_seals,
 )
 from desktop_app.packet.verify import page_unembedded_fonts, verify_packet
 from desktop_app.reference import Reference
@@ -522,13 +523,6 @@ def _note_page(title: str, text: str) -> PlannedPage:
     return PlannedPage(ops=flow.sheets[0].ops)
 
 
-def _seal_units(source: PacketSource) -> tuple[str, ...]:
-    """Whose seal the verification strip carries: both units for a dispatched applicant (双盖章, 二、18)."""
-    if str(source.app.single("cover").get("dispatched") or "") == "是":
-        return ("劳务派遣公司", "用人单位")
-    return ("单位",)
-
-
 def plan_pages(
     source: PacketSource,
     commitment: Sequence[ev.Material],
@@ -571,12 +565,14 @@ def plan_pages(
         else Part("open_items", "", []),
         cover_part(app, forms),
         toc_placeholder([]),
-        ev.commitment_part(commitment, commitment_placeholder),
+        ev.commitment_part(
+            commitment, lambda: commitment_placeholder(source.reference.procedure.commitment_note)
+        ),
         declaration,
         tiers,
         publicity,
         summary_part(app, forms),
-        ev.evidence_part(evidence, _seal_units(source) if options.verify_strip else ()),
+        ev.evidence_part(evidence, unit_seals(source.app) if options.verify_strip else ()),
     ]
     parts[2] = toc_placeholder(toc_entries(parts))
     page_map = build_page_map(parts, options.duplex)

@@ -54,7 +54,6 @@ class PlannedPage:
     ops: list[Op] = field(default_factory=list)
     slots: list[Slot] = field(default_factory=list)
     header: str = ""
-    strip: bool = False
     blank: bool = False
 
 

@@ -109,9 +109,13 @@ def publicity_text(app: ApplicationData) -> str:
     return f"{_date(start)}至{_date(period.end)}（共 {period.workdays} 个工作日）"
 
 
-def is_freelancer(app: ApplicationData) -> bool:
-    """A freelancer has no 工作单位: the recommending agency or association stands in its place (二、2)."""
-    return str(app.single("basic").get("is_freelancer") or "") == "是"
+def workplace_row(app: ApplicationData) -> tuple[str, str]:
+    """(label, value) of the applicant's unit: a freelancer has no 工作单位, the recommending agency or
+    association stands in its place (二、2)."""
+    basic = app.single("basic")
+    if str(basic.get("is_freelancer") or "") == "是":
+        return "推荐机构", str(basic.get("recommending_agency") or "")
+    return "工作单位", str(basic.get("unit") or "")
 
 
 def _centred_lines(text: str, y: float, size: float = 11.0) -> tuple[list[Op], float]:
@@ -140,10 +144,7 @@ def _info_rows(app: ApplicationData, y: float) -> tuple[list[Op], float]:
     basic, cover = app.single("basic"), app.single("cover")
     label_w = 70.0
     value_w = (CONTENT_WIDTH - 2 * label_w) / 2
-    if is_freelancer(app):
-        unit_row = ("推荐机构", str(basic.get("recommending_agency") or ""))
-    else:
-        unit_row = ("工作单位", str(basic.get("unit") or ""))
+    unit_row = workplace_row(app)
     rows = [
         [
             ("申报人", label_w, True),
@@ -235,12 +236,16 @@ def _page_head(title: str, subtitle: str, app: ApplicationData) -> tuple[list[Op
     return ops, y - 8
 
 
-def _seal_owners(tier: Tier, app: ApplicationData) -> tuple[str, ...]:
-    """Who seals a tier's page: a dispatched applicant's unit pages carry both units' seals (双盖章)."""
-    dispatched = str(app.single("cover").get("dispatched") or "") == "是"
-    if tier.is_unit_tier and dispatched:
+def unit_seals(app: ApplicationData, unit_name: str = "单位") -> tuple[str, ...]:
+    """Whose seals a unit's page carries: both units for a dispatched applicant (双盖章, 二、18)."""
+    if str(app.single("cover").get("dispatched") or "") == "是":
         return ("劳务派遣公司", "用人单位")
-    return (_plain(tier.name),)
+    return (unit_name,)
+
+
+def _seal_owners(tier: Tier, app: ApplicationData) -> tuple[str, ...]:
+    """Who seals a tier's page: the unit tier as `unit_seals`, every other tier its own seal."""
+    return unit_seals(app, _plain(tier.name)) if tier.is_unit_tier else (_plain(tier.name),)
 
 
 def _subtitle(tier: Tier, org: str) -> str:
