@@ -9,7 +9,7 @@ import os
 import re
 from pathlib import Path
 
-from desktop_app.paths import log_dir
+from desktop_app.paths import log_dir, restrict_to_owner
 
 LOG_NAME = "zhicheng.log"
 _ID = re.compile(r"(?<![0-9])([1-9][0-9]{5})[0-9]{8}([0-9]{3}[0-9Xx])(?![0-9])")
@@ -40,19 +40,11 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
 
     def _open(self):  # type: ignore[no-untyped-def]
         fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        _restrict_file(self.baseFilename)
+        restrict_to_owner(Path(self.baseFilename))
         return open(fd, self.mode, encoding=self.encoding, errors=self.errors)  # noqa: SIM115
 
     def handleError(self, record: logging.LogRecord) -> None:
         self.failed = getattr(self, "failed", 0) + 1
-
-
-def _restrict_file(path: str | Path) -> None:
-    if os.name == "posix":
-        try:
-            os.chmod(path, 0o600)
-        except OSError:
-            pass
 
 
 def current_log_file() -> Path:
@@ -73,7 +65,6 @@ def setup_logging(level: int = logging.INFO) -> Path:
     try:
         if not path.parent.is_dir() or path == Path(LOG_NAME):
             raise OSError("no log folder")
-        _restrict_dir(path.parent)
         handler: logging.Handler = PrivateRotatingFileHandler(
             path, maxBytes=1_000_000, backupCount=5, encoding="utf-8"
         )
@@ -90,21 +81,12 @@ def setup_logging(level: int = logging.INFO) -> Path:
         crash_log = path.with_name("crash.log")
         try:
             fd = os.open(crash_log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-            _restrict_file(crash_log)
+            restrict_to_owner(crash_log)
             _fault_file = open(fd, "a", encoding="utf-8")  # noqa: SIM115
             faulthandler.enable(_fault_file)
         except OSError:
             _fault_file = None
     return path
-
-
-def _restrict_dir(folder: Path) -> None:
-    # Logs hold names and masked numbers; other accounts on a shared computer need not read them.
-    if os.name == "posix":
-        try:
-            os.chmod(folder, 0o700)
-        except OSError:
-            pass
 
 
 _QT_LEVELS = {

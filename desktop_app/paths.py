@@ -62,6 +62,15 @@ def restrict_dir_to_owner(path: Path) -> None:
             pass
 
 
+def restrict_to_owner(path: Path) -> None:
+    """Make a file readable by its owner only, where the OS supports it."""
+    if os.name == "posix":
+        try:
+            os.chmod(path, 0o600)
+        except OSError:
+            pass
+
+
 def private_dir(path: Path) -> Path:
     """Create a folder (and missing parents) that only its owner may enter (0700 on POSIX); returns it."""
     path.mkdir(parents=True, exist_ok=True)

@@ -401,11 +401,13 @@ def read_sealed_manifest(path: Path) -> dict[str, Any] | None:
                     return None
                 if tail.comment[len(SEAL_PREFIX) :].decode("ascii", "replace") != _seal(fh, tail, infos):
                     return None
+                if tail.entries != len(infos):
+                    return None
                 offsets: dict[str, int] = {}
                 problems = _check_layout(fh, infos, tail.cd_start, offsets)
                 if problems:
                     return None
-                return _read_manifest(zf, fh, offsets, problems) if not problems else None
+                return _read_manifest(zf, fh, offsets, problems)
     except Exception:  # noqa: BLE001 - anything unreadable is simply not vouched for
         return None
 

@@ -11,8 +11,7 @@ import tempfile
 from pathlib import Path
 
 from desktop_app.os_errors import from_os_error
-from desktop_app.paths import private_dir
-from desktop_app.storage.db import restrict_to_owner
+from desktop_app.paths import private_dir, restrict_to_owner
 
 CHUNK = 1 << 20
 

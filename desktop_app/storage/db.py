@@ -7,11 +7,13 @@ import sqlite3
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 
 from desktop_app.errors import DataError
 from desktop_app.os_errors import DatabaseUnusable, from_os_error, from_sqlite_error
+from desktop_app.paths import restrict_to_owner
 from desktop_app.storage.schema import metadata
 
 # Version 1 is the first schema (tests/storage/data/schema_v1.sql is a database saved by it).
@@ -104,15 +106,6 @@ def set_aside(path: Path) -> Path:
     return kept
 
 
-def restrict_to_owner(path: Path) -> None:
-    """Make a file readable by its owner only, where the OS supports it."""
-    if os.name == "posix":
-        try:
-            os.chmod(path, 0o600)
-        except OSError:
-            pass
-
-
 def migrate(engine: Engine, path: Path, found: int) -> None:
     """Bring a database from version `found` to SCHEMA_VERSION, keeping a copy first."""
     if found > SCHEMA_VERSION:
@@ -158,3 +151,10 @@ def integrity_ok(engine: Engine) -> bool:
     """Whether PRAGMA integrity_check reports ok."""
     with engine.connect() as con:
         return con.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+
+
+def inserted_id(result: Any) -> int:
+    """The primary key of the row an INSERT just wrote."""
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])

@@ -16,6 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from desktop_app.domain import ApplicationData, ApplicationSummary, Attachment, Entry, SectionData
 from desktop_app.errors import NotFoundError
+from desktop_app.storage.db import inserted_id
 from desktop_app.storage.schema import (
     answers,
     applications,
@@ -75,7 +76,7 @@ class Repository:
                     uid=new_uid(),
                 )
             )
-            return _inserted_id(result)
+            return inserted_id(result)
 
     def list_applications(self) -> list[ApplicationSummary]:
         """Every application, newest year first."""
@@ -289,7 +290,7 @@ class Repository:
                 created_at=stamp,
             )
         )
-        entry_id = _inserted_id(result)
+        entry_id = inserted_id(result)
         self._write_values(con, app_id, section, entry_id, values or {}, stamp)
         # Adding an entry means the section is no longer "nothing to declare".
         con.execute(
@@ -490,7 +491,7 @@ class Repository:
                     created_at=now(),
                 )
             )
-            return _inserted_id(result)
+            return inserted_id(result)
 
     def update_attachment(self, attachment_id: int, **values: Any) -> None:
         """Change an attachment's display name, kind, position or edits (never its bytes)."""
@@ -627,12 +628,6 @@ def with_values(app: ApplicationData, entry_id: int, values: Mapping[str, Any]) 
         raise NotFoundError(f"没有编号为 {entry_id} 的条目")
     unreadable = tuple(u for u in app.unreadable if not (u[1] == entry_id and u[2] in stored))
     return replace(app, sections=sections, person_name=person_name, year=year, unreadable=unreadable)
-
-
-def _inserted_id(result: Any) -> int:
-    key = result.inserted_primary_key
-    assert key is not None
-    return int(key[0])
 
 
 def _same(column: Any, value: Any) -> Any:

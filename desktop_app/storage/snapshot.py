@@ -20,7 +20,8 @@ from typing import Any
 from sqlalchemy import Boolean, Engine, Integer, create_engine, insert, select
 
 from desktop_app.errors import DataError
-from desktop_app.storage.db import SCHEMA_VERSION, restrict_to_owner
+from desktop_app.paths import restrict_to_owner
+from desktop_app.storage.db import SCHEMA_VERSION, SQLITE_HEADER, inserted_id
 from desktop_app.storage.schema import (
     answers,
     applications,
@@ -31,7 +32,6 @@ from desktop_app.storage.schema import (
     section_flags,
 )
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 # A snapshot holds one application's answers (scans travel as separate files): a few hundred KB in practice.
 MAX_BYTES = 64 << 20
 MAX_ROWS = {
@@ -271,12 +271,6 @@ def read_snapshot(path: Path) -> SnapshotRows:
 # Restoring ----------------------------------------------------------------------------------------
 
 
-def _new_id(result: Any) -> int:
-    key = result.inserted_primary_key
-    assert key is not None
-    return int(key[0])
-
-
 def insert_snapshot(engine: Engine, rows: SnapshotRows, uid: str) -> int:
     """Insert a checked snapshot as a new application in one transaction; returns its id."""
     tables = rows.tables
@@ -285,13 +279,13 @@ def insert_snapshot(engine: Engine, rows: SnapshotRows, uid: str) -> int:
     app_row["carried_from"] = None
     app_row["uid"] = uid
     with engine.begin() as con:
-        new_id = _new_id(con.execute(insert(applications).values(**app_row)))
+        new_id = inserted_id(con.execute(insert(applications).values(**app_row)))
         entry_map: dict[int, int] = {}
         for row in tables["entries"]:
             if row["application_id"] != old_app:
                 continue
             values = {k: v for k, v in row.items() if k != "id"} | {"application_id": new_id}
-            entry_map[row["id"]] = _new_id(con.execute(insert(entries).values(**values)))
+            entry_map[row["id"]] = inserted_id(con.execute(insert(entries).values(**values)))
         for row in tables["answers"]:
             if row["entry_id"] in entry_map:
                 con.execute(insert(answers).values(**(row | {"entry_id": entry_map[row["entry_id"]]})))

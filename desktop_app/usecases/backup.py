@@ -732,10 +732,7 @@ def check_snapshot_values(services: Services, rows: SnapshotRows) -> ItemCheck:
                 checked = check_value(spec, value, services.today)
                 error, stored = ("" if checked.ok else str(checked.error)), checked.value
             else:
-                try:
-                    stored = services.validate(app, section, spec, values, value)
-                except UserError as exc:
-                    error = exc.message.split("：", 1)[-1]
+                stored, error, _next_step = services.check_field(app, section, spec, values, value)
             if error:
                 out.problems.append(Problem(_where(section, numbers[entry_id], key), error))
                 out.answers.add((entry_id, key))
