@@ -124,10 +124,14 @@ class Services:
 
     def list_applications(self) -> list[ListedApplication]:
         """Every application with its completeness percentage."""
-        return [
-            ListedApplication(summary, self.check(summary.id).percent)
-            for summary in self.repo.list_applications()
-        ]
+        out = []
+        for summary in self.repo.list_applications():
+            app = self.load(summary.id)
+            # No scan sizes: the resolution findings are warnings, and the percentage counts errors only.
+            findings = find_problems(app, self.forms, self.reference, today=self.today)
+            findings[:0] = unreadable_findings(app, self.forms)
+            out.append(ListedApplication(summary, self._percent(app, findings)))
+        return out
 
     def new_application(self, name: str, year: int) -> int:
         """Create an application for a person and declaration year."""
@@ -437,10 +441,12 @@ class Services:
             try:
                 from PIL import Image
 
+                from desktop_app.scans.normalise import exif_in_header
+
                 with Image.open(self.blobs.path(attachment.sha256)) as picture:
                     width, height = picture.size
                     # Printed upright: a photo stored sideways (EXIF orientation 5–8) prints turned.
-                    turned = _exif_in_header(picture).get(0x0112) in (5, 6, 7, 8)
+                    turned = exif_in_header(picture).get(0x0112) in (5, 6, 7, 8)
                     cache[attachment.sha256] = (height, width) if turned else (width, height)
             except Exception:  # noqa: BLE001 - an unreadable scan is reported elsewhere; no size, no finding
                 cache[attachment.sha256] = (0, 0)
@@ -449,17 +455,3 @@ class Services:
     def _percent(self, app: ApplicationData, findings: list[Finding]) -> int:
         """Share of required items that are present and valid (formspec.completeness.percent_complete)."""
         return percent_complete(app, self.forms, findings)
-
-
-def _exif_in_header(picture: Any) -> Any:
-    """A picture's EXIF without decoding it: Pillow's PNG getexif() reads the whole image to look for an
-    eXIf chunk after the pixels (3 s for 30 scans), so a PNG's EXIF counts only where it comes before them."""
-    from PIL import Image
-
-    if picture.format != "PNG":
-        return picture.getexif()
-    exif = Image.Exif()
-    raw = picture.info.get("exif")
-    if raw:
-        exif.load(raw)
-    return exif

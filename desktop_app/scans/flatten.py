@@ -26,6 +26,8 @@ import cv2
 import numpy as np
 from PIL import ExifTags, Image
 
+from desktop_app.scans import normalise
+
 # Width of the picture the page is looked for in: enough for corners within 1 % of the diagonal.
 DETECT_SIDE = 720
 MIN_AREA = 0.15
@@ -84,7 +86,7 @@ _CAMERA_TAGS = (0x829A, 0x829D, 0x920A, 0x8827)  # ExposureTime, FNumber, FocalL
 def photo_evidence(im: Image.Image) -> bool:
     """Whether a picture (header only is enough) looks like a camera photo rather than a flatbed scan."""
     try:
-        exif = im.getexif()
+        exif = normalise.exif_in_header(im)
         camera = bool(exif.get(ExifTags.Base.Make) or exif.get(ExifTags.Base.Model))
         camera = camera or any(tag in exif.get_ifd(ExifTags.IFD.Exif) for tag in _CAMERA_TAGS)
     except Exception:  # a malformed EXIF block says nothing either way
@@ -385,13 +387,6 @@ def level_lighting(pixels: np.ndarray) -> np.ndarray:
     return cv2.LUT(levelled, lut)
 
 
-def is_flattened(edits: Mapping[str, Any] | None) -> bool:
-    """Whether the stored edits straighten the picture to a page."""
-    return bool(
-        edits and isinstance(edits.get("flatten"), Mapping) and _corners(edits["flatten"]) is not None
-    )
-
-
 def finding_from_corners(corners: Any, size: tuple[int, int]) -> PageFinding:
     """A page placed by hand: four corners (fractions of the upright picture of `size`), in any order."""
     points = np.array(corners, dtype=np.float64).reshape(4, 2)
@@ -410,18 +405,9 @@ def look_for_page(is_photo: bool, picture: Image.Image) -> PageFinding | str:
 
 def look_in_bytes(data: bytes) -> PageFinding | str:
     """`look_for_page` for image bytes that were not decoded for print (a small decode is enough to find a page)."""
-    from desktop_app.scans import normalise
-
     header = normalise.open_page(data)
     is_photo = photo_evidence(header)
     header.close()
     if not is_photo:
         return NOT_A_PHOTO
     return look_for_page(True, normalise.open_normalised(data, max_side=DETECT_SIDE * 2))
-
-
-def notice_for(finding: PageFinding | str) -> str:
-    """The words `attach` and the scans widget use for a finding."""
-    if isinstance(finding, PageFinding):
-        return DONE
-    return NOT_FOUND_NOTICE if finding == NOT_FOUND else finding

@@ -579,7 +579,7 @@ class AttachmentsWidget(QWidget):
             dialog = CornerEditorDialog(picture, corners, message, self)
             if not self.run_dialog(dialog):
                 return
-            self.set_corners(attachment.id, dialog.corners())
+            self.set_corners(attachment.id, dialog.corners(), (picture.width(), picture.height()))
 
         self._action_started(self.corners_button, "正在打开……")
         run_in_background(
@@ -589,8 +589,10 @@ class AttachmentsWidget(QWidget):
             owner=self,
         )
 
-    def set_corners(self, attachment_id: int, corners: list[list[float]]) -> None:
-        """Flatten a photo to corners placed by hand."""
+    def set_corners(
+        self, attachment_id: int, corners: list[list[float]], size: tuple[int, int] | None = None
+    ) -> None:
+        """Flatten a photo to corners placed by hand (`size`: the upright picture they were placed on)."""
         from desktop_app.usecases.scans import set_flattening
 
         attachment = next(
@@ -598,7 +600,7 @@ class AttachmentsWidget(QWidget):
         )
         if attachment is None:
             return  # removed meanwhile
-        set_flattening(self.services, attachment, True, corners=corners)
+        set_flattening(self.services, attachment, True, corners=corners, size=size)
         self.status.setStyleSheet("")
         self.status.setText("已按标出的四个角整理为扫描件。")
         self.refresh()

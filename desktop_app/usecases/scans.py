@@ -205,8 +205,11 @@ def attach_bytes(
     flattening = _flattening(data, examined, flatten, finding, is_card=kind in ID_CARD_KINDS)
     if isinstance(flattening, Mapping):
         edits["flatten"] = dict(flattening)
-    elif flattening == FLATTEN_NOT_FOUND:
-        edits["flatten_missed"] = True  # the scans widget offers the four-corner editor
+    else:
+        from desktop_app.scans.flatten import NOT_FOUND  # loaded already by _flattening
+
+        if flattening == NOT_FOUND:
+            edits["flatten_missed"] = True  # the scans widget offers the four-corner editor
     try:
         attachment_id = services.repo.add_attachment(
             app_id,
@@ -233,16 +236,13 @@ def attach_bytes(
     return ImportOutcome(name, STORED, "", attachment_id, kind, tuple(notices), tuple(existing))
 
 
-FLATTEN_NOT_FOUND = "not_found"
-
-
 ID_CARD_KINDS = ("id_card_front", "id_card_back")
 
 
 def _flattening(
     data: bytes, examined: Examined, wanted: bool, finding: Any, is_card: bool = False
 ) -> Mapping[str, Any] | str:
-    """The flatten edit of a new attachment, or the reason it is kept as taken (a notice text or FLATTEN_NOT_FOUND)."""
+    """The flatten edit of a new attachment, or why it is kept as taken (a notice text or flatten.NOT_FOUND)."""
     from desktop_app.scans import flatten
 
     if examined.is_pdf:
@@ -260,7 +260,7 @@ def _flattening(
             )  # the decode check accepted it; a page search that fails keeps it as is
     if isinstance(finding, flatten.PageFinding):
         return (finding.as_card() if is_card else finding).as_edit()
-    return FLATTEN_NOT_FOUND if finding == flatten.NOT_FOUND else str(finding)
+    return str(finding)
 
 
 def _flatten_notice(flattening: Mapping[str, Any] | str) -> str:
@@ -268,21 +268,26 @@ def _flatten_notice(flattening: Mapping[str, Any] | str) -> str:
 
     if isinstance(flattening, Mapping):
         return flatten.DONE
-    return flatten.NOT_FOUND_NOTICE if flattening == FLATTEN_NOT_FOUND else flattening
+    return flatten.NOT_FOUND_NOTICE if flattening == flatten.NOT_FOUND else flattening
 
 
 def set_flattening(
-    services: Services, attachment: Attachment, on: bool, corners: Any = None
+    services: Services,
+    attachment: Attachment,
+    on: bool,
+    corners: Any = None,
+    size: tuple[int, int] | None = None,
 ) -> Mapping[str, Any]:
     """Undo or redo the flattening of a photo (one click), or flatten it to hand-placed corners; returns the edits.
 
-    Undoing keeps the corners aside (`flatten_undone`) so doing it again needs no new search.
+    Undoing keeps the corners aside (`flatten_undone`) so doing it again needs no new search. `size`: the
+    upright picture's size at any scale, when the caller has it (the corner editor): nothing is read then.
     """
     from desktop_app.scans import flatten
 
     edits = dict(attachment.edits)
     if corners is not None:
-        finding = flatten.finding_from_corners(corners, _upright_size(services, attachment))
+        finding = flatten.finding_from_corners(corners, size or _upright_size(services, attachment))
         if attachment.kind in ID_CARD_KINDS:
             finding = finding.as_card()
         edits["flatten"] = finding.as_edit(auto=False)
@@ -300,12 +305,12 @@ def set_flattening(
 
 
 def _upright_size(services: Services, attachment: Attachment) -> tuple[int, int]:
-    from desktop_app.scans.normalise import open_page
+    from desktop_app.scans.normalise import exif_in_header, open_page
 
-    header = open_page(services.blobs.read(attachment.sha256))
+    header = open_page(services.blobs.path(attachment.sha256))
     width, height = header.size
     try:
-        turned = header.getexif().get(0x0112, 1) in (5, 6, 7, 8)
+        turned = exif_in_header(header).get(0x0112, 1) in (5, 6, 7, 8)
     except Exception:  # noqa: BLE001 - unreadable EXIF: the pixels are shown as stored
         turned = False
     return (height, width) if turned else (width, height)
@@ -334,6 +339,8 @@ def page_count(services: Services, attachment: Attachment) -> int:
     """All pages of a stored scan (PDF pages, TIFF pages, 1 for other images)."""
     from desktop_app.scans.normalise import image_page_count, pdf_page_count
 
+    if attachment.media_type not in (PDF, "image/tiff"):
+        return 1  # a single-page format: nothing to read
     data = services.blobs.read(attachment.sha256)
     if attachment.media_type == PDF:
         return pdf_page_count(data, str(attachment.edits.get("pdf_password", "") or ""))

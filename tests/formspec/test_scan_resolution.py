@@ -61,7 +61,7 @@ def test_an_id_card_is_judged_against_the_card(services, demo_app: int) -> None:
 
 def test_a_png_scans_orientation_is_read_without_decoding_its_pixels(tmp_path: Path) -> None:
     """The resolution check reads sizes for every scan on every check: a PNG must not be decoded for it."""
-    from desktop_app.services import _exif_in_header
+    from desktop_app.scans.normalise import exif_in_header
 
     exif = Image.Exif()
     exif[0x0112] = 6
@@ -70,8 +70,8 @@ def test_a_png_scans_orientation_is_read_without_decoding_its_pixels(tmp_path: P
     plain = tmp_path / "plain.png"
     Image.new("RGB", (300, 200), "white").save(plain)
     with Image.open(sideways) as picture:
-        assert _exif_in_header(picture).get(0x0112) == 6
+        assert exif_in_header(picture).get(0x0112) == 6
         assert picture.tile  # still undecoded: Pillow clears the tiles once it has read the pixels
     with Image.open(plain) as picture:
-        assert _exif_in_header(picture).get(0x0112) is None
+        assert exif_in_header(picture).get(0x0112) is None
         assert picture.tile
