@@ -17,7 +17,7 @@ Every kind may carry a `when` condition.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -253,23 +253,3 @@ def cross_field_problems(
                 single = data.entries[0] if data.entries and not section.repeatable else None
                 out.extend(_check_rule(rule, forms, app, section, single, reference))
     return out
-
-
-def referenced_fields(forms: FormSet) -> Mapping[str, tuple[str, ...]]:
-    """Fields each section's rules name (for contract tests and documentation)."""
-    result: dict[str, tuple[str, ...]] = {}
-    for section in forms:
-        names: list[str] = []
-        for rule in section.rules:
-            names += [
-                n
-                for n in (
-                    rule.first,
-                    rule.second,
-                    rule.when.field if rule.when else "",
-                    rule.then.field if rule.then else "",
-                )
-                if n
-            ]
-        result[section.key] = tuple(names)
-    return result

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.domain import ApplicationData
 from desktop_app.formspec.completeness import Finding
 from desktop_app.ui.form_view import ERROR_STYLE, HELP_STYLE, WARNING_STYLE, heading
 from desktop_app.ui.session import Session
@@ -103,12 +104,12 @@ class ReviewPage(QWidget):
                 READY_TEXT + (f"（另有 {len(warnings)} 条提醒，建议核对）" if warnings else "")
             )
             self.summary.setStyleSheet("color: #137333;")
-        self.show_record()
+        self.show_record(self.session.app())  # loaded by the report just now
         body = QWidget()
         body_layout = QVBoxLayout(body)
         if not errors:
             steps = SubmitGuideWidget()
-            steps.show_steps(submit_steps(self.session.services, self.session.app_id))
+            steps.show_steps(submit_steps(self.session.services, self.session.app()))
             body_layout.addWidget(steps)
             self.steps = steps
         self.links = []
@@ -156,9 +157,9 @@ class ReviewPage(QWidget):
         body_layout.addStretch(1)
         self.scroll_area.setWidget(body)
 
-    def show_record(self) -> None:
-        """The 申报记录 in one line, and the guide's warning when it applies."""
-        summary, warning = record_summary(load_rounds(self.session.services, self.session.app_id))
+    def show_record(self, app: ApplicationData | None = None) -> None:
+        """The 申报记录 in one line, and the guide's warning when it applies (`app`: already loaded)."""
+        summary, warning = record_summary(load_rounds(self.session.services, self.session.app_id, app))
         self.record_summary.setText(f"申报记录：{summary}")
         self.record_warning.setText(warning)
         self.record_warning.setVisible(bool(warning))

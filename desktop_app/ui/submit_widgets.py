@@ -41,17 +41,18 @@ from desktop_app.usecases.submissions import (
 )
 
 if TYPE_CHECKING:
+    from desktop_app.domain import ApplicationData
     from desktop_app.services import Services
 
 READY_TEXT = "材料已齐全，可以到网上申报系统提交"
 
 
-def submit_steps(services: Services, app_id: int) -> list[str]:
+def submit_steps(services: Services, app: ApplicationData) -> list[str]:
     """The steps from here to the committee, in the guide's words (五（一）–（三）) and this application's chain."""
     from desktop_app.reference import approval_chain
 
     procedure = services.reference.procedure
-    cover = services.load(app_id).single("cover")
+    cover = app.single("cover")
     chain = ""
     try:
         if cover.get("unit_type") and cover.get("committee_level"):

@@ -117,12 +117,10 @@ def resolve_section(forms: Any, text: str) -> SectionSpec:
     raise UsageError(f"没有名为“{text}”的分节", f"可用：{keys}，或分节的中文名称（如 撰写论文情况）")
 
 
-def build_copy_sheet(
-    services: Services, app_id: int, section: str | None = None, count_pages: bool = True
-) -> list[CopySection]:
+def build_copy_sheet(services: Services, app_id: int, section: str | None = None) -> list[CopySection]:
     """Every non-empty answer and every scan's upload names, step by step and entry by entry.
 
-    `count_pages` reads multi-page scans to name each uploaded page (…_第2页.jpg) as the upload export does.
+    Multi-page scans (PDF, TIFF) are read to name each uploaded page (…_第2页.jpg) as the upload export does.
     """
     from desktop_app.usecases.scans import proposed_names
 
@@ -143,8 +141,7 @@ def build_copy_sheet(
                 for label, text in online_values(field_spec, entry.answers.get(field_spec.key)):
                     fields.append(CopyField(field_spec.key, label, text))
             scans = tuple(
-                _scan(services, spec, a, proposals[a.id], count_pages)
-                for a in by_place.get((spec.key, entry.id), [])
+                _scan(services, spec, a, proposals[a.id]) for a in by_place.get((spec.key, entry.id), [])
             )
             entries.append(
                 CopyEntry(
@@ -152,9 +149,7 @@ def build_copy_sheet(
                 )
             )
         # Scans kept for the section as a whole (身份证, 承诺书 …) belong to its single entry, or stand alone.
-        loose = tuple(
-            _scan(services, spec, a, proposals[a.id], count_pages) for a in by_place.get((spec.key, None), [])
-        )
+        loose = tuple(_scan(services, spec, a, proposals[a.id]) for a in by_place.get((spec.key, None), []))
         if loose:
             if entries and not spec.repeatable:
                 first = entries[0]
@@ -189,14 +184,12 @@ def _attachments_by_place(
     return places
 
 
-def _scan(
-    services: Services, section: SectionSpec, attachment: Attachment, proposal: str, count_pages: bool
-) -> CopyScan:
+def _scan(services: Services, section: SectionSpec, attachment: Attachment, proposal: str) -> CopyScan:
     from desktop_app.scans import naming
 
     kind = next((k for k in section.attachments if k.key == attachment.kind), None)
     material = kind.label if kind is not None else "扫描件"
-    pages = _exported_pages(services, attachment) if count_pages else 1
+    pages = _exported_pages(services, attachment)
     stem, ext = naming.split_name(proposal)
     if pages > 1:
         names = tuple(naming.safe_filename(f"{stem}_第{i}页{ext}") for i in range(1, pages + 1))

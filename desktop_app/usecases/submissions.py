@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from desktop_app.usecases.wizard import update_ui_state
 
 if TYPE_CHECKING:
+    from desktop_app.domain import ApplicationData
     from desktop_app.services import Services
 
 STATE_KEY = "submissions"
@@ -58,10 +59,12 @@ class SubmissionRound:
         return not any(asdict(self).values())
 
 
-def load_rounds(services: Services, app_id: int) -> list[SubmissionRound]:
-    """The recorded rounds, oldest first."""
+def load_rounds(services: Services, app_id: int, app: ApplicationData | None = None) -> list[SubmissionRound]:
+    """The recorded rounds, oldest first (from `app` when it is already loaded)."""
     names = {f.name for f in fields(SubmissionRound)}
-    rows = services.load(app_id).ui_state.get(STATE_KEY) or []
+    if app is None or app.id != app_id:
+        app = services.load(app_id)
+    rows = app.ui_state.get(STATE_KEY) or []
     return [
         SubmissionRound(**{k: str(v) for k, v in dict(row).items() if k in names})
         for row in rows
