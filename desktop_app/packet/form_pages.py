@@ -112,10 +112,12 @@ def cover_part(app: ApplicationData, forms: FormSet) -> Part:
     for label, value in rows:
         size, lines = fit_lines(value, right - value_x - 4, REGULAR, 13)
         ops.append(Text(label_x, y, label, BOLD, 13))
+        # Each wrapped line has its own rule 6 pt under it, clear of the next line's characters.
+        lead = size + 12
         for n, line in enumerate(lines):
-            ops.append(Text(value_x + 4, y - n * (size + 4), line, REGULAR, size))
-            ops.append(Line(value_x, y - n * (size + 4) - 6, right, y - n * (size + 4) - 6, 0.8))
-        y -= 36 + (len(lines) - 1) * (size + 4)
+            ops.append(Text(value_x + 4, y - n * lead, line, REGULAR, size))
+            ops.append(Line(value_x, y - n * lead - 6, right, y - n * lead - 6, 0.8))
+        y -= 36 + (len(lines) - 1) * lead
     return Part("cover", "封面", [PlannedPage(ops=ops)])
 
 

@@ -379,3 +379,22 @@ def test_a_freelancers_tier_and_publicity_pages_name_the_recommending_agency(ser
     assert len(signed) == 2
     for page in signed:
         assert "推荐机构昆明市人才服务中心" in texts[page] and "工作单位" not in texts[page]
+
+
+def test_the_covers_rules_never_cross_a_wrapped_long_value(services, demo_app):
+    """Each line of a wrapped 工作单位 or 评审委员会 has its rule under it, not through the next line."""
+    from desktop_app.packet.form_pages import cover_part
+    from desktop_app.packet.layout import Line, Text
+
+    services.set_answer(demo_app, "basic.unit", LONG_UNIT)
+    services.set_answer(demo_app, "cover.committee_level", "省级")
+    services.set_answer(demo_app, "cover.committee", LONG_COMMITTEE)
+    [page] = cover_part(services.load(demo_app), services.forms).pages
+    texts = [op for op in page.ops if isinstance(op, Text)]
+    rules = [op for op in page.ops if isinstance(op, Line) and op.y1 == op.y2]
+    wrapped = [t for t in texts if t.text and (t.text in LONG_UNIT or t.text in LONG_COMMITTEE)]
+    assert len(wrapped) >= 4  # both values wrap over several lines
+    for text in wrapped:
+        glyphs = (text.y - 0.12 * text.size, text.y + 0.88 * text.size)  # descent to ascent
+        crossing = [r for r in rules if glyphs[0] <= r.y1 <= glyphs[1] and r.x1 < text.x < r.x2]
+        assert not crossing, f"a rule crosses “{text.text}”"
