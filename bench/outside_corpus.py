@@ -1,5 +1,5 @@
-"""An outside-style corpus (issue 16), unlike the project's own: 120 phone photos of A4 document pages lying on a
-desk, photographed in perspective (4032 × 3024 JPEG q92, a third held upright so the pixels are stored sideways
+"""An outside-style corpus (issue 16), unlike the project's own: 120 phone photos of A4 document pages (portrait
+pages, or landscape certificates) lying on a desk, photographed in perspective (4032 × 3024 JPEG q92, a third held upright so the pixels are stored sideways
 with EXIF orientation 6), and 40 flatbed scans of A4 pages at 300 dpi (30 JPEG q90, 10 PNG).
 
 Generated once into bench/out/outside (two processes) and reused; attached as four `attach` calls of 40 files
@@ -41,9 +41,11 @@ def make_photo(path: Path, seed: int) -> None:
     from desktop_app.scans.samples import photo_on_desk
 
     sideways = seed % 3 == 0
+    # Held upright for a portrait page (stored sideways, EXIF 6), held across for a landscape certificate: the
+    # whole page is in the picture, as a person frames it.
     frame = (3024, 4032) if sideways else (4032, 3024)
     photo = photo_on_desk(
-        _page(seed, (1654, 2339)),
+        _page(seed, (1654, 2339) if sideways else (2339, 1654)),
         frame=frame,
         seed=seed,
         orientation=6 if sideways else None,

@@ -198,12 +198,13 @@ def decode_scale(im: Image.Image) -> int:
     return 2 if im.format == "JPEG" and max(im.size) > PASS_LONG else 1
 
 
-def print_picture(job: PrepareJob) -> Image.Image:
-    """Decode one page at the scale print needs and make it upright with the edits (RGB or L).
+def decoded_for_print(job: PrepareJob) -> Image.Image:
+    """One page decoded at the scale print needs, pixels as stored (not yet upright, no edits applied).
 
     Decoding is where a broken file fails, so the import uses this as its decode check.
     """
-    with _open(job.source) as im:
+    im = _open(job.source)
+    try:
         if job.page:
             im.seek(job.page)
         scale = decode_scale(im)
@@ -211,11 +212,25 @@ def print_picture(job: PrepareJob) -> Image.Image:
             # Decoding at half scale (DCT scaling) is ~3× cheaper than a full decode plus a resize.
             im.draft(im.mode if im.mode in ("RGB", "L") else "RGB", (im.width // scale, im.height // scale))
         im.load()
-        picture = (job.normalise or default_normalise)(im, _thaw(job.edits))
+    except BaseException:
+        im.close()
+        raise
+    return im
+
+
+def fit_for_print(picture: Image.Image) -> Image.Image:
+    """A prepared picture in RGB or L, reduced to at most ~300 dpi on A4."""
     if picture.mode not in ("RGB", "L"):
         picture = picture.convert("RGB")
     factor = max(1, math.ceil(max(max(picture.size) / PASS_LONG, min(picture.size) / PASS_SHORT)))
     return picture.reduce(factor) if factor > 1 else picture
+
+
+def print_picture(job: PrepareJob) -> Image.Image:
+    """Decode one page at the scale print needs and make it upright with the edits (RGB or L)."""
+    with decoded_for_print(job) as im:
+        picture = (job.normalise or default_normalise)(im, _thaw(job.edits))
+    return fit_for_print(picture)
 
 
 def save_prepared(job: PrepareJob, picture: Image.Image) -> PreparedImage:

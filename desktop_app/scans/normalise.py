@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from PIL import ExifTags, Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageCms, ImageFile, UnidentifiedImageError
 
 from desktop_app.scans.errors import PasswordRequired, ScanRefused, Unsupported, WrongPassword
 
@@ -142,16 +142,36 @@ def selected_pages(edits: Mapping[str, Any] | None, count: int) -> list[int]:
     return [int(p) - 1 for p in chosen if 1 <= int(p) <= count]
 
 
-def _upright(im: Image.Image) -> Image.Image:
-    """Apply the EXIF/TIFF orientation exactly once (TIFF load already did it and dropped the tag)."""
+def orientation(im: Image.Image) -> int:
+    """The EXIF/TIFF orientation still to apply to the decoded pixels (1..8; 1 when none or unreadable)."""
     try:
-        if im.getexif().get(ExifTags.Base.Orientation, 1) in (1, None):
-            return im  # already upright: exif_transpose would copy every pixel for nothing
-        rotated = ImageOps.exif_transpose(im)
+        value = im.getexif().get(ExifTags.Base.Orientation, 1)
     except Exception:  # a malformed EXIF block must not stop the import: keep the pixels as stored
         log.info("ignoring unreadable EXIF orientation")
-        return im
-    return rotated if rotated is not None else im
+        return 1
+    return value if isinstance(value, int) and 1 <= value <= 8 else 1
+
+
+# Orientation → the transposition that makes the stored pixels upright (as ImageOps.exif_transpose does).
+_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+
+def turned(im: Image.Image, turn: int) -> Image.Image:
+    """The pixels of `im` transposed by an EXIF orientation (1: unchanged)."""
+    return im.transpose(_TRANSPOSE[turn]) if turn in _TRANSPOSE else im
+
+
+def _upright(im: Image.Image) -> Image.Image:
+    """Apply the EXIF/TIFF orientation exactly once (TIFF load already did it and dropped the tag)."""
+    return turned(im, orientation(im))  # already upright: no pixel is copied
 
 
 def _scale_to_8bit(im: Image.Image) -> Image.Image:
@@ -211,14 +231,20 @@ def to_srgb(im: Image.Image) -> Image.Image:
     return im.convert("RGB")
 
 
-def apply_edits(im: Image.Image, edits: Mapping[str, Any] | None) -> Image.Image:
+def apply_edits(im: Image.Image, edits: Mapping[str, Any] | None, turn: int = 1) -> Image.Image:
     """The in-app page flattening (issue 17), rotation (degrees clockwise) and crop (fractions of the upright
-    image) of an attachment, in that order."""
+    image) of an attachment, in that order.
+
+    `turn` is the EXIF orientation still to apply to `im`: a flattened page is warped straight from the
+    stored pixels (the turn folded into the warp, no sideways picture is rotated whole), else `im` is turned first.
+    """
     edits = edits or {}
     if isinstance(edits.get("flatten"), Mapping):
         from desktop_app.scans import flatten  # OpenCV loads only when a picture is flattened
 
-        im = flatten.flatten(im, edits["flatten"])
+        im = flatten.flatten(im, edits["flatten"], turn=turn)
+    else:
+        im = turned(im, turn)
     turn = int(edits.get("rotate", 0) or 0) % 360
     if turn == 90:
         im = im.transpose(Image.Transpose.ROTATE_270)
@@ -252,16 +278,16 @@ def open_normalised(
         if max_side and im.format == "JPEG":
             im.draft("RGB", (max_side, max_side))
         im.load()
-        im = _upright(im)
+        turn = orientation(im)
         im = to_srgb(im)
         if max_side:
             im.thumbnail((max_side, max_side))
-    return apply_edits(im, edits)
+    return apply_edits(im, edits, turn)
 
 
 def normalise_decoded(im: Image.Image, edits: Mapping[str, Any] | None = None) -> Image.Image:
     """An already decoded picture (maybe at reduced scale) made upright, sRGB and edited, as open_normalised does."""
-    return apply_edits(to_srgb(_upright(im)), edits)
+    return apply_edits(to_srgb(im), edits, orientation(im))
 
 
 def check_decodes(source: Source, page: int = 0) -> None:

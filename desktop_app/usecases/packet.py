@@ -30,6 +30,8 @@ from desktop_app.packet.scan_pages import (
     cache_path,
     cached,
     decode_scale,
+    decoded_for_print,
+    fit_for_print,
     freeze_edits,
     needs_rendering,
     prepare_many,
@@ -37,6 +39,7 @@ from desktop_app.packet.scan_pages import (
     save_prepared,
 )
 from desktop_app.scans import normalise as scan_normalise
+from desktop_app.scans import photos
 from desktop_app.scans.intake import PageCheck
 
 if TYPE_CHECKING:
@@ -245,8 +248,6 @@ def import_page_check(services: Services, sha256: str, findings: dict[int, Any] 
     folder = cache_dir(services)
 
     def check(data: bytes, page: int) -> None:
-        from desktop_app.scans import flatten  # OpenCV loads on the first import of a file, not at start-up
-
         job = PrepareJob(data, sha256, page, (), folder, normalise_for_print)
         with scan_normalise.pillow_errors():
             header = scan_normalise.open_page(data, page)  # oversized pages are refused before decoding
@@ -259,17 +260,16 @@ def import_page_check(services: Services, sha256: str, findings: dict[int, Any] 
         if not render:
             scan_normalise.check_decodes(data, page)
             if findings is not None and page == 0:
-                findings[page] = flatten.NOT_A_PHOTO
+                findings[page] = photos.NOT_A_PHOTO
             return
         with IMPORT_PIXELS.hold(pixels):
-            with scan_normalise.pillow_errors():
-                picture = print_picture(job)
-            if findings is not None and page == 0:
-                findings[page] = found = flatten.look_for_page(look, picture)
-                if isinstance(found, flatten.PageFinding):
-                    # The print page of the flattened edit, from the same decode: one more step, not a second decode.
-                    job = replace(job, edits=freeze_edits({"flatten": found.as_edit()}))
-                    picture = flatten.flatten(picture, found.as_edit())
+            if look and findings is not None:
+                job, picture = _look_and_flatten(job, findings)
+            else:
+                with scan_normalise.pillow_errors():
+                    picture = print_picture(job)
+                if findings is not None and page == 0:
+                    findings[page] = photos.NOT_A_PHOTO
             try:
                 save_prepared(job, picture)
             except OSError:
@@ -279,7 +279,24 @@ def import_page_check(services: Services, sha256: str, findings: dict[int, Any] 
     return check
 
 
-def _photo(header: Image.Image) -> bool:
-    from desktop_app.scans import flatten
+def _look_and_flatten(job: PrepareJob, findings: dict[int, Any]) -> tuple[PrepareJob, Image.Image]:
+    """A photo's first page: decoded once, the page looked for on a small upright copy and, when found, warped
+    straight from the stored pixels (a sideways photo is never turned whole); returns the job whose print page
+    the picture is (with the flatten edit when found) and the picture. `findings[0]`: what was found."""
+    from desktop_app.scans import flatten  # OpenCV loads when a photo's page is looked for, not at start-up
 
-    return flatten.photo_evidence(header)
+    with scan_normalise.pillow_errors(), decoded_for_print(job) as decoded:
+        turn = scan_normalise.orientation(decoded)
+        stored = scan_normalise.to_srgb(decoded)
+    found = flatten.look_for_page(True, flatten.detection_picture(stored, turn))
+    findings[job.page] = found
+    if isinstance(found, photos.PageFinding):
+        # The print page of the flattened edit, from the same decode: one more step, not a second decode.
+        edit = found.as_edit()
+        flattened = flatten.flatten(stored, edit, turn=turn)
+        return replace(job, edits=freeze_edits({"flatten": edit})), fit_for_print(flattened)
+    return job, fit_for_print(scan_normalise.turned(stored, turn))
+
+
+def _photo(header: Image.Image) -> bool:
+    return photos.photo_evidence(header)

@@ -10,6 +10,7 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from desktop_app.domain import ApplicationData, Attachment, Entry
 from desktop_app.errors import NotFoundError, UsageError
 from desktop_app.formspec.model import AttachmentKind, SectionSpec
-from desktop_app.scans import naming
+from desktop_app.scans import naming, photos
 from desktop_app.scans.errors import PasswordRequired, ScanRefused
 from desktop_app.scans.export import fit_jpeg
 from desktop_app.scans.intake import Examined, examine, read_file
@@ -206,9 +207,7 @@ def attach_bytes(
     if isinstance(flattening, Mapping):
         edits["flatten"] = dict(flattening)
     else:
-        from desktop_app.scans.flatten import NOT_FOUND  # loaded already by _flattening
-
-        if flattening == NOT_FOUND:
+        if flattening == photos.NOT_FOUND:
             edits["flatten_missed"] = True  # the scans widget offers the four-corner editor
     try:
         attachment_id = services.repo.add_attachment(
@@ -242,33 +241,30 @@ ID_CARD_KINDS = ("id_card_front", "id_card_back")
 def _flattening(
     data: bytes, examined: Examined, wanted: bool, finding: Any, is_card: bool = False
 ) -> Mapping[str, Any] | str:
-    """The flatten edit of a new attachment, or why it is kept as taken (a notice text or flatten.NOT_FOUND)."""
-    from desktop_app.scans import flatten
-
+    """The flatten edit of a new attachment, or why it is kept as taken (a notice text or photos.NOT_FOUND)."""
     if examined.is_pdf:
-        return flatten.NOT_AN_IMAGE
+        return photos.NOT_AN_IMAGE
     if examined.pages > 1:
-        return flatten.SEVERAL_PAGES
+        return photos.SEVERAL_PAGES
     if not wanted:
-        return flatten.KEPT_ON_REQUEST
+        return photos.KEPT_ON_REQUEST
     if finding is None:
+        from desktop_app.scans import flatten  # OpenCV loads only when a page is looked for
+
         try:
             finding = flatten.look_in_bytes(data)
         except ScanRefused:
-            finding = (
-                flatten.NOT_A_PHOTO
-            )  # the decode check accepted it; a page search that fails keeps it as is
-    if isinstance(finding, flatten.PageFinding):
+            # The decode check accepted it; a page search that fails keeps it as is.
+            finding = photos.NOT_A_PHOTO
+    if isinstance(finding, photos.PageFinding):
         return (finding.as_card() if is_card else finding).as_edit()
     return str(finding)
 
 
 def _flatten_notice(flattening: Mapping[str, Any] | str) -> str:
-    from desktop_app.scans import flatten
-
     if isinstance(flattening, Mapping):
-        return flatten.DONE
-    return flatten.NOT_FOUND_NOTICE if flattening == flatten.NOT_FOUND else flattening
+        return photos.DONE
+    return photos.NOT_FOUND_NOTICE if flattening == photos.NOT_FOUND else flattening
 
 
 def set_flattening(
@@ -433,6 +429,13 @@ def _read_and_examine(
     )
 
 
+def _load_flatten() -> None:
+    try:
+        import desktop_app.scans.flatten  # noqa: F401 - loaded for the decoding threads
+    except Exception:  # the decoding thread that needs it reports the failure
+        log.warning("could not load the page flattening ahead", exc_info=True)
+
+
 def attach_files(
     services: Services,
     app_id: int,
@@ -452,6 +455,9 @@ def attach_files(
     memory at once, and IMPORT_PIXELS bounds the pictures decoded together. Closing the generator early
     (cancel) waits only for the files in flight.
     """
+    if flatten:
+        # OpenCV takes ~0.1 s to load: loading it beside the first files' decoding hides it (issue 16).
+        threading.Thread(target=_load_flatten, name="load-opencv").start()
     with (
         ThreadPoolExecutor(DECODE_THREADS, "examine") as pool,
         ThreadPoolExecutor(STORE_THREADS, "store") as store,

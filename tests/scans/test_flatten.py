@@ -12,7 +12,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
 from desktop_app.cli import main
-from desktop_app.scans import flatten, samples
+from desktop_app.scans import flatten, photos, samples
 from desktop_app.scans.normalise import open_normalised
 
 A4 = math.sqrt(2)
@@ -136,21 +136,21 @@ def _camera_jpeg(im: Image.Image) -> bytes:
 @pytest.mark.parametrize("picture", [_landscape, _face])
 def test_a_photo_without_a_page_is_not_taken_for_one(picture) -> None:  # type: ignore[no-untyped-def]
     assert flatten.find_page(picture()) is None
-    assert flatten.look_in_bytes(_camera_jpeg(picture())) == flatten.NOT_FOUND
+    assert flatten.look_in_bytes(_camera_jpeg(picture())) == photos.NOT_FOUND
 
 
 def test_photos_and_scans_are_told_apart_by_camera_data_resolution_and_frame_shape() -> None:
     page = _a4_page(1)
     scanned = io.BytesIO()
     page.resize((2480, 3508)).save(scanned, "JPEG", dpi=(300, 300))
-    assert not flatten.photo_evidence(Image.open(scanned))  # a flatbed scan records its resolution
-    assert flatten.photo_evidence(Image.open(io.BytesIO(_camera_jpeg(page))))  # camera make and model
+    assert not photos.photo_evidence(Image.open(scanned))  # a flatbed scan records its resolution
+    assert photos.photo_evidence(Image.open(io.BytesIO(_camera_jpeg(page))))  # camera make and model
     plain = io.BytesIO()
     Image.new("RGB", (4000, 3000), "white").save(plain, "JPEG")
-    assert flatten.photo_evidence(Image.open(plain))  # 12 MP in a camera's 4:3 frame
+    assert photos.photo_evidence(Image.open(plain))  # 12 MP in a camera's 4:3 frame
     small = io.BytesIO()
     page.save(small, "JPEG")
-    assert not flatten.photo_evidence(Image.open(small))  # a 2 MP picture in A4's shape is a scan
+    assert not photos.photo_evidence(Image.open(small))  # a 2 MP picture in A4's shape is a scan
 
 
 # The command line (the issue's "Done when") ------------------------------------------------------
@@ -329,6 +329,23 @@ def test_the_content_check_reads_the_flattened_page(services, tmp_path: Path) ->
 
     photo = samples.photo_on_desk(_a4_page(9), frame=(1200, 1600), seed=15)
     finding = flatten.look_in_bytes(photo.data)
-    assert isinstance(finding, flatten.PageFinding)
+    assert isinstance(finding, photos.PageFinding)
     picture = _first_page_picture(photo.data, "image/jpeg", {"flatten": finding.as_edit()}, 1000, pdf_dpi=150)
     assert abs(picture.height / picture.width - A4) / A4 < 0.03
+
+
+@pytest.mark.parametrize("turn", [2, 3, 4, 5, 6, 7, 8])
+def test_a_sideways_photo_is_flattened_straight_from_its_stored_pixels(turn: int) -> None:
+    # Issue 16: a phone stores a portrait photo sideways with an EXIF orientation; the page is warped straight from
+    # the stored pixels (no whole-picture rotation first) and must come out exactly as from the upright picture.
+    from desktop_app.scans import normalise
+
+    upright = Image.fromarray(np.random.default_rng(turn).integers(0, 255, (300, 200, 3), dtype=np.uint8))
+    undo = {6: 8, 8: 6}.get(turn, turn)  # the transposition that stores the upright picture this way
+    stored = normalise.turned(upright, undo)
+    assert np.array_equal(np.asarray(normalise.turned(stored, turn)), np.asarray(upright))
+    edit = {"corners": [[0.1, 0.12], [0.85, 0.1], [0.9, 0.8], [0.15, 0.9]], "aspect": 1.3}
+    expected = np.asarray(flatten.flatten(upright, edit, whiten=False)).astype(int)
+    got = np.asarray(flatten.flatten(stored, edit, whiten=False, turn=turn)).astype(int)
+    assert got.shape == expected.shape
+    assert np.abs(got - expected).max() <= 1  # the same page, pixel for pixel (rounding aside)

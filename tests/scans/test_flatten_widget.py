@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from desktop_app.scans import flatten, samples
+from desktop_app.scans import photos, samples
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def _no_page_photo(path: Path) -> Path:
 def test_the_widget_words_match_the_flatten_module() -> None:
     from desktop_app.ui import scans_widget
 
-    assert scans_widget.FLATTENED == flatten.DONE and scans_widget.NOT_FOUND == flatten.NOT_FOUND
+    assert scans_widget.FLATTENED == photos.DONE and scans_widget.NOT_FOUND == photos.NOT_FOUND
 
 
 def test_a_flattened_photo_shows_the_page_and_one_click_undoes_it(
