@@ -117,6 +117,7 @@ SEAM_ALLOWED = (
     "desktop_app.paths",
     "desktop_app.os_errors",
     "desktop_app.logging_setup",
+    "desktop_app.memory",
     "desktop_app.qt_compat",
     # The demo application is a use case of its own (start screen 演示 and the CLI `demo`).
     "desktop_app.demo",

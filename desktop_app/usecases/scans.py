@@ -66,6 +66,7 @@ class ImportOutcome:
     notices: tuple[str, ...] = ()
     duplicates: tuple[str, ...] = ()
     source: Path | None = None  # the file it came from (to add it again: duplicate, password)
+    prepared: bool = True  # every page's print picture was cached by the import (else `packet` makes it)
 
     @property
     def line(self) -> str:
@@ -374,6 +375,7 @@ class _Checked:
     examined: Examined | None = None
     refused: ImportOutcome | None = None
     finding: Any = None  # what the decode found about a page in the photo (issue 17)
+    prepared: bool = True  # every page's print picture is in the cache
     stored: Future[Any] | None = None  # the bytes being written into the blob store
 
 
@@ -403,17 +405,19 @@ def _store_ahead(services: Services, data: bytes, sha: str, path: Path) -> None:
 
 
 def _read_and_examine(
-    services: Services, path: Path, password: str, store: Executor, flatten: bool
+    services: Services, path: Path, password: str, store: Executor, flatten: bool, card: bool
 ) -> _Checked:
-    from desktop_app.usecases.packet import import_page_check
+    from desktop_app.usecases.prepare import import_page_check
 
     findings: dict[int, Any] = {}
+    missed: list[int] = []
     try:
         data = read_file(path)
         sha = hashlib.sha256(data).hexdigest()
         # The decode check also writes the scan's print page (issue 5), so each page is decoded once; a
         # photo is flattened in the same step (issue 17).
-        examined = examine(data, password, import_page_check(services, sha, findings if flatten else None))
+        check = import_page_check(services, sha, findings if flatten else None, card=card, missed=missed)
+        examined = examine(data, password, check)
     except PasswordRequired as exc:
         return _Checked(refused=ImportOutcome(path.name, NEEDS_PASSWORD, exc.message))
     except ScanRefused as exc:
@@ -426,7 +430,15 @@ def _read_and_examine(
         examined,
         stored=store.submit(_store_ahead, services, data, sha, path),
         finding=findings.get(0),
+        prepared=not missed,
     )
+
+
+def _is_card(services: Services, target: Target, name: str, kind: str | None) -> bool:
+    """Whether the file will be attached as a side of the ID card (the kind given, or guessed from its name)."""
+    if kind is None and target.section:
+        kind = guess_kind(services.forms.section(target.section), name)
+    return kind in ID_CARD_KINDS
 
 
 def _load_flatten() -> None:
@@ -471,9 +483,9 @@ def attach_files(
                 size = _size(paths[queued])
                 if pending and sum(held for _, held in pending) + size > LOOKAHEAD_BYTES:
                     break
-                pending.append(
-                    (pool.submit(_read_and_examine, services, paths[queued], password, store, flatten), size)
-                )
+                card = _is_card(services, target, paths[queued].name, options.get("kind"))
+                job = pool.submit(_read_and_examine, services, paths[queued], password, store, flatten, card)
+                pending.append((job, size))
                 queued += 1
 
         try:
@@ -498,7 +510,7 @@ def attach_files(
                     finding=checked.finding,
                     **options,
                 )
-                yield replace(outcome, source=path)
+                yield replace(outcome, source=path, prepared=checked.prepared)
         finally:
             for future, _size_held in pending:
                 future.cancel()
