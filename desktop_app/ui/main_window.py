@@ -132,6 +132,9 @@ class WizardWidget(QWidget):
                 packet = PacketWidget(self.session)
                 page.add_action_widget(packet)
                 page.add_message_widget(packet.status)
+                page.add_message_widget(packet.backup_row)
+                # Without waiting for its timer (or for the automatic backup): 打印… works at once.
+                packet.made.connect(page.latest.refresh)
                 from desktop_app.ui.backup_page import BackupButton
 
                 page.add_action_widget(BackupButton(self.session))

@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPointF, QRectF, QSize, Qt, QUrl
+from PySide6.QtCore import QModelIndex, QPointF, QRectF, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QPainter
 from PySide6.QtPdf import QPdfBookmarkModel, QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -32,6 +32,11 @@ from desktop_app.ui.worker import Job, Progress, run_in_background
 
 log = logging.getLogger(__name__)
 PRINT_DPI_LIMIT = 300
+BUTTON_TIP = (
+    "生成一份 A4 PDF：封面、材料目录、承诺书、申报表、各级审核推荐意见页、公示情况、"
+    "专业技术工作总结和证明材料复印件"
+)
+BACKUP_BUSY_TIP = "正在自动备份刚生成的打印材料：备份完成或点“取消备份”后，才能再次生成"
 
 
 class _StatusLabel(QLabel):
@@ -45,6 +50,9 @@ class _StatusLabel(QLabel):
 class PacketWidget(QWidget):
     """The 生成打印材料 button with its options and progress bar; opens the preview when done."""
 
+    # The new packet's path, emitted before the automatic backup starts (the review page's 打印… uses it).
+    made = Signal(Path)
+
     def __init__(self, session: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
@@ -55,10 +63,7 @@ class PacketWidget(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.button = QPushButton("生成打印材料")
-        self.button.setToolTip(
-            "生成一份 A4 PDF：封面、材料目录、承诺书、申报表、各级审核推荐意见页、公示情况、"
-            "专业技术工作总结和证明材料复印件"
-        )
+        self.button.setToolTip(BUTTON_TIP)
         self.duplex = QCheckBox("双面打印")
         self.duplex.setToolTip("每一部分从奇数页开始（必要时插入空白页）")
         self.strip = QCheckBox("证明材料页加审核栏")
@@ -70,17 +75,49 @@ class PacketWidget(QWidget):
         self.bar.hide()
         self.cancel_button = QPushButton("取消")
         self.cancel_button.hide()
+        # The automatic backup after a packet has its own bar: the packet is done and can be printed
+        # meanwhile, so its bar must not look as if the packet were still being made.
+        self.backup_bar = QProgressBar()
+        self.backup_bar.setRange(0, 100)
+        self.backup_bar.setFormat("自动备份 %p%")
+        self.backup_bar.setMinimumWidth(220)
+        self.backup_bar.setToolTip("正在把申报内容、扫描件和刚生成的打印材料备份到备份文件夹")
+        self.cancel_backup_button = QPushButton("取消备份")
+        self.cancel_backup_button.setToolTip("停止这次自动备份；打印材料已生成，不受影响")
+        # A line of its own, shown only while the backup runs: the row of actions has no room left at
+        # 1366×768 with 125 % scaling. The review page puts it under the result line, like the status.
+        self.backup_row = QWidget()
+        row = QHBoxLayout(self.backup_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.backup_bar)
+        row.addWidget(self.cancel_backup_button)
+        row.addStretch(1)
+        self.backup_row.hide()
         # The result (where the backup went, what to check on paper) can be long: the review page gives it
         # a full-width line of its own (ReviewPage.add_message_widget); standing alone it follows the buttons.
         self.status = _StatusLabel("")
         self.status.setVisible(False)
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        for widget in (self.button, self.duplex, self.strip, self.bar, self.cancel_button, self.status):
+        for widget in (
+            self.button,
+            self.duplex,
+            self.strip,
+            self.bar,
+            self.cancel_button,
+            self.status,
+            self.backup_row,
+        ):
             layout.addWidget(widget)
         layout.addStretch(1)  # spare width stays after the controls, not between them
         self.button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self.cancel)
+        self.cancel_backup_button.clicked.connect(self.cancel_backup)
+        self._backup_text = ("", "")  # (what the packet result says, its notes) while the backup runs
+
+    def is_backing_up(self) -> bool:
+        """Whether the automatic backup after the last packet is still running."""
+        return self.backup_job is not None and not self.backup_job.is_finished
 
     def start(self) -> None:
         """Build the packet off the GUI thread."""
@@ -90,6 +127,8 @@ class PacketWidget(QWidget):
             make_packet,
         )
 
+        if self.is_backing_up():
+            return  # the button is disabled meanwhile (see _start_backup); a direct call is refused too
         services, app_id = self.session.services, self.session.app_id
         # The same completeness check as the review page decides: final packet, or a draft if the person agrees.
         count = len(self.session.report().errors)
@@ -166,29 +205,83 @@ class PacketWidget(QWidget):
             self.status.setText(f"已生成，共 {result.pages} 页{notes}")
         self.preview = PacketPreviewDialog(self.last_path, self)
         self.preview.show()
+        self.made.emit(self.last_path)
         if open_count:
             return  # a draft is not backed up as the packet
         self._start_backup(f"已生成，共 {result.pages} 页", notes)
 
     def _start_backup(self, done_text: str, notes: str = "") -> None:
-        """Issue 6: back up after every successful packet, off the GUI thread (copying scans takes seconds)."""
-        from desktop_app.usecases.backup import backup_after_packet
+        """Issue 6: back up after every successful packet, off the GUI thread (copying scans takes seconds).
+
+        Issue 16: the preview is already open and nothing here waits for the backup; it has its own bar
+        and 取消备份 button, shown only while it runs.
+        """
+        from desktop_app.usecases.backup import backup_after_packet, is_auto_backup_on
 
         services, app_id = self.session.services, self.session.app_id
+        if not is_auto_backup_on(services):
+            return
 
-        def show(message: Any) -> None:
-            # owner=self below drops this when the review page was closed while the backup ran.
-            self.status.setText((f"{done_text}；{message}" if message else done_text) + notes)
+        def work(progress: Progress) -> str:
+            return backup_after_packet(
+                services, app_id, progress=progress.update, cancel=lambda: progress.cancelled
+            )
 
-        def failed(exc: BaseException) -> None:
-            # backup_after_packet never raises; this only guards against a bug in it.
-            log.error("automatic backup failed", exc_info=exc)
-            show("自动备份失败（程序内部错误），请在“备份”页手动备份")
-
+        # A second 生成打印材料 now would replace the packet file the backup is copying (on Windows the
+        # replace fails outright). Cancelling the backup instead would silently leave the packet the person
+        # just printed without a backup, so the button waits, says why, and 取消备份 is one click away.
+        self.button.setEnabled(False)
+        self.button.setToolTip(BACKUP_BUSY_TIP)
+        self.backup_bar.setRange(0, 0)  # busy until the first step reports its size
+        self.cancel_backup_button.setEnabled(True)
+        self.backup_row.show()
+        self._backup_text = (done_text, notes)
         self.status.setText(f"{done_text}；正在自动备份…{notes}")
         self.backup_job = run_in_background(
-            lambda progress: backup_after_packet(services, app_id), on_done=show, on_error=failed, owner=self
+            work,
+            on_done=self._backup_done,
+            on_error=self._backup_failed,
+            on_progress=self._backup_progress,
+            # Leaving the review page drops the callbacks but not the backup: the person did not ask to
+            # stop it (取消备份 does), and quitting still stops it (worker.cancel_all_and_wait).
+            owner=self,
+            cancel_with_owner=False,
         )
+
+    def cancel_backup(self) -> None:
+        """Stop the automatic backup; it removes what it half-wrote and the packet stays as it is."""
+        if self.is_backing_up():
+            assert self.backup_job is not None
+            self.cancel_backup_button.setEnabled(False)
+            done_text, notes = self._backup_text
+            self.status.setText(f"{done_text}；正在取消自动备份…{notes}")
+            self.backup_job.cancel()
+
+    def _backup_progress(self, done: int, total: int, text: str) -> None:
+        if total:
+            self.backup_bar.setRange(0, 100)
+            self.backup_bar.setValue(min(100, round(100 * done / total)))
+        else:
+            self.backup_bar.setRange(0, 0)
+        if text and self.cancel_backup_button.isEnabled():  # 正在取消 stays once asked
+            done_text, notes = self._backup_text
+            self.status.setText(f"{done_text}；正在自动备份：{text}{notes}")
+
+    def _backup_ended(self, message: str) -> None:
+        self.backup_row.hide()
+        self.button.setEnabled(True)
+        self.button.setToolTip(BUTTON_TIP)
+        done_text, notes = self._backup_text
+        self.status.setText((f"{done_text}；{message}" if message else done_text) + notes)
+
+    def _backup_done(self, message: Any) -> None:
+        # backup_after_packet returns "" when the automatic backup was switched off meanwhile.
+        self._backup_ended(str(message or ""))
+
+    def _backup_failed(self, exc: BaseException) -> None:
+        # backup_after_packet never raises; this only guards against a bug in it.
+        log.error("automatic backup failed", exc_info=exc)
+        self._backup_ended("自动备份失败（程序内部错误），请在“备份”页手动备份")
 
     def _failed(self, exc: BaseException) -> None:
         self._reset()

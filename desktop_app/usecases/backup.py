@@ -1005,12 +1005,21 @@ def restore_into_new_year(
 # Automatic ------------------------------------------------------------------------------------------
 
 
-def backup_after_packet(services: Services, app_id: int) -> str:
-    """Called after every successful packet: write a verified backup; never raises, returns what to show."""
+def backup_after_packet(
+    services: Services,
+    app_id: int,
+    *,
+    progress: ProgressFn | None = None,
+    cancel: CancelFn | None = None,
+) -> str:
+    """Called after every successful packet: write a verified backup; never raises, returns what to show.
+
+    `progress` and `cancel` go to create_backup, so the window can show the backup's own bar and stop it.
+    """
     try:
         if not is_auto_backup_on(services):
             return ""
-        result = create_backup(services, app_id)
+        result = create_backup(services, app_id, progress=progress, cancel=cancel)
     except Cancelled:
         return "自动备份已取消"
     except UserError as exc:
