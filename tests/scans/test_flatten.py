@@ -276,6 +276,12 @@ def test_an_id_card_takes_the_cards_proportions_whatever_was_measured(services, 
     [outcome] = list(attach_files(services, app_id, target, [source], kind="id_card_front"))
     attachment = next(a for a in services.load(app_id).attachments if a.id == outcome.attachment_id)
     assert abs(attachment.edits["flatten"]["aspect"] - 54 / 85.6) < 1e-4
+    # The import cached the card's print page: the packet decodes nothing again.
+    from desktop_app.usecases.packet import prepared_page_paths
+
+    assert outcome.prepared and all(
+        p.is_file() for p in prepared_page_paths(services, app_id, attachment.sha256)
+    )
     # Corners placed by hand a little off the card's shape still give a card.
     edits = set_flattening(
         services, attachment, True, corners=[[0.2, 0.2], [0.8, 0.2], [0.8, 0.62], [0.2, 0.62]]
@@ -349,3 +355,19 @@ def test_a_sideways_photo_is_flattened_straight_from_its_stored_pixels(turn: int
     got = np.asarray(flatten.flatten(stored, edit, whiten=False, turn=turn)).astype(int)
     assert got.shape == expected.shape
     assert np.abs(got - expected).max() <= 1  # the same page, pixel for pixel (rounding aside)
+
+
+def test_an_id_card_side_is_cached_at_import_in_the_cards_proportions(services) -> None:
+    # Even when the measured shape is not a card's (here an A4 page), the side of an ID card is printed in the
+    # card's proportions; the import caches exactly that page, so the packet has nothing to decode again.
+    from desktop_app.packet.scan_pages import cache_path, freeze_edits
+    from desktop_app.usecases.prepare import cache_dir, import_page_check
+
+    data = samples.photo_on_desk(_a4_page(9), frame=(1200, 1600), seed=15).data
+    findings: dict[int, object] = {}
+    import_page_check(services, "card", findings, card=True)(data, 0)
+    found = findings[0]
+    assert isinstance(found, photos.PageFinding) and abs(found.aspect - A4) / A4 < 0.02
+    edits = freeze_edits({"flatten": found.as_card().as_edit()})
+    with Image.open(cache_path(cache_dir(services), "card", 0, edits)) as page:
+        assert abs(max(page.size) / min(page.size) - 85.6 / 54) < 0.02

@@ -188,3 +188,39 @@ def test_scans_printed_as_they_are_get_no_copy_in_the_cache(services, demo_app, 
     (outcome,) = _attach(services, demo_app, scan)
     assert outcome.status == STORED
     assert _cache_files(services) == []  # an upright 300-dpi JPEG goes into the PDF untouched
+
+
+def test_cli_attach_prepares_afterwards_only_what_the_import_could_not_cache(
+    services, demo_app, tmp_path, capsys, monkeypatch
+):
+    # Issue 16: the after-attach preparation reads every cached page of the application and loads the packet
+    # pipeline; it runs only when the import could not cache a page, and then that page is ready for `packet`.
+    from desktop_app.cli import main
+    from desktop_app.usecases import packet, prepare
+    from desktop_app.usecases.packet import prepared_page_paths
+
+    calls: list[int] = []
+    real_preparation = packet.prepare_attachment_pages
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return real_preparation(*args, **kwargs)
+
+    monkeypatch.setattr(packet, "prepare_attachment_pages", counted)
+    _drop_scans(services, demo_app)
+    assert (
+        main(["attach", str(demo_app), "education[1]", str(_phone_photo(tmp_path / "本科毕业证书.jpg"))]) == 0
+    )
+    assert calls == []  # the import cached the page itself
+
+    def full_disk(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(prepare, "save_prepared", full_disk)
+    second = tmp_path / "学士学位证书.jpg"
+    Image.new("RGB", (4032, 3024), (90, 160, 200)).save(second, "JPEG", quality=90)
+    assert main(["attach", str(demo_app), "education[1]", str(second)]) == 0
+    assert calls == [1]
+    capsys.readouterr()
+    for attachment in services.load(demo_app).attachments:
+        assert all(p.is_file() for p in prepared_page_paths(services, demo_app, attachment.sha256))
