@@ -130,7 +130,7 @@ def clean_leftovers(home: Path) -> list[Path]:
                 for partial in _listed_partials(child, int(match.group(1))):
                     _remove(partial, removed)
             _remove(child, removed)
-    for folder in (home / "blobs", home / "cache" / "pages", home / "cache" / "pages.sha256"):
+    for folder in (home / "blobs", *(home / "cache" / name for name in ("pages", "pages.sha256", "fonts"))):
         if not folder.is_dir():
             continue
         for child in folder.iterdir():
