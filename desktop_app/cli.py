@@ -351,8 +351,9 @@ def present_error(exc: UserError) -> None:
             sys.stderr.write(f'最新的备份：{found}（恢复：zhicheng restore "{found}"）\n')
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point; returns the exit code."""
+def main(argv: Sequence[str] | None = None, settled: Callable[[], None] = lambda: None) -> int:
+    """Entry point; returns the exit code. `settled` is called once the command's database is open, before
+    it runs (python -m desktop_app lets the garbage collector skip everything made until then)."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     tolerate_legacy_code_page()
     if opens_window(args_list):
@@ -379,6 +380,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         start_of_run(data_home())
         services = _open_services(args, Services)
+        settled()
         return int(args.handler(args, services))
     except UserError as exc:
         present_error(exc)
