@@ -213,17 +213,28 @@ def undecodable_argument(args: Sequence[str]) -> str:
     return ""
 
 
+class _VersionAction(argparse.Action):
+    """--version: prints the version, read only when asked for (as argparse's own "version" action prints)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
+        super().__init__(
+            option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, nargs=0, help=help
+        )
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> NoReturn:
+        import desktop_app
+
+        sys.stdout.write(f"职称申报材料助手 {desktop_app.__version__}\n")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The full command-line parser, including feature modules' subcommands."""
     parser = ChineseArgumentParser(
         prog="zhicheng",
         description="职称申报材料助手：不带参数运行时打开图形界面。",
     )
-    from desktop_app import __version__
-
-    parser.add_argument(
-        "--version", action="version", version=f"职称申报材料助手 {__version__}", help="显示版本号并退出"
-    )
+    parser.add_argument("--version", action=_VersionAction, help="显示版本号并退出")
     sub = parser.add_subparsers(dest="command", parser_class=ChineseArgumentParser)
 
     p = sub.add_parser("list", help="列出所有申报：编号、姓名、年度、申报职称、完成度")
