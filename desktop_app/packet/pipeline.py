@@ -11,6 +11,7 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -225,10 +226,17 @@ def assemble_packet(
         with open(written, "wb") as fh:
             writer.write(fh)
             fh.flush()
-            os.fsync(fh.fileno())
-        del writer
-        run.step(94, "核对生成的文件")
-        verify_packet(written, page_map.total)
+            del writer
+            # The file reaches the disk while it is read back: both must succeed before it replaces `out`.
+            sync = BackgroundSync(fh.fileno())
+            try:
+                run.step(94, "核对生成的文件")
+                verify_packet(written, page_map.total)
+            except BaseException:
+                sync.join()  # the file stays open until the sync is done; its failure says less than this one
+                raise
+            sync.join()
+            sync.check()
         run.step(99, "保存")
         replace_file(written, out)  # a packet open in a PDF viewer on Windows: wait briefly, then say so
     except PrepareCancelled as exc:
@@ -250,6 +258,30 @@ def assemble_packet(
         tuple(run.notices),
         len(source.open_items) if options.draft else 0,
     )
+
+
+class BackgroundSync:
+    """os.fsync of an open file in a thread, so the disk writes while this process goes on."""
+
+    def __init__(self, fd: int) -> None:
+        self._failure: OSError | None = None
+        self._thread = threading.Thread(target=self._sync, args=(fd,), name="packet-fsync", daemon=True)
+        self._thread.start()
+
+    def _sync(self, fd: int) -> None:
+        try:
+            os.fsync(fd)
+        except OSError as exc:  # a full disk may only show here (delayed allocation)
+            self._failure = exc
+
+    def join(self) -> None:
+        """Wait until the sync is over."""
+        self._thread.join()
+
+    def check(self) -> None:
+        """Raise the sync's error, if it had one (after join)."""
+        if self._failure is not None:
+            raise self._failure
 
 
 # Steps ------------------------------------------------------------------------------------------
