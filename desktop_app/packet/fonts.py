@@ -101,6 +101,8 @@ def _printable_anyway(ch: str) -> bool:
 def runs(text: str, font: str = REGULAR) -> list[tuple[str, str]]:
     """(face, text) pieces: each character in `font` when it has it, else in the fallback face."""
     primary = _glyphs(font)
+    if primary.issuperset(map(ord, text)):
+        return [(font, text)] if text else []  # the usual case, decided in one C loop
     pieces: list[tuple[str, str]] = []
     for ch in text:
         face = font
