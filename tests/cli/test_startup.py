@@ -55,3 +55,18 @@ def test_pyside_s_version_is_read_without_importing_it() -> None:
     from desktop_app.qt_compat import config_version
 
     assert config_version() == metadata.version("PySide6-Essentials")
+
+
+def test_attaching_a_picture_loads_no_pdf_library(zhicheng_home: Path, tmp_path: Path) -> None:
+    """attach prepares each page's print picture (Pillow) but never draws or merges a packet."""
+    from PIL import Image
+
+    from desktop_app.cli import main
+
+    assert main(["new", "--name", "李明", "--year", "2026"]) == 0
+    picture = tmp_path / "身份证人像面.jpg"
+    Image.new("RGB", (1011, 638), "white").save(picture, quality=90)
+    loaded = modules_after(zhicheng_home, "attach", "1", "basic", str(picture))
+    assert "desktop_app.usecases.scans" in loaded and "PIL" in loaded  # the file was imported
+    for name in ("pypdf", "reportlab", "desktop_app.packet.pipeline"):
+        assert name not in loaded, f"attach loads {name}"
