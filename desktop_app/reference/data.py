@@ -238,21 +238,26 @@ def _load_default() -> Reference:
 
 @functools.lru_cache(maxsize=4)
 def _load_active(candidates: tuple[Path, ...]) -> Reference:
-    return _load(active_reference_folder(candidates))
+    return _active(candidates)[1]
 
 
 def active_reference_folder(candidates: Sequence[Path]) -> Path:
     """The folder to use: the newest edition that loads; imported ones win ties; the bundled one (last) always."""
+    return _active(candidates)[0]
+
+
+def _active(candidates: Sequence[Path]) -> tuple[Path, Reference]:
+    """The folder to use and its tables, as loaded while choosing it (every command loads them: once, not twice)."""
     bundled = Path(candidates[-1])
-    best, best_edition = bundled, _load(bundled).edition
+    best = _load(bundled)
     for folder in candidates[:-1]:
         try:
-            edition = _load(Path(folder)).edition
+            loaded = _load(Path(folder))
         except ReferenceDataError:
             continue  # a damaged import must never stop the app: fall back to the next one
-        if edition >= best_edition:
-            return Path(folder)
-    return best
+        if loaded.edition >= best.edition:
+            return Path(folder), loaded
+    return bundled, best
 
 
 def reload_default_reference() -> Reference:
