@@ -1,5 +1,4 @@
 import gc
-import multiprocessing
 import sys
 
 if __name__ == "__main__":
@@ -43,7 +42,9 @@ def _finish(code: int) -> None:
     # Worker processes of a command that failed midway (a full disk during a packet) must not outlive it:
     # they would keep its output pipe open and the caller waiting. Then the normal teardown releases the
     # pool's semaphores (a quick exit would leave the resource tracker to warn about them on the terminal).
-    children = multiprocessing.active_children()
+    # Worker processes exist only if the command loaded multiprocessing (a packet that prepared pictures).
+    multiprocessing = sys.modules.get("multiprocessing")
+    children = multiprocessing.active_children() if multiprocessing is not None else []
     for child in children:
         child.terminate()
     for child in children:
@@ -56,8 +57,12 @@ def _finish(code: int) -> None:
 
 if __name__ == "__main__":
     # In the PyInstaller build, worker processes (spawn) re-run this executable; freeze_support()
-    # turns those runs into workers instead of a second app. A no-op when running from source.
-    multiprocessing.freeze_support()
+    # turns those runs into workers instead of a second app. A no-op when running from source, where
+    # multiprocessing is left unloaded for the commands that start no worker.
+    if getattr(sys, "frozen", False):
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     if opens_window(sys.argv[1:]):
         gc.enable()
         sys.exit(main())
