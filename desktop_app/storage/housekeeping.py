@@ -130,7 +130,7 @@ def clean_leftovers(home: Path) -> list[Path]:
                 for partial in _listed_partials(child, int(match.group(1))):
                     _remove(partial, removed)
             _remove(child, removed)
-    caches = (home / "cache", *(home / "cache" / name for name in ("pages", "pages.sha256", "fonts")))
+    caches = (home / "cache", *(home / "cache" / name for name in ("pages", "pages.sha256", "fonts", "toml")))
     for folder in (home / "blobs", *caches):
         if not folder.is_dir():
             continue
