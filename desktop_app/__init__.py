@@ -30,7 +30,15 @@ def _read_version() -> str:
         return "0+unknown"
 
 
-__version__ = _read_version()
+def __getattr__(name: str) -> str:
+    # The version is read when first asked for (--version, 关于, a backup's manifest), not by every command:
+    # tomllib or importlib.metadata cost 5–15 ms of a start-up that needs neither.
+    if name == "__version__":
+        version = _read_version()
+        globals()[name] = version
+        return version
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 from desktop_app.qt_compat import guard_refcount_bug as _guard_refcount_bug  # noqa: E402
 

@@ -213,17 +213,28 @@ def undecodable_argument(args: Sequence[str]) -> str:
     return ""
 
 
+class _VersionAction(argparse.Action):
+    """--version: prints the version, read only when asked for (as argparse's own "version" action prints)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
+        super().__init__(
+            option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, nargs=0, help=help
+        )
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> NoReturn:
+        import desktop_app
+
+        sys.stdout.write(f"职称申报材料助手 {desktop_app.__version__}\n")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The full command-line parser, including feature modules' subcommands."""
     parser = ChineseArgumentParser(
         prog="zhicheng",
         description="职称申报材料助手：不带参数运行时打开图形界面。",
     )
-    from desktop_app import __version__
-
-    parser.add_argument(
-        "--version", action="version", version=f"职称申报材料助手 {__version__}", help="显示版本号并退出"
-    )
+    parser.add_argument("--version", action=_VersionAction, help="显示版本号并退出")
     sub = parser.add_subparsers(dest="command", parser_class=ChineseArgumentParser)
 
     p = sub.add_parser("list", help="列出所有申报：编号、姓名、年度、申报职称、完成度")
@@ -351,8 +362,9 @@ def present_error(exc: UserError) -> None:
             sys.stderr.write(f'最新的备份：{found}（恢复：zhicheng restore "{found}"）\n')
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point; returns the exit code."""
+def main(argv: Sequence[str] | None = None, settled: Callable[[], None] = lambda: None) -> int:
+    """Entry point; returns the exit code. `settled` is called once the command's database is open, before
+    it runs (python -m desktop_app lets the garbage collector skip everything made until then)."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     tolerate_legacy_code_page()
     if opens_window(args_list):
@@ -379,6 +391,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         start_of_run(data_home())
         services = _open_services(args, Services)
+        settled()
         return int(args.handler(args, services))
     except UserError as exc:
         present_error(exc)

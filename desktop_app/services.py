@@ -19,7 +19,7 @@ from desktop_app.formspec.model import FieldSpec, FormSet, SectionSpec
 from desktop_app.formspec.types import check_value
 from desktop_app.paths import data_home
 from desktop_app.reference import Reference, load_reference
-from desktop_app.storage import DB_NAME, BlobStore, Repository, open_engine
+from desktop_app.storage import DB_NAME, BlobStore, Repository, open_engine, scan_sizes
 from desktop_app.storage.repository import with_values
 
 LAST_APPLICATION_SETTING = "last_application"
@@ -107,9 +107,8 @@ class Services:
         self.engine = open_engine(self.home / DB_NAME)
         self.repo = Repository(self.engine)
         self.blobs = BlobStore(self.home / "blobs")
-        self._sizes: dict[
-            str, tuple[int, int]
-        ] = {}  # pixel size of image scans by SHA-256 (resolution check)
+        # Pixel size of image scans by SHA-256 (resolution check), also remembered between runs.
+        self._sizes: dict[str, tuple[int, int]] | None = None
 
     @property
     def today(self) -> date:
@@ -434,10 +433,15 @@ class Services:
 
     def _scan_sizes(self, app: ApplicationData) -> dict[str, tuple[int, int]]:
         """Pixel sizes of the image scans (header only, remembered per content hash) for the resolution check."""
+        remembered = self.home / "cache" / scan_sizes.FILE_NAME
+        if self._sizes is None:
+            self._sizes = scan_sizes.read_sizes(remembered)
         cache = self._sizes
+        learned = False
         for attachment in app.attachments:
             if attachment.sha256 in cache or not attachment.media_type.startswith("image/"):
                 continue
+            learned = True
             try:
                 from PIL import Image
 
@@ -450,6 +454,8 @@ class Services:
                     cache[attachment.sha256] = (height, width) if turned else (width, height)
             except Exception:  # noqa: BLE001 - an unreadable scan is reported elsewhere; no size, no finding
                 cache[attachment.sha256] = (0, 0)
+        if learned:
+            scan_sizes.write_sizes(remembered, cache)  # sizes of unreadable scans are not remembered
         return cache
 
     def _percent(self, app: ApplicationData, findings: list[Finding]) -> int:

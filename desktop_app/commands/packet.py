@@ -46,6 +46,10 @@ def cmd_packet(args: argparse.Namespace, services: Services) -> int:
         return 0  # a draft is not backed up as the packet
     # Issue 6: a backup after every successful packet. It never raises; a failed backup is reported
     # on stderr but the packet itself was written and verified, so the exit code stays 0.
+    from desktop_app.usecases.auto_backup import is_auto_backup_on
+
+    if not is_auto_backup_on(services):
+        return 0
     from desktop_app.usecases.backup import backup_after_packet
 
     message = backup_after_packet(services, args.app)

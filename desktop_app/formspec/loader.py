@@ -18,6 +18,7 @@ from desktop_app.formspec.model import (
     RuleSpec,
     SectionSpec,
 )
+from desktop_app.formspec.toml_cache import load_toml, parse_toml
 from desktop_app.formspec.types import FIELD_TYPES
 
 # The online system's left-menu order (五、（二）) is the order of the files' two-digit prefixes in forms/
@@ -266,11 +267,11 @@ def _rule(file: str, index: int, raw: Any) -> RuleSpec:
     )
 
 
-def load_section(path: Path) -> SectionSpec:
-    """Parse one forms/*.toml file."""
+def load_section(path: Path, use_cache: bool = False) -> SectionSpec:
+    """Parse one forms/*.toml file (`use_cache`: its parse may come from cache/toml, see toml_cache)."""
     file = path.name
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = load_toml(path, universal_newlines=True)[0] if use_cache else parse_toml(path, True)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise FormDefinitionError(file, "(文件)", f"不是有效的 TOML：{exc}") from exc
     unknown = set(raw) - _SECTION_KEYS
@@ -338,6 +339,13 @@ def _default_forms() -> FormSet:
 
 
 def _load(folder: Path) -> FormSet:
+    try:
+        return _load_files(folder, use_cache=True)
+    except FormDefinitionError:
+        return _load_files(folder, use_cache=False)  # a cached parse is never why the forms are refused
+
+
+def _load_files(folder: Path, use_cache: bool) -> FormSet:
     files = sorted(folder.glob("*.toml"))
     if not files:
         raise FormDefinitionError(folder.name, "(目录)", "没有任何表单定义文件")
@@ -346,7 +354,7 @@ def _load(folder: Path) -> FormSet:
             raise FormDefinitionError(
                 path.name, "(文件名)", "文件名须以两位菜单序号和下划线开头，例如 03_current_title.toml"
             )
-    sections = [load_section(p) for p in files]
+    sections = [load_section(p, use_cache) for p in files]
     by_key = {s.key: s for s in sections}
     if len(by_key) != len(sections):
         keys = [s.key for s in sections]

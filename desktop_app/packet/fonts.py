@@ -6,11 +6,12 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics, ttfonts
-from reportlab.pdfbase.ttfonts import TTFont
 
-from desktop_app.paths import resources_dir
+from desktop_app.packet.font_cache import load_font
+from desktop_app.paths import data_home_path, resources_dir
 
 REGULAR = "NotoSansSC"
 BOLD = "NotoSansSC-Bold"
@@ -54,13 +55,19 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
     return "\n".join(lines)
 
 
+def font_cache_folder() -> Path | None:
+    """Where parsed faces are kept between runs (in the data folder's cache), or None before it exists."""
+    home = data_home_path()
+    return home / "cache" / "fonts" if home.is_dir() else None
+
+
 @lru_cache(maxsize=1)
 def register_fonts() -> tuple[str, str]:
     """Register the bundled TrueType faces with reportlab once; returns (regular, bold) names."""
     ttfonts.makeToUnicodeCMap = _to_unicode_cmap
-    folder = resources_dir() / "fonts"
-    pdfmetrics.registerFont(TTFont(REGULAR, str(folder / "NotoSansSC-Regular.ttf")))
-    pdfmetrics.registerFont(TTFont(BOLD, str(folder / "NotoSansSC-Bold.ttf")))
+    folder, cache = resources_dir() / "fonts", font_cache_folder()
+    pdfmetrics.registerFont(load_font(REGULAR, folder / "NotoSansSC-Regular.ttf", cache))
+    pdfmetrics.registerFont(load_font(BOLD, folder / "NotoSansSC-Bold.ttf", cache))
     pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR, boldItalic=BOLD)
     return REGULAR, BOLD
 
@@ -68,7 +75,9 @@ def register_fonts() -> tuple[str, str]:
 @lru_cache(maxsize=1)
 def _fallback_glyphs() -> frozenset[int]:
     register_fonts()
-    pdfmetrics.registerFont(TTFont(FALLBACK, str(resources_dir() / "fonts" / FALLBACK_FILE)))
+    pdfmetrics.registerFont(
+        load_font(FALLBACK, resources_dir() / "fonts" / FALLBACK_FILE, font_cache_folder())
+    )
     return frozenset(pdfmetrics.getFont(FALLBACK).face.charToGlyph)
 
 
@@ -92,6 +101,8 @@ def _printable_anyway(ch: str) -> bool:
 def runs(text: str, font: str = REGULAR) -> list[tuple[str, str]]:
     """(face, text) pieces: each character in `font` when it has it, else in the fallback face."""
     primary = _glyphs(font)
+    if primary.issuperset(map(ord, text)):
+        return [(font, text)] if text else []  # the usual case, decided in one C loop
     pieces: list[tuple[str, str]] = []
     for ch in text:
         face = font

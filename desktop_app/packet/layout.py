@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
@@ -91,8 +92,12 @@ def clean(text: object) -> str:
     return "".join(ch for ch in raw if ch == "\n" or unicodedata.category(ch) not in ("Cc", "Cf"))
 
 
+@lru_cache(maxsize=16384)
 def width_of(text: str, font: str = REGULAR, size: float = 10.0) -> float:
-    """Width of the text in points (characters the face lacks measured in the fallback face)."""
+    """Width of the text in points (characters the face lacks measured in the fallback face).
+
+    Remembered: wrapping measures every Chinese character on its own, and the same ones again and again.
+    """
     if text.isascii():
         return float(stringWidth(text, font, size))
     return float(sum(stringWidth(piece, face, size) for face, piece in runs(text, font)))

@@ -11,18 +11,15 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PIL import Image
-
-from desktop_app.domain import ApplicationData, Attachment
+from desktop_app.domain import Attachment
 from desktop_app.errors import Cancelled, UserError
-from desktop_app.formspec.model import FormSet
 from desktop_app.formspec.types import format_value
 from desktop_app.os_errors import StorageProblem, from_os_error, replace_file, to_user_error
 from desktop_app.packet import evidence as ev
@@ -44,7 +41,6 @@ from desktop_app.packet.plan import ImageSlot, PageMap, Part, PlannedPage, build
 from desktop_app.packet.render import render_pages
 from desktop_app.packet.sanitize import placeable_copy, sanitize_writer
 from desktop_app.packet.scan_pages import (
-    Normaliser,
     PrepareCancelled,
     PreparedImage,
     PrepareJob,
@@ -52,6 +48,15 @@ from desktop_app.packet.scan_pages import (
     freeze_edits,
     prepare_many,
     save_prepared,
+)
+from desktop_app.packet.source import (
+    RASTER_MAX_SIDE,
+    MaterialError,
+    OpenItem,
+    PacketSource,
+    ScanAccess,
+    image_jobs,
+    material_jobs,
 )
 from desktop_app.packet.tier_pages import (
     ChainUnknownError,
@@ -62,7 +67,6 @@ from desktop_app.packet.tier_pages import (
     unit_seals,
 )
 from desktop_app.packet.verify import page_unembedded_fonts, verify_packet
-from desktop_app.reference import Reference
 
 log = logging.getLogger(__name__)
 
@@ -81,27 +85,12 @@ class MissingCharactersError(UserError):
     """Some text uses characters the embedded font lacks (they would print as empty boxes)."""
 
 
-class MaterialError(UserError):
-    """One attachment cannot be placed into the packet."""
-
-
 class OutputError(UserError):
     """The target file cannot be written."""
 
 
 class IncompletePacketError(UserError):
     """The completeness check has open items: only a draft may be written."""
-
-
-@dataclass(frozen=True)
-class OpenItem:
-    """One open item of the completeness check, in `check`'s words; `kind` is set for a missing required scan."""
-
-    text: str
-    section: str = ""
-    entry_id: int | None = None
-    kind: str | None = None
-    kind_label: str = ""
 
 
 SHOWN_OPEN_ITEMS = 5
@@ -117,28 +106,6 @@ def refuse_final(items: Sequence[OpenItem]) -> None:
     )
 
 
-def _open_pdf_default(path: Path, edits: Mapping[str, Any]) -> list[Any]:
-    from pypdf import PdfReader
-
-    reader = PdfReader(path, strict=False)
-    if reader.is_encrypted and not reader.decrypt(str(edits.get("pdf_password", "") or "")):
-        raise MaterialError("这个 PDF 设置了打开密码，无法放入打印材料", "请在证明材料中输入密码后重试")
-    return list(reader.pages)
-
-
-@dataclass(frozen=True)
-class ScanAccess:
-    """How scans are read; the use case passes the scans feature's functions (packet cannot import them)."""
-
-    normalise: Normaliser | None = None
-    image_pages: Callable[[Path, Mapping[str, Any]], list[int]] = lambda path, edits: [0]
-    pdf_pages: Callable[[Path, Mapping[str, Any]], list[Any]] = _open_pdf_default
-    # Chosen pages of a PDF attachment (by position among the chosen ones) as upright pictures, one at a
-    # time, for pages that cannot be placed as pages (fonts not embedded). None: such a page stops the
-    # packet with a message instead.
-    pdf_raster: Callable[[Path, Mapping[str, Any], Sequence[int]], Iterable[Image.Image]] | None = None
-
-
 @dataclass(frozen=True)
 class PacketOptions:
     """Two-sided printing (each part starts on an odd page) and the verification strip."""
@@ -147,22 +114,6 @@ class PacketOptions:
     verify_strip: bool = True
     workers: int = 2
     draft: bool = False
-
-
-@dataclass(frozen=True)
-class PacketSource:
-    """Everything the packet is made from (plain data and file locations, no database)."""
-
-    app: ApplicationData
-    forms: FormSet
-    reference: Reference
-    locate: Callable[[str], Path]
-    cache_dir: Path
-    scans: ScanAccess = field(default_factory=ScanAccess)
-    today: date | None = None
-    # The completeness check's errors (the one `find_problems`, asked by the use case): a final packet
-    # is written only when there are none; a draft lists them on its first page.
-    open_items: tuple[OpenItem, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -225,10 +176,17 @@ def assemble_packet(
         with open(written, "wb") as fh:
             writer.write(fh)
             fh.flush()
-            os.fsync(fh.fileno())
-        del writer
-        run.step(94, "核对生成的文件")
-        verify_packet(written, page_map.total)
+            del writer
+            # The file reaches the disk while it is read back: both must succeed before it replaces `out`.
+            sync = BackgroundSync(fh.fileno())
+            try:
+                run.step(94, "核对生成的文件")
+                verify_packet(written, page_map.total)
+            except BaseException:
+                sync.join()  # the file stays open until the sync is done; its failure says less than this one
+                raise
+            sync.join()
+            sync.check()
         run.step(99, "保存")
         replace_file(written, out)  # a packet open in a PDF viewer on Windows: wait briefly, then say so
     except PrepareCancelled as exc:
@@ -250,6 +208,30 @@ def assemble_packet(
         tuple(run.notices),
         len(source.open_items) if options.draft else 0,
     )
+
+
+class BackgroundSync:
+    """os.fsync of an open file in a thread, so the disk writes while this process goes on."""
+
+    def __init__(self, fd: int) -> None:
+        self._failure: OSError | None = None
+        self._thread = threading.Thread(target=self._sync, args=(fd,), name="packet-fsync", daemon=True)
+        self._thread.start()
+
+    def _sync(self, fd: int) -> None:
+        try:
+            os.fsync(fd)
+        except OSError as exc:  # a full disk may only show here (delayed allocation)
+            self._failure = exc
+
+    def join(self) -> None:
+        """Wait until the sync is over."""
+        self._thread.join()
+
+    def check(self) -> None:
+        """Raise the sync's error, if it had one (after join)."""
+        if self._failure is not None:
+            raise self._failure
 
 
 # Steps ------------------------------------------------------------------------------------------
@@ -319,29 +301,6 @@ def _raise_missing(problems: Mapping[str, list[str]]) -> None:
     )
 
 
-def _jobs_for(att: Attachment, path: Path, source: PacketSource) -> list[PrepareJob]:
-    edits = dict(att.edits or {})
-    pages = source.scans.image_pages(path, edits)
-    frozen = freeze_edits(edits)
-    return [
-        PrepareJob(path, att.sha256, page, frozen, source.cache_dir, source.scans.normalise) for page in pages
-    ]
-
-
-def material_jobs(source: PacketSource) -> list[PrepareJob]:
-    """Every image page the packet needs prepared (also used to prepare in the background after import)."""
-    jobs: list[PrepareJob] = []
-    for att in source.app.attachments:
-        if att.media_type.startswith("image/"):
-            try:
-                jobs.extend(_jobs_for(att, source.locate(att.sha256), source))
-            except UserError:
-                log.info("skipping unreadable attachment %s in background preparation", att.id)
-    return jobs
-
-
-RASTER_DPI = 200
-RASTER_MAX_SIDE = round(842 * RASTER_DPI / 72)  # an A4 page's long side at that resolution
 UNEMBEDDED_RASTERISED = (
     "证明材料“{name}”第 {pages} 页的字体没有嵌入文件，已转为图片放入：请核对打印出来的文字是否清楚"
 )
@@ -455,7 +414,7 @@ def prepare_scans(
             if att.media_type == PDF_TYPE:
                 material.pdf_pages = _placeable_pdf_pages(source, att, path, run)
             elif att.media_type.startswith("image/"):
-                for job in _jobs_for(att, path, source):
+                for job in image_jobs(att, path, source):
                     jobs.append(job)
                     owners.append((material, len(jobs) - 1))
             else:

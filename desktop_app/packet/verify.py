@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from pathlib import Path
 from typing import Any
 
@@ -91,7 +90,6 @@ def verify_packet(path: Path, expected_pages: int) -> None:
             missing = unembedded_fonts(reader)
             active = find_active(reader.trailer["/Root"])
         del reader
-        gc.collect()  # pypdf objects form reference cycles; free the parsed file now
     except Exception as exc:
         raise PacketVerifyError(
             "生成的打印材料无法重新读取，未保存", "请重试；如仍失败，请把日志发给技术支持"

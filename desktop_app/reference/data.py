@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop_app.formspec.toml_cache import load_toml, parse_toml
 from desktop_app.reference.procedure import PROCEDURE_FILE, Procedure, parse_procedure
 
 TIERS: tuple[str, ...] = ("正高", "副高", "中级", "助理级", "员级")
@@ -238,21 +239,26 @@ def _load_default() -> Reference:
 
 @functools.lru_cache(maxsize=4)
 def _load_active(candidates: tuple[Path, ...]) -> Reference:
-    return _load(active_reference_folder(candidates))
+    return _active(candidates)[1]
 
 
 def active_reference_folder(candidates: Sequence[Path]) -> Path:
     """The folder to use: the newest edition that loads; imported ones win ties; the bundled one (last) always."""
+    return _active(candidates)[0]
+
+
+def _active(candidates: Sequence[Path]) -> tuple[Path, Reference]:
+    """The folder to use and its tables, as loaded while choosing it (every command loads them: once, not twice)."""
     bundled = Path(candidates[-1])
-    best, best_edition = bundled, _load(bundled).edition
+    best = _load(bundled)
     for folder in candidates[:-1]:
         try:
-            edition = _load(Path(folder)).edition
+            loaded = _load(Path(folder))
         except ReferenceDataError:
             continue  # a damaged import must never stop the app: fall back to the next one
-        if edition >= best_edition:
-            return Path(folder)
-    return best
+        if loaded.edition >= best.edition:
+            return Path(folder), loaded
+    return bundled, best
 
 
 def reload_default_reference() -> Reference:
@@ -320,12 +326,11 @@ class _Reader:
         return tuple(result)
 
 
-def _read_file(folder: Path, name: str) -> tuple[_Reader, dict[str, object], int]:
+def _read_file(folder: Path, name: str, use_cache: bool = False) -> tuple[_Reader, dict[str, object], int]:
     reader = _Reader(name)
     path = folder / name
     try:
-        with path.open("rb") as handle:
-            data: dict[str, object] = tomllib.load(handle)
+        data: dict[str, object] = load_toml(path)[0] if use_cache else parse_toml(path)
     except FileNotFoundError:
         raise reader.fail("（整个文件）", f"找不到文件 {path}") from None
     except tomllib.TOMLDecodeError as exc:
@@ -471,25 +476,32 @@ def _parse_offices(reader: _Reader, data: Mapping[str, object]) -> tuple[Office,
 
 
 def _load(folder: Path) -> Reference:
+    try:
+        return _load_files(folder, use_cache=True)
+    except ReferenceDataError:
+        return _load_files(folder, use_cache=False)  # a cached parse is never why the tables are refused
+
+
+def _load_files(folder: Path, use_cache: bool) -> Reference:
     editions: dict[str, int] = {}
 
-    reader, data, editions[SERIES_FILE] = _read_file(folder, SERIES_FILE)
+    reader, data, editions[SERIES_FILE] = _read_file(folder, SERIES_FILE, use_cache)
     series = _parse_series(reader, data)
 
-    reader, data, editions[COMMITTEES_FILE] = _read_file(folder, COMMITTEES_FILE)
+    reader, data, editions[COMMITTEES_FILE] = _read_file(folder, COMMITTEES_FILE, use_cache)
     committees = _parse_committees(reader, data, {s.name for s in series})
 
-    reader, data, editions[PLAN_FILE] = _read_file(folder, PLAN_FILE)
+    reader, data, editions[PLAN_FILE] = _read_file(folder, PLAN_FILE, use_cache)
     plan = _parse_plan(reader, data, {c.name: c for c in committees})
 
-    reader, data, editions[OFFICES_FILE] = _read_file(folder, OFFICES_FILE)
+    reader, data, editions[OFFICES_FILE] = _read_file(folder, OFFICES_FILE, use_cache)
     offices = _parse_offices(reader, data)
 
-    reader, data, editions[SPECIALTIES_FILE] = _read_file(folder, SPECIALTIES_FILE)
+    reader, data, editions[SPECIALTIES_FILE] = _read_file(folder, SPECIALTIES_FILE, use_cache)
     specialties = tuple(s.strip() for s in reader.texts(data, "specialties", "specialties"))
     _unique(reader, specialties, "specialties")
 
-    reader, data, editions[PROCEDURE_FILE] = _read_file(folder, PROCEDURE_FILE)
+    reader, data, editions[PROCEDURE_FILE] = _read_file(folder, PROCEDURE_FILE, use_cache)
     procedure = parse_procedure(reader, data)
 
     # All files describe one guide edition; mixing years would pair wrong phones with wrong plans.

@@ -130,7 +130,8 @@ def clean_leftovers(home: Path) -> list[Path]:
                 for partial in _listed_partials(child, int(match.group(1))):
                     _remove(partial, removed)
             _remove(child, removed)
-    for folder in (home / "blobs", home / "cache" / "pages", home / "cache" / "pages.sha256"):
+    caches = (home / "cache", *(home / "cache" / name for name in ("pages", "pages.sha256", "fonts", "toml")))
+    for folder in (home / "blobs", *caches):
         if not folder.is_dir():
             continue
         for child in folder.iterdir():

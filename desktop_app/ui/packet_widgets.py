@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from pathlib import Path
 from typing import Any
@@ -141,7 +142,11 @@ class PacketWidget(QWidget):
         out = default_packet_path(services, app_id, draft=draft)
 
         def work(progress: Progress) -> Any:  # PacketCancelled is the worker's Cancelled: no adapter
-            return make_packet(services, app_id, out, options, progress.update, lambda: progress.cancelled)
+            made = make_packet(services, app_id, out, options, progress.update, lambda: progress.cancelled)
+            # The merge and the read-back leave pypdf's reference cycles (tens of MB): the window frees them
+            # now rather than at the collector's next pass (a command-line run simply ends instead).
+            gc.collect()
+            return made
 
         self.button.setEnabled(False)
         self.bar.setValue(0)

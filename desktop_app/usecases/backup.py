@@ -42,6 +42,9 @@ from desktop_app.scans.naming import safe_filename, section_folder
 from desktop_app.storage.housekeeping import note_partial
 from desktop_app.storage.repository import new_uid, now
 from desktop_app.storage.snapshot import SnapshotRejected, SnapshotRows, read_snapshot
+from desktop_app.usecases.auto_backup import SETTING_AUTO as SETTING_AUTO  # re-exported
+from desktop_app.usecases.auto_backup import is_auto_backup_on as is_auto_backup_on  # re-exported
+from desktop_app.usecases.auto_backup import set_auto_backup as set_auto_backup  # re-exported
 
 if TYPE_CHECKING:
     from desktop_app.services import Services
@@ -50,7 +53,6 @@ log = logging.getLogger(__name__)
 
 SETTING_FOLDER = "backup.folder"
 SETTING_KEEP = "backup.keep_per_year"
-SETTING_AUTO = "backup.auto_after_packet"
 SETTING_VERIFIED = "backup.verified"
 SETTING_ENCRYPTION_ACKNOWLEDGED = "backup.encryption_acknowledged"
 DEFAULT_KEEP = 5
@@ -161,16 +163,6 @@ def set_keep_per_year(services: Services, count: int) -> None:
     if count < 1:
         raise UserError("每个年度至少保留 1 份备份", "请填写 1 或更大的数字")
     services.repo.set_setting(SETTING_KEEP, int(count))
-
-
-def is_auto_backup_on(services: Services) -> bool:
-    """Whether a backup is written after every successful packet (default on)."""
-    return bool(services.repo.get_setting(SETTING_AUTO, True))
-
-
-def set_auto_backup(services: Services, flag: bool) -> None:
-    """Switch the automatic backup after each packet on or off."""
-    services.repo.set_setting(SETTING_AUTO, bool(flag))
 
 
 def encryption_acknowledged(services: Services) -> bool:

@@ -158,6 +158,31 @@ def test_failed_or_cancelled_run_leaves_the_last_packet(services, demo_app, tmp_
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".packet-work")] == []
 
 
+def test_a_packet_that_cannot_reach_the_disk_replaces_nothing(services, demo_app, tmp_path, monkeypatch):
+    """The sync runs while the file is read back: its failure (a full disk shows only there with delayed
+    allocation) still stops the packet, says so, and keeps the last one."""
+    import errno
+
+    import desktop_app.packet.pipeline as pipeline
+    from desktop_app.os_errors import DiskFullError
+
+    out = tmp_path / "packet.pdf"
+    make_packet(services, demo_app, out)
+    before = out.read_bytes()
+    services.set_answer(demo_app, "basic.department", "设备管理部")
+    synced: list[int] = []
+
+    def full_disk(fd: int) -> None:
+        synced.append(fd)
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pipeline.os, "fsync", full_disk)
+    with pytest.raises(DiskFullError):
+        make_packet(services, demo_app, out)
+    assert synced and out.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".packet-work")] == []
+
+
 def test_characters_the_font_lacks_are_reported_before_export(services, demo_app, tmp_path):
     # U+30000 (CJK Extension G, 2020) is in no bundled face; Extension B–F characters print (HanaMinB).
     services.set_answer(demo_app, "basic.department", "\U00030000字研究室")

@@ -180,6 +180,24 @@ def test_housekeeping_leaves_a_running_process_alone(tmp_path: Path) -> None:
     assert mine.exists() and not gone.exists() and removed == [gone]
 
 
+def test_housekeeping_removes_a_killed_run_s_half_written_font_cache(tmp_path: Path) -> None:
+    from desktop_app.storage.housekeeping import clean_leftovers
+
+    fonts = tmp_path / "home" / "cache" / "fonts"
+    fonts.mkdir(parents=True)
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    gone = fonts / f".prep-{int(dead.stdout)}-k2j4.tmp"
+    gone.write_bytes(b"half a cache file")
+    mine = fonts / f".prep-{os.getpid()}-a8b1.tmp"
+    mine.write_bytes(b"being written")
+    kept = fonts / "NotoSansSC-Regular.ttfcache"
+    kept.write_bytes(b"a cache file")
+    assert clean_leftovers(tmp_path / "home") == [gone]
+    assert mine.exists() and kept.exists()
+
+
 def _garble_pages(db: Path) -> None:
     import sqlite3
 
