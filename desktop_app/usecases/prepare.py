@@ -102,7 +102,7 @@ def import_page_check(
         with scan_normalise.pillow_errors():
             header = scan_normalise.open_page(data, page)  # oversized pages are refused before decoding
             pixels = header.width * header.height // decode_scale(header) ** 2
-            look = findings is not None and page == 0 and _photo(header)
+            look = findings is not None and page == 0 and photos.photo_evidence(header)
             header.close()
             if not look and cached(job) is not None:
                 return  # these very bytes were decoded into this print page before: accepted then, accepted now
@@ -114,7 +114,7 @@ def import_page_check(
             return
         with IMPORT_PIXELS.hold(pixels):
             if look and findings is not None:
-                job, picture = _look_and_flatten(job, findings, card)
+                job, picture, findings[page] = _look_and_flatten(job, card)
             else:
                 with scan_normalise.pillow_errors():
                     picture = print_picture(job)
@@ -131,26 +131,19 @@ def import_page_check(
     return check
 
 
-def _look_and_flatten(
-    job: PrepareJob, findings: dict[int, Any], card: bool
-) -> tuple[PrepareJob, Image.Image]:
+def _look_and_flatten(job: PrepareJob, card: bool) -> tuple[PrepareJob, Image.Image, Any]:
     """A photo's first page: decoded once, the page looked for on a small upright copy and, when found, warped
-    straight from the stored pixels (a sideways photo is never turned whole); returns the job whose print page
-    the picture is (with the flatten edit when found) and the picture. `findings[0]`: what was found."""
+    straight from the stored pixels (a sideways photo is never turned whole). Returns the job whose print page
+    the picture is (with the flatten edit when found), the picture, and what was found (a PageFinding or why not)."""
     from desktop_app.scans import flatten  # OpenCV loads when a photo's page is looked for, not at start-up
 
     with scan_normalise.pillow_errors(), decoded_for_print(job) as decoded:
         turn = scan_normalise.orientation(decoded)
         stored = scan_normalise.to_srgb(decoded)
     found = flatten.look_for_page(True, flatten.detection_picture(stored, turn))
-    findings[job.page] = found
     if isinstance(found, photos.PageFinding):
         # The print page of the flattened edit, from the same decode: one more step, not a second decode.
         edit = (found.as_card() if card else found).as_edit()
         flattened = flatten.flatten(stored, edit, turn=turn)
-        return replace(job, edits=freeze_edits({"flatten": edit})), fit_for_print(flattened)
-    return job, fit_for_print(scan_normalise.turned(stored, turn))
-
-
-def _photo(header: Image.Image) -> bool:
-    return photos.photo_evidence(header)
+        return replace(job, edits=freeze_edits({"flatten": edit})), fit_for_print(flattened), found
+    return job, fit_for_print(scan_normalise.turned(stored, turn)), found
