@@ -62,7 +62,9 @@ if __name__ == "__main__":
     if getattr(sys, "frozen", False):
         import multiprocessing
 
+        gc.enable()  # in a worker freeze_support() runs the work and never returns: it collects as usual
         multiprocessing.freeze_support()
+        gc.disable()
     if opens_window(sys.argv[1:]):
         gc.enable()
         sys.exit(main())
