@@ -441,7 +441,6 @@ class Services:
         for attachment in app.attachments:
             if attachment.sha256 in cache or not attachment.media_type.startswith("image/"):
                 continue
-            learned = True
             try:
                 from PIL import Image
 
@@ -452,6 +451,7 @@ class Services:
                     # Printed upright: a photo stored sideways (EXIF orientation 5–8) prints turned.
                     turned = exif_in_header(picture).get(0x0112) in (5, 6, 7, 8)
                     cache[attachment.sha256] = (height, width) if turned else (width, height)
+                learned = True  # an unreadable scan's (0, 0) is not written: no rewrite for it at every check
             except Exception:  # noqa: BLE001 - an unreadable scan is reported elsewhere; no size, no finding
                 cache[attachment.sha256] = (0, 0)
         if learned:

@@ -242,13 +242,9 @@ def _load_active(candidates: tuple[Path, ...]) -> Reference:
     return _active(candidates)[1]
 
 
-def active_reference_folder(candidates: Sequence[Path]) -> Path:
-    """The folder to use: the newest edition that loads; imported ones win ties; the bundled one (last) always."""
-    return _active(candidates)[0]
-
-
 def _active(candidates: Sequence[Path]) -> tuple[Path, Reference]:
-    """The folder to use and its tables, as loaded while choosing it (every command loads them: once, not twice)."""
+    """The folder to use (the newest edition that loads; imported ones win ties; the bundled one, last, always)
+    and its tables, as loaded while choosing it (every command loads them: once, not twice)."""
     bundled = Path(candidates[-1])
     best = _load(bundled)
     for folder in candidates[:-1]:
