@@ -142,11 +142,15 @@ class PacketWidget(QWidget):
         out = default_packet_path(services, app_id, draft=draft)
 
         def work(progress: Progress) -> Any:  # PacketCancelled is the worker's Cancelled: no adapter
-            made = make_packet(services, app_id, out, options, progress.update, lambda: progress.cancelled)
-            # The merge and the read-back leave pypdf's reference cycles (tens of MB): the window frees them
-            # now rather than at the collector's next pass (a command-line run simply ends instead).
-            gc.collect()
-            return made
+            try:
+                return make_packet(
+                    services, app_id, out, options, progress.update, lambda: progress.cancelled
+                )
+            finally:
+                # The merge and the read-back leave pypdf's reference cycles (tens of MB), also when the packet
+                # failed or was cancelled: the window frees them now rather than at the collector's next pass
+                # (a command-line run simply ends instead).
+                gc.collect()
 
         self.button.setEnabled(False)
         self.bar.setValue(0)
@@ -221,13 +225,15 @@ class PacketWidget(QWidget):
         Issue 16: the preview is already open and nothing here waits for the backup; it has its own bar
         and 取消备份 button, shown only while it runs.
         """
-        from desktop_app.usecases.backup import backup_after_packet, is_auto_backup_on
+        from desktop_app.usecases.auto_backup import is_auto_backup_on
 
         services, app_id = self.session.services, self.session.app_id
         if not is_auto_backup_on(services):
             return
 
         def work(progress: Progress) -> str:
+            from desktop_app.usecases.backup import backup_after_packet  # loaded on the worker thread
+
             return backup_after_packet(
                 services, app_id, progress=progress.update, cancel=lambda: progress.cancelled
             )
@@ -241,7 +247,7 @@ class PacketWidget(QWidget):
         self.cancel_backup_button.setEnabled(True)
         self.backup_row.show()
         self._backup_text = (done_text, notes)
-        self.status.setText(f"{done_text}；正在自动备份…{notes}")
+        self._say_backup("正在自动备份…")
         self.backup_job = run_in_background(
             work,
             on_done=self._backup_done,
@@ -258,8 +264,7 @@ class PacketWidget(QWidget):
         if self.is_backing_up():
             assert self.backup_job is not None
             self.cancel_backup_button.setEnabled(False)
-            done_text, notes = self._backup_text
-            self.status.setText(f"{done_text}；正在取消自动备份…{notes}")
+            self._say_backup("正在取消自动备份…")
             self.backup_job.cancel()
 
     def _backup_progress(self, done: int, total: int, text: str) -> None:
@@ -269,15 +274,18 @@ class PacketWidget(QWidget):
         else:
             self.backup_bar.setRange(0, 0)
         if text and self.cancel_backup_button.isEnabled():  # 正在取消 stays once asked
-            done_text, notes = self._backup_text
-            self.status.setText(f"{done_text}；正在自动备份：{text}{notes}")
+            self._say_backup(f"正在自动备份：{text}")
 
     def _backup_ended(self, message: str) -> None:
         self.backup_row.hide()
         self.button.setEnabled(True)
         self.button.setToolTip(BUTTON_TIP)
+        self._say_backup(message)
+
+    def _say_backup(self, what: str) -> None:
+        """The result line: what the packet result says, then how the backup stands (if anything), its notes."""
         done_text, notes = self._backup_text
-        self.status.setText((f"{done_text}；{message}" if message else done_text) + notes)
+        self.status.setText((f"{done_text}；{what}" if what else done_text) + notes)
 
     def _backup_done(self, message: Any) -> None:
         # backup_after_packet returns "" when the automatic backup was switched off meanwhile.

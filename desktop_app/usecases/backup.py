@@ -42,7 +42,6 @@ from desktop_app.scans.naming import safe_filename, section_folder
 from desktop_app.storage.housekeeping import note_partial
 from desktop_app.storage.repository import new_uid, now
 from desktop_app.storage.snapshot import SnapshotRejected, SnapshotRows, read_snapshot
-from desktop_app.usecases.auto_backup import SETTING_AUTO as SETTING_AUTO  # re-exported
 from desktop_app.usecases.auto_backup import is_auto_backup_on as is_auto_backup_on  # re-exported
 from desktop_app.usecases.auto_backup import set_auto_backup as set_auto_backup  # re-exported
 
