@@ -11,9 +11,9 @@ import logging
 import os
 import shutil
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -53,6 +53,7 @@ from desktop_app.packet.source import (
     RASTER_MAX_SIDE,
     MaterialError,
     OpenItem,
+    PacketOptions,
     PacketSource,
     ScanAccess,
     image_jobs,
@@ -104,16 +105,6 @@ def refuse_final(items: Sequence[OpenItem]) -> None:
         f"尚有 {len(items)} 项未完善，不能生成正式打印材料：{first}{more}",
         "请先完善这些项目，全部项目可用 check 命令或“检查与导出”页查看；需要先看排版时可以生成草稿（--draft）",
     )
-
-
-@dataclass(frozen=True)
-class PacketOptions:
-    """Two-sided printing (each part starts on an odd page) and the verification strip."""
-
-    duplex: bool = False
-    verify_strip: bool = True
-    workers: int = 2
-    draft: bool = False
 
 
 @dataclass(frozen=True)
@@ -178,15 +169,14 @@ def assemble_packet(
             fh.flush()
             del writer
             # The file reaches the disk while it is read back: both must succeed before it replaces `out`.
-            sync = BackgroundSync(fh.fileno())
-            try:
+            # Leaving the block waits for the sync (the file stays open until it is done); when the read-back
+            # failed, that failure says more than the sync's; else result() raises the sync's (a full disk may
+            # only show here, with delayed allocation).
+            with ThreadPoolExecutor(1, "packet-fsync") as syncing:
+                synced = syncing.submit(os.fsync, fh.fileno())
                 run.step(94, "核对生成的文件")
                 verify_packet(written, page_map.total)
-            except BaseException:
-                sync.join()  # the file stays open until the sync is done; its failure says less than this one
-                raise
-            sync.join()
-            sync.check()
+            synced.result()
         run.step(99, "保存")
         replace_file(written, out)  # a packet open in a PDF viewer on Windows: wait briefly, then say so
     except PrepareCancelled as exc:
@@ -208,30 +198,6 @@ def assemble_packet(
         tuple(run.notices),
         len(source.open_items) if options.draft else 0,
     )
-
-
-class BackgroundSync:
-    """os.fsync of an open file in a thread, so the disk writes while this process goes on."""
-
-    def __init__(self, fd: int) -> None:
-        self._failure: OSError | None = None
-        self._thread = threading.Thread(target=self._sync, args=(fd,), name="packet-fsync", daemon=True)
-        self._thread.start()
-
-    def _sync(self, fd: int) -> None:
-        try:
-            os.fsync(fd)
-        except OSError as exc:  # a full disk may only show here (delayed allocation)
-            self._failure = exc
-
-    def join(self) -> None:
-        """Wait until the sync is over."""
-        self._thread.join()
-
-    def check(self) -> None:
-        """Raise the sync's error, if it had one (after join)."""
-        if self._failure is not None:
-            raise self._failure
 
 
 # Steps ------------------------------------------------------------------------------------------

@@ -31,6 +31,16 @@ class MaterialError(UserError):
 
 
 @dataclass(frozen=True)
+class PacketOptions:
+    """Two-sided printing (each part starts on an odd page) and the verification strip."""
+
+    duplex: bool = False
+    verify_strip: bool = True
+    workers: int = 2
+    draft: bool = False
+
+
+@dataclass(frozen=True)
 class OpenItem:
     """One open item of the completeness check, in `check`'s words; `kind` is set for a missing required scan."""
 

@@ -17,6 +17,7 @@ from desktop_app.packet.source import (
     RASTER_DPI,
     RASTER_MAX_SIDE,
     OpenItem,
+    PacketOptions,
     PacketSource,
     ScanAccess,
     material_jobs,
@@ -32,36 +33,15 @@ from desktop_app.usecases.prepare import (
 
 if TYPE_CHECKING:
     from desktop_app.domain import ApplicationData
-    from desktop_app.packet.pipeline import (
-        IncompletePacketError,
-        PacketCancelled,
-        PacketOptions,
-        PacketResult,
-    )
+    from desktop_app.packet.pipeline import PacketResult
     from desktop_app.services import Services
-
-# Made available here when first asked for: importing files (`attach`, which prepares print pictures through
-# this module) must not load the pipeline's PDF libraries.
-_FROM_PIPELINE = frozenset({"IncompletePacketError", "PacketCancelled", "PacketOptions", "PacketResult"})
-
-
-def __getattr__(name: str) -> Any:
-    if name in _FROM_PIPELINE:
-        from desktop_app.packet import pipeline
-
-        return getattr(pipeline, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
 
 log = logging.getLogger(__name__)
 
 LATEST_SETTING = "packet.latest_path"
 __all__ = [
-    "IncompletePacketError",
-    "PacketCancelled",
     "PacketOptions",
     "IMPORT_PIXELS",
-    "PacketResult",
     "PixelBudget",
     "cache_dir",
     "default_packet_path",
@@ -163,7 +143,7 @@ def make_packet(
     A final packet only when the completeness check has no open item (else IncompletePacketError, nothing
     written); `options.draft` writes a draft marked 草稿 that lists them.
     """
-    from desktop_app.packet.pipeline import PacketOptions, assemble_packet
+    from desktop_app.packet.pipeline import assemble_packet
 
     result = assemble_packet(
         packet_source(services, app_id), Path(out), options or PacketOptions(), progress, is_cancelled
