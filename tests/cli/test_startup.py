@@ -52,9 +52,15 @@ def test_the_package_reads_its_version_only_when_asked() -> None:
 
 
 def test_pyside_s_version_is_read_without_importing_it() -> None:
-    from desktop_app.qt_compat import config_version
-
-    assert config_version() == metadata.version("PySide6-Essentials")
+    code = (
+        "import sys; from desktop_app.qt_compat import config_version; version = config_version();"
+        "print(version, sorted({'PySide6', 'importlib.metadata'} & set(sys.modules)))"
+    )
+    run = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    version, loaded = run.stdout.split(" ", 1)
+    assert version == metadata.version("PySide6-Essentials")
+    assert loaded.strip() == "[]"  # neither Qt nor the metadata reader was loaded to learn it
 
 
 def test_attaching_a_picture_loads_no_pdf_library(zhicheng_home: Path, tmp_path: Path) -> None:
