@@ -102,3 +102,25 @@ def log_dir() -> Path:
 
         path = Path(user_log_dir(APP_NAME, appauthor=False))
     return private_dir(path)
+
+
+def write_file_atomically(target: Path, data: bytes) -> None:
+    """Write `target` whole or not at all (a temporary file beside it, then a rename); raises OSError.
+
+    The temporary name carries the process id, so a later run removes it if this one is killed
+    (storage.housekeeping matches ``.prep-<pid>-``). Used for every cache file (pages, fonts, TOML, scan sizes).
+    """
+    import tempfile
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".prep-{os.getpid()}-", suffix=target.suffix)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import tomllib
 from pathlib import Path
 from typing import Any
+
+from desktop_app.paths import write_file_atomically
 
 FORMAT = 1
 MAX_BYTES = 4 << 20
@@ -96,20 +96,8 @@ def _refuse(constant: str) -> Any:
 def _write(target: Path, digest: str, data: dict[str, Any]) -> None:
     if not _is_toml_value(data):
         return  # dates and times: JSON would not give them back
-    tmp = ""
+    payload = json.dumps({"format": FORMAT, "sha256": digest, "data": data}, ensure_ascii=False)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # The process id in the name lets a later run remove it if this one is killed (housekeeping).
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".prep-{os.getpid()}-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump({"format": FORMAT, "sha256": digest, "data": data}, fh, ensure_ascii=False)
-        os.replace(tmp, target)
-        tmp = ""
+        write_file_atomically(target, payload.encode("utf-8"))
     except OSError:
         pass  # a full disk or a read-only folder: parsed again next time
-    finally:
-        if tmp:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass

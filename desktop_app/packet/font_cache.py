@@ -21,7 +21,6 @@ import math
 import os
 import struct
 import sys
-import tempfile
 from array import array
 from collections.abc import Callable
 from pathlib import Path
@@ -29,6 +28,8 @@ from typing import Any
 
 import reportlab
 from reportlab.pdfbase.ttfonts import TTEncoding, TTFNameBytes, TTFont, TTFontFace, TTFontFile
+
+from desktop_app.paths import write_file_atomically
 
 log = logging.getLogger(__name__)
 
@@ -222,23 +223,10 @@ def _write_cache(target: Path, face: TTFontFace, key: dict[str, Any]) -> None:
     except (_Unusable, ValueError, TypeError, OverflowError) as exc:
         log.info("font %s not cached: %s", target.stem, exc)
         return
-    tmp = ""
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # The process id in the name lets a later run remove it if this one is killed (storage.housekeeping).
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".prep-{os.getpid()}-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, target)
-        tmp = ""
+        write_file_atomically(target, data)
     except OSError as exc:  # a full disk or read-only folder: the next run parses again
         log.info("font cache %s not written: %s", target.name, exc)
-    finally:
-        if tmp:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
 
 
 # Reading ----------------------------------------------------------------------------------------------

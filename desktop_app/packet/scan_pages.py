@@ -14,8 +14,6 @@ import json
 import logging
 import math
 import multiprocessing
-import os
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -27,6 +25,7 @@ from PIL import ExifTags, Image, ImageOps
 
 from desktop_app.errors import Cancelled
 from desktop_app.os_errors import from_os_error
+from desktop_app.paths import write_file_atomically
 
 log = logging.getLogger(__name__)
 
@@ -156,19 +155,11 @@ def cached_image(target: Path) -> PreparedImage | None:
 
 
 def _write_atomically(target: Path, data: bytes) -> None:
-    # The process id in the name lets a later run remove it if this one is killed (storage.housekeeping).
-    tmp = ""
     try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".prep-{os.getpid()}-", suffix=target.suffix)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, target)
+        write_file_atomically(target, data)
     except OSError as exc:
         # A full disk or read-only cache folder says so (also from a worker process), not "damaged picture".
         raise (from_os_error(exc, target.parent, needed=len(data)) or exc) from None
-    finally:
-        if tmp and os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def cached(job: PrepareJob) -> PreparedImage | None:

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
+
+from desktop_app.paths import write_file_atomically
 
 log = logging.getLogger(__name__)
 
@@ -52,20 +52,7 @@ def read_sizes(path: Path) -> dict[str, tuple[int, int]]:
 def write_sizes(path: Path, sizes: Mapping[str, tuple[int, int]]) -> None:
     """Replace the file with these sizes (atomically); a failure only costs reading the headers next time."""
     payload = {"format": FORMAT, "sizes": {k: list(v) for k, v in sizes.items() if min(v) > 0}}
-    tmp = ""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # The process id in the name lets a later run remove it if this one is killed (housekeeping).
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".prep-{os.getpid()}-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="ascii") as fh:
-            json.dump(payload, fh, separators=(",", ":"))
-        os.replace(tmp, path)
-        tmp = ""
+        write_file_atomically(path, json.dumps(payload, separators=(",", ":")).encode("ascii"))
     except OSError as exc:
         log.info("scan sizes not remembered: %s", exc)
-    finally:
-        if tmp:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
