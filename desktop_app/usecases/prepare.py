@@ -140,10 +140,11 @@ def _look_and_flatten(job: PrepareJob, card: bool) -> tuple[PrepareJob, Image.Im
     with scan_normalise.pillow_errors(), decoded_for_print(job) as decoded:
         turn = scan_normalise.orientation(decoded)
         stored = scan_normalise.to_srgb(decoded)
-    found = flatten.look_for_page(True, flatten.detection_picture(stored, turn))
+    small = flatten.reduced(stored)
+    found = flatten.look_for_page(True, small.upright(turn))
     if isinstance(found, photos.PageFinding):
         # The print page of the flattened edit, from the same decode: one more step, not a second decode.
         edit = (found.as_card() if card else found).as_edit()
-        flattened = flatten.flatten(stored, edit, turn=turn)
+        flattened = flatten.flatten(stored, edit, turn=turn, small=small)
         return replace(job, edits=freeze_edits({"flatten": edit})), fit_for_print(flattened), found
     return job, fit_for_print(scan_normalise.turned(stored, turn)), found
