@@ -103,3 +103,14 @@ def test_the_page_made_in_strips_has_no_seams(monkeypatch: pytest.MonkeyPatch) -
     assert in_strips.shape == whole.shape
     # The light is interpolated per strip from the same small picture: at most a rounding step apart.
     assert np.abs(in_strips - whole).max() <= 1
+
+
+def test_a_grey_photo_is_flattened_in_grey() -> None:
+    upright, edit = _photo()
+    colour = flatten.flatten(upright, edit)
+    grey = flatten.flatten(upright.convert("L"), edit)
+    assert grey.mode == "L" and grey.size == colour.size
+    # Levelling grey is levelling the colour page's brightness: the same page, paper white, ink dark.
+    difference = np.abs(np.asarray(grey).astype(int) - np.asarray(colour.convert("L")).astype(int))
+    assert difference.mean() < 3
+    assert (np.asarray(grey) > 240).mean() > 0.8
