@@ -55,7 +55,57 @@ def main() -> bool:
     print(
         f"{'每张整理时间':<30}{median_flatten:>8.3f} s  目标 ≤ {TARGET_SECONDS} s  {'达到' if met else '未达到'}"
     )
+    _added_in_the_import()
     return met
+
+
+def _added_in_the_import(threads: int = 2, count: int = 60) -> None:
+    """What flattening adds to the import's print-page step, per photo, with both cores busy (for reference).
+
+    The outside-style corpus's photos (perspective, a third sideways) go through the import's own step twice, as
+    `attach` does it with and without `--no-flatten` (decode, then flatten or turn, then the print JPEG, encoded
+    in memory so the disk does not count), on `threads` threads; each step's time is the thread's CPU time."""
+    import io
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bench.outside_corpus import ensure_outside_corpus
+    from desktop_app.packet.scan_pages import JPEG_QUALITY, PrepareJob, print_picture
+    from desktop_app.usecases.packet import normalise_for_print
+    from desktop_app.usecases.prepare import _look_and_flatten
+
+    photos = [
+        p for batch in ensure_outside_corpus(OUT / "outside") for p in batch if p.name.startswith("IMG_")
+    ]
+    photos = photos[:count]
+    lock = threading.Lock()
+
+    def run(flatten: bool) -> float:
+        """Thread CPU time of the step for every photo, summed (seconds)."""
+        total = 0.0
+
+        def step(path: Path) -> None:
+            nonlocal total
+            job = PrepareJob(path.read_bytes(), "bench", 0, (), OUT, normalise_for_print)
+            started = time.thread_time()
+            picture = _look_and_flatten(job, card=False)[1] if flatten else print_picture(job)
+            picture.save(io.BytesIO(), "JPEG", quality=JPEG_QUALITY)
+            with lock:
+                total += time.thread_time() - started
+
+        with ThreadPoolExecutor(threads) as pool:
+            list(pool.map(step, photos))
+        return total
+
+    # Each side twice, alternating; the faster run counts.
+    runs: dict[bool, list[float]] = {False: [], True: []}
+    for flatten in (False, True, False, True):
+        runs[flatten].append(run(flatten))
+    plain, flattened = (min(runs[side]) / len(photos) * 1000 for side in (False, True))
+    print(
+        f"{'（参考）导入时每张照片的打印页':<30}不整理 {plain:.1f} ms，整理 {flattened:.1f} ms，"
+        f"整理增加 {flattened - plain:.1f} ms（{len(photos)} 张外部风格照片，{threads} 线程同时，线程 CPU 时间）"
+    )
 
 
 if __name__ == "__main__":
