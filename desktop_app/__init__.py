@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+import os
+
+# numpy's OpenBLAS starts a thread per core that spins after every call; the app's linear algebra is 3×3
+# matrices (flattening a photo) called from the import's own worker threads, which those threads only took CPU
+# from (~3 ms a photo, measured with perf on `attach`). Set here, before anything can load numpy, so every way
+# in (`python -m desktop_app`, the `zhicheng` script, the built app) gets it; a user's own setting wins.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 DIST_NAME = "zhicheng-assistant"
 
 

@@ -3,11 +3,6 @@ import os
 import sys
 
 if __name__ == "__main__":
-    # numpy's OpenBLAS starts a thread per core that spins after every call; the app's linear algebra is
-    # 3×3 matrices (flattening a photo) called from the import's own worker threads, so those threads only
-    # took CPU from them (~3 ms a photo, measured with perf on `attach`). Set before numpy loads; a user's
-    # own setting wins.
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     # A command is a short run: the collector's full passes over what start-up makes (the modules, SQLAlchemy's
     # above all, and the open database) free nothing and cost ~0.06 s of a packet. Off while it is made, then
     # it is set aside for good (gc.freeze) and collecting resumes for what the command itself makes.

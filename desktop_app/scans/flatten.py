@@ -203,6 +203,11 @@ def reduced(stored: Image.Image) -> Reduced:
     return Reduced(small.reduce(factor) if factor > 1 else small, factor)
 
 
+def _reduced_size(picture: Image.Image, small: Reduced) -> tuple[int, int]:
+    """The size `picture` has after Image.reduce(small.factor) (a partial block at the edge counts)."""
+    return (-(-picture.width // small.factor), -(-picture.height // small.factor))
+
+
 def detection_picture(stored: Image.Image, turn: int = 1) -> Image.Image:
     """The small upright picture find_page looks in, from pixels as stored and their EXIF orientation: reduced
     first, then turned (turning a whole sideways photo would cost more than finding the page in it)."""
@@ -375,8 +380,11 @@ def _flatten(
     source = picture if picture.mode in ("L", "RGB") else picture.convert("RGB")
     if not whiten:
         small = None
-    elif small is None or small.picture.mode != source.mode:
-        small = reduced(source)
+    elif small is None or (small.picture.mode, small.picture.size) != (
+        source.mode,
+        _reduced_size(source, small),
+    ):
+        small = reduced(source)  # none given, or not this picture reduced (the light would be someone else's)
     return _warp(source, matrix, (out_w, out_h), small)
 
 

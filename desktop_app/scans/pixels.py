@@ -8,8 +8,10 @@ Arrow array through `__arrow_c_array__`, whose two C structs are a documented, s
 The numpy array keeps the exported array, and with it the image's memory, alive for as long as it lives.
 
 RGB, RGBA and RGBX images view as (height, width, 4) — Pillow keeps RGB pixels as RGBX —, L as (height,
-width). Any other mode, an image spread over several blocks (the largest ones), an unexpected layout or a
-Pillow without the export gives None: the caller copies instead (`as_array`).
+width). Any other mode, an image spread over several blocks (the largest ones), an unexpected layout, a read-only
+image (its memory is borrowed: a mapped file, `frombuffer`, `fromarray`) or a Pillow before 13 gives None: the
+caller copies instead (`as_array`). Pillow 11.2–12 export the memory of borrowed images and of images with row
+alignment wrongly (a crash, or pixels shifted), so only 13 and later are trusted.
 """
 
 from __future__ import annotations
@@ -19,11 +21,22 @@ import logging
 from typing import Any
 
 import numpy as np
+import PIL
 from PIL import Image
 
 log = logging.getLogger(__name__)
 
 _BANDS = {"RGB": 4, "RGBA": 4, "RGBX": 4, "L": 1}
+
+
+def _trusted_pillow(version: str) -> bool:
+    try:
+        return int(version.split(".", 1)[0]) >= 13
+    except ValueError:
+        return False
+
+
+_EXPORT_TRUSTED = _trusted_pillow(PIL.__version__)
 
 
 class _ArrowSchema(ctypes.Structure):
@@ -104,11 +117,16 @@ def view(im: Image.Image, writable: bool = False) -> np.ndarray | None:
     """The image's own pixels as a numpy array (no copy), or None when they cannot be viewed.
 
     `writable`: writes go into the image itself — only for an image the caller has just made and owns."""
-    bands = _BANDS.get(im.mode)
-    if bands is None or not im.width or not im.height or not hasattr(im, "__arrow_c_array__"):
+    if not _EXPORT_TRUSTED or not im.width or not im.height:
         return None
     try:
         im.load()
+    except (ValueError, OSError):
+        return None
+    bands = _BANDS.get(im.mode)
+    if bands is None or im.readonly:
+        return None
+    try:
         capsules = im.__arrow_c_array__()
         schema = ctypes.cast(_capsule_pointer(capsules[0], b"arrow_schema"), ctypes.POINTER(_ArrowSchema))
         array = ctypes.cast(_capsule_pointer(capsules[1], b"arrow_array"), ctypes.POINTER(_ArrowArray))

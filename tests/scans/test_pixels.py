@@ -114,3 +114,35 @@ def test_a_grey_photo_is_flattened_in_grey() -> None:
     difference = np.abs(np.asarray(grey).astype(int) - np.asarray(colour.convert("L")).astype(int))
     assert difference.mean() < 3
     assert (np.asarray(grey) > 240).mean() > 0.8
+
+
+def test_borrowed_memory_is_copied_never_viewed() -> None:
+    # An image over someone else's memory (an array, a mapped file) is read-only: never viewed, never written.
+    data = np.arange(40 * 30, dtype=np.uint8).reshape(30, 40)
+    borrowed = Image.frombuffer("L", (40, 30), data.tobytes(), "raw", "L", 0, 1)
+    assert borrowed.readonly
+    assert pixels.view(borrowed) is None
+    assert pixels.view(borrowed, writable=True) is None
+    assert np.array_equal(pixels.as_array(borrowed), data)
+
+
+@pytest.mark.parametrize(
+    ("version", "trusted"), [("11.2.0", False), ("12.1.1", False), ("13.0.0", True), ("14.2", True)]
+)
+def test_only_pillow_13_and_later_are_trusted_with_views(version: str, trusted: bool) -> None:
+    # Pillow 11.2-12 exported borrowed or row-aligned images wrongly (a crash, or shifted pixels): those copy.
+    assert pixels._trusted_pillow(version) is trusted
+
+
+def test_a_small_picture_of_another_shape_is_not_taken_for_the_photos() -> None:
+    # The light must come from this very picture reduced: a small picture of the upright photo passed with a
+    # sideways one (or any other) is ignored, and the page is the one flattening alone makes.
+    from desktop_app.scans import normalise
+
+    upright, edit = _photo()
+    stored = normalise.turned(upright, 8)  # stored sideways: EXIF 6 turns it upright
+    alone = np.asarray(flatten.flatten(stored, edit, turn=6))
+    given_wrong = np.asarray(flatten.flatten(stored, edit, turn=6, small=flatten.reduced(upright)))
+    given_right = np.asarray(flatten.flatten(stored, edit, turn=6, small=flatten.reduced(stored)))
+    assert np.array_equal(alone, given_wrong)
+    assert np.array_equal(alone, given_right)
