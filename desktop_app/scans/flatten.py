@@ -208,12 +208,6 @@ def _reduced_size(picture: Image.Image, small: Reduced) -> tuple[int, int]:
     return (-(-picture.width // small.factor), -(-picture.height // small.factor))
 
 
-def detection_picture(stored: Image.Image, turn: int = 1) -> Image.Image:
-    """The small upright picture find_page looks in, from pixels as stored and their EXIF orientation: reduced
-    first, then turned (turning a whole sideways photo would cost more than finding the page in it)."""
-    return reduced(stored).upright(turn)
-
-
 def find_page(picture: Image.Image) -> PageFinding | None:
     """The page in an upright photo, or None when it is not found with confidence."""
     factor = max(1, round(max(picture.size) / DETECT_SIDE))
@@ -401,8 +395,9 @@ def _warp(
     light = _paper_light(small, matrix, size, pixels_in) if small is not None else None
     out_w, out_h = size
     result, view = pixels.new_picture(source.mode, size)
-    in_place = view is not None and view.shape[2:] == pixels_in.shape[2:]
-    out = view if view is not None and in_place else np.empty((out_h, out_w, *pixels_in.shape[2:]), np.uint8)
+    if view is not None and view.shape[2:] != pixels_in.shape[2:]:
+        view = None  # the source's pixels could not be viewed: bands differ, warp into an array instead
+    out = view if view is not None else np.empty((out_h, out_w, *pixels_in.shape[2:]), np.uint8)
     for top in range(0, out_h, STRIP_ROWS):
         rows = min(STRIP_ROWS, out_h - top)
         strip = out[top : top + rows]
@@ -420,7 +415,7 @@ def _warp(
             strip[...] = done
         if light is not None:
             _level(strip, light, top, size)
-    if in_place:
+    if view is not None:
         return result
     if out.ndim == 3 and out.shape[2] == 4:
         out = np.ascontiguousarray(out[..., :3])
@@ -436,12 +431,8 @@ def _paper_light(small: Reduced, matrix: np.ndarray, size: tuple[int, int], like
     step = max(1, max(out_w, out_h) // 240)
     light_w, light_h = max(1, out_w // step), max(1, out_h // step)
     sx, sy = light_w / out_w, light_h / out_h
-    f = small.factor
-    into_small_page = (
-        np.array([[sx, 0.0, 0.5 * sx - 0.5], [0.0, sy, 0.5 * sy - 0.5], [0.0, 0.0, 1.0]])
-        @ matrix
-        @ np.array([[f, 0.0, (f - 1) / 2], [0.0, f, (f - 1) / 2], [0.0, 0.0, 1.0]])
-    )
+    # Reduced pixel x covers source pixels f·x … f·x + f − 1 (centre f·x + (f − 1)/2); page → light page likewise.
+    into_small_page = _scaling(sx, sy) @ matrix @ np.linalg.inv(_scaling(1 / small.factor, 1 / small.factor))
     page = cv2.warpPerspective(
         pixels.as_array(small.picture),
         into_small_page,
@@ -460,14 +451,20 @@ def _paper_light(small: Reduced, matrix: np.ndarray, size: tuple[int, int], like
     return paper
 
 
+def _scaling(sx: float, sy: float) -> np.ndarray:
+    """Pixel coordinates of a picture → those of the same picture resized by (sx, sy), pixel centres as
+    cv2.resize has them: x' = (x + 0.5)·sx − 0.5."""
+    return np.array([[sx, 0.0, 0.5 * sx - 0.5], [0.0, sy, 0.5 * sy - 0.5], [0.0, 0.0, 1.0]])
+
+
 def _level(strip: np.ndarray, light: np.ndarray, top: int, size: tuple[int, int]) -> None:
     """Divide the paper's uneven lighting (shadows, warm light) out of a strip of the page, in place: the paper
     turns white, while ink, red seals and photos keep their colour because each band is divided by the
     paper's own brightness there."""
     light_h, light_w = light.shape[:2]
     sx, sy = light_w / size[0], light_h / size[1]
-    # Where each of the strip's pixels lies on the small light picture (pixel centres as cv2.resize has them).
-    into_light = np.array([[sx, 0.0, 0.5 * sx - 0.5], [0.0, sy, (top + 0.5) * sy - 0.5]])
+    # Where each of the strip's pixels lies on the small light picture (its rows start at `top`).
+    into_light = (_scaling(sx, sy) @ np.array([[1.0, 0.0, 0.0], [0.0, 1.0, top], [0.0, 0.0, 1.0]]))[:2]
     paper = cv2.warpAffine(
         light,
         into_light,

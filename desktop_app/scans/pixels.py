@@ -96,17 +96,20 @@ class _Exported:
 def _data_address(schema: _ArrowSchema, array: _ArrowArray, bands: int, pixels: int) -> int | None:
     """The pixel buffer's address when the export has the layout Pillow documents, else None."""
     if bands == 1:  # L: a plain uint8 array of one value a pixel
-        leaf_schema, leaf = schema, array
         if schema.format != b"C" or schema.n_children != 0:
             return None
+        leaf = array
     else:  # RGB(A/X): a fixed-size list of 4 uint8 per pixel
-        if schema.format != b"+w:4" or schema.n_children != 1 or array.n_children != 1 or array.offset != 0:
+        if (
+            schema.format != b"+w:4"
+            or schema.n_children != 1
+            or schema.children[0].contents.format != b"C"
+            or array.n_children != 1
+            or array.offset != 0
+            or array.length != pixels
+        ):
             return None
-        if array.length != pixels:
-            return None
-        leaf_schema, leaf = schema.children[0].contents, array.children[0].contents
-        if leaf_schema.format != b"C":
-            return None
+        leaf = array.children[0].contents
     if leaf.length != pixels * bands or leaf.offset != 0 or leaf.n_buffers != 2 or leaf.null_count != 0:
         return None
     address = leaf.buffers[1]

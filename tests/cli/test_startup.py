@@ -41,14 +41,19 @@ def test_reading_commands_load_no_pdf_picture_or_qt_library(command: tuple[str, 
         assert name not in loaded, f"{' '.join(command)} loads {name}"
 
 
+def _python(code: str) -> str:
+    """What a fresh interpreter prints running `code` in the source tree (it must succeed)."""
+    run = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    return run.stdout
+
+
 def test_the_package_reads_its_version_only_when_asked() -> None:
     code = (
         "import sys, desktop_app; before = {'importlib.metadata', 'tomllib'} & set(sys.modules);"
         "print(sorted(before), desktop_app.__version__)"
     )
-    run = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60)
-    assert run.returncode == 0, run.stderr
-    assert run.stdout.split() == ["[]", metadata.version("zhicheng-assistant")]
+    assert _python(code).split() == ["[]", metadata.version("zhicheng-assistant")]
 
 
 def test_pyside_s_version_is_read_without_importing_it() -> None:
@@ -56,9 +61,7 @@ def test_pyside_s_version_is_read_without_importing_it() -> None:
         "import sys; from desktop_app.qt_compat import config_version; version = config_version();"
         "print(version, sorted({'PySide6', 'importlib.metadata'} & set(sys.modules)))"
     )
-    run = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60)
-    assert run.returncode == 0, run.stderr
-    version, loaded = run.stdout.split(" ", 1)
+    version, loaded = _python(code).split(" ", 1)
     assert version == metadata.version("PySide6-Essentials")
     assert loaded.strip() == "[]"  # neither Qt nor the metadata reader was loaded to learn it
 
